@@ -1,0 +1,31 @@
+import { ConfigError, ensureSecretKey, loadConfig } from '../../config/config.js';
+import { createLogger } from '../../internal/extension/logger.js';
+import { onShutdownSignal } from '../shutdown.js';
+import { createModule } from './module.js';
+
+async function main(): Promise<void> {
+  const config = ensureSecretKey(loadConfig());
+  const logger = createLogger(config.logLevel);
+  const module = await createModule(config, logger);
+  await module.server.listen({ port: config.port, host: config.host });
+  logger.info(
+    { mode: module.database.kind === 'pglite' ? 'embedded' : 'scale-out', queue: module.queue.kind, startupMs: Math.round(process.uptime() * 1000) },
+    'LLMOps is ready',
+  );
+
+  onShutdownSignal(logger, config.shutdownTimeoutMs, {
+    // server.close() stops accepting and waits for in-flight requests to finish.
+    drain: () => module.server.close(),
+    forceDrain: () => module.server.server.closeAllConnections(),
+    close: () => module.close(),
+  });
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    createLogger('error').fatal({ err }, 'LLMOps failed to start');
+  }
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+import { ConfigError, ensureSecretKey, loadConfig } from '../config/config.js';
+import { createLogger } from '../internal/extension/logger.js';
+import { createCore, startWorker } from './http/module.js';
+import { onShutdownSignal } from './shutdown.js';
+
+/** A queue consumer for scale-out mode: runs background and periodic jobs, serves no HTTP. */
+async function main(): Promise<void> {
+  const config = ensureSecretKey(loadConfig());
+  if (!config.redisUrl) {
+    throw new ConfigError('npm run worker needs REDIS_URL; in embedded mode the API process (npm start) runs jobs itself');
+  }
+  const logger = createLogger(config.logLevel);
+  const core = await createCore(config, logger);
+  await startWorker(core);
+  logger.info({ queue: core.queue.kind }, 'LLMOps worker is ready');
+  onShutdownSignal(logger, config.shutdownTimeoutMs, {
+    drain: () => core.queue.close(),
+    forceDrain: () => undefined,
+    close: () => core.database.close(),
+  });
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+  else createLogger('error').fatal({ err }, 'LLMOps worker failed to start');
+  process.exit(1);
+});

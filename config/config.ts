@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { defaultConfig } from './default-config.js';
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .refine((v) => v === '' || protocols.some((p) => v.startsWith(`${p}://`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+/** Environment variable -> [config key, parser]. The only place env names are spelled. */
+const envSchema = {
+  PORT: ['port', int(0, 65535)],
+  HOST: ['host', z.string().min(1)],
+  NODE_ENV: ['nodeEnv', z.enum(['development', 'production', 'test'])],
+  LOG_LEVEL: ['logLevel', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])],
+  STORAGE_DIR: ['storageDir', z.string().min(1)],
+  DATABASE_URL: ['databaseUrl', url(['postgres', 'postgresql'])],
+  DATABASE_POOL_SIZE: ['databasePoolSize', int(1, 1000)],
+  REDIS_URL: ['redisUrl', url(['redis', 'rediss'])],
+  QUEUE_PREFIX: ['queuePrefix', z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')],
+  RUN_WORKER: ['runWorker', bool],
+  SECRET_KEY: ['secretKey', z.string().min(32, 'must be at least 32 characters').or(z.literal(''))],
+  ACCESS_TOKEN_TTL_SECONDS: ['accessTokenTtlSeconds', int(60, 365 * 24 * 3600)],
+  ALLOW_REGISTER: ['allowRegister', bool],
+  LOGIN_MAX_FAILURES: ['loginMaxFailures', int(1, 1000)],
+  LOGIN_LOCK_SECONDS: ['loginLockSeconds', int(1, 30 * 24 * 3600)],
+  CLEANUP_INTERVAL_SECONDS: ['cleanupIntervalSeconds', int(1, 7 * 24 * 3600)],
+  CORS_ORIGINS: ['corsOrigins', z.string()],
+  BODY_LIMIT_BYTES: ['bodyLimitBytes', int(1024, 1024 * 1024 * 1024)],
+  SHUTDOWN_TIMEOUT_MS: ['shutdownTimeoutMs', int(0, 10 * 60 * 1000)],
+} as const satisfies Record<string, readonly [keyof typeof defaultConfig, z.ZodType]>;
+
+export type Config = typeof defaultConfig;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Builds the typed config from defaults, then the environment, then explicit overrides (tests). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const config: Record<string, unknown> = { ...defaultConfig };
+  const problems: string[] = [];
+  for (const [name, [key, parser]] of Object.entries(envSchema)) {
+    const raw = env[name];
+    if (raw === undefined) continue;
+    const parsed = (parser as z.ZodType).safeParse(raw.trim());
+    if (parsed.success) config[key] = parsed.data;
+    else problems.push(`${name}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid environment variable${problems.length > 1 ? 's' : ''}: ${problems.join(', ')}`);
+  }
+  return { ...(config as Config), ...overrides };
+}
+
+/**
+ * SECRET_KEY is required for tokens and encryption. A self-hoster who did not set one gets
+ * a random key generated once into STORAGE_DIR, so tokens stay valid across restarts.
+ */
+export function ensureSecretKey(config: Config): Config {
+  if (config.secretKey) return config;
+  const file = path.join(config.storageDir, 'secret-key');
+  if (!existsSync(file)) {
+    mkdirSync(config.storageDir, { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      // Another process starting at the same moment wrote it first: use theirs.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  const key = readFileSync(file, 'utf8').trim();
+  if (key.length < 32) throw new ConfigError(`${file} holds a key shorter than 32 characters; delete it or set SECRET_KEY`);
+  return { ...config, secretKey: key };
+}

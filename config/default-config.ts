@@ -1,0 +1,49 @@
+/**
+ * Every setting with its default. The environment variable that overrides a
+ * setting is named in the comment; `config.ts` does the reading and checking.
+ */
+export const defaultConfig = {
+  /** PORT: HTTP port the API listens on. */
+  port: 5001,
+  /** HOST: interface to bind; 0.0.0.0 so a self-hoster's LAN can reach it. */
+  host: '0.0.0.0',
+  /** NODE_ENV: development | production | test. */
+  nodeEnv: 'development' as 'development' | 'production' | 'test',
+  /** LOG_LEVEL: fatal | error | warn | info | debug | trace | silent. */
+  logLevel: 'info' as 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent',
+
+  /** STORAGE_DIR: runtime data (embedded database, uploads, generated secret). */
+  storageDir: 'storage',
+  /** DATABASE_URL: PostgreSQL URL; empty means the embedded PGlite database in STORAGE_DIR/pglite. */
+  databaseUrl: '',
+  /** DATABASE_POOL_SIZE: connections per process when DATABASE_URL is set. */
+  databasePoolSize: 10,
+  /** REDIS_URL: Redis URL; empty means the in-process queue (jobs do not survive a restart). */
+  redisUrl: '',
+  /** QUEUE_PREFIX: key prefix of the BullMQ queues, so several installs can share one Redis. */
+  queuePrefix: 'llmops',
+  /** RUN_WORKER: consume background jobs and run schedules in the API process (set false on API-only nodes). */
+  runWorker: true,
+
+  /** SECRET_KEY: signs tokens and derives the encryption key; generated into STORAGE_DIR when unset. */
+  secretKey: '',
+  /** ACCESS_TOKEN_TTL_SECONDS: lifetime of a console access token. */
+  accessTokenTtlSeconds: 7 * 24 * 3600,
+  /** ALLOW_REGISTER: whether POST /auth/register is open. */
+  allowRegister: true,
+  /** LOGIN_MAX_FAILURES: failed logins for one email before it is locked. */
+  loginMaxFailures: 5,
+  /** LOGIN_LOCK_SECONDS: how long an email stays locked after too many failures. */
+  loginLockSeconds: 15 * 60,
+  /** CLEANUP_INTERVAL_SECONDS: how often expired login locks and revoked tokens are purged. */
+  cleanupIntervalSeconds: 10 * 60,
+
+  /** CORS_ORIGINS: comma-separated allowed origins, or * for any. */
+  corsOrigins: '*',
+  /** BODY_LIMIT_BYTES: largest accepted request body. */
+  bodyLimitBytes: 1024 * 1024,
+  /** SHUTDOWN_TIMEOUT_MS: how long in-flight requests may take to finish after SIGTERM. */
+  shutdownTimeoutMs: 10_000,
+};
+
+export type DefaultConfig = typeof defaultConfig;

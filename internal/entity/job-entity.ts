@@ -1,0 +1,5 @@
+/** Names of background jobs; producers and consumers refer to these, never to string literals. */
+export const JobName = {
+  AuthCleanup: 'auth.cleanup',
+} as const;
+export type JobName = (typeof JobName)[keyof typeof JobName];

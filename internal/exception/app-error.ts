@@ -1,0 +1,66 @@
+import { HttpCode, httpStatusOf } from '../../pkg/response/http-code.js';
+
+/**
+ * An error the client caused or may act on. The server's error handler turns it into the
+ * envelope with `code`, `message` and `data`; anything that is not an AppError is a bug (500).
+ */
+export class AppError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: HttpCode,
+    message: string,
+    readonly data: Record<string, unknown> = {},
+    status?: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+    this.status = status ?? httpStatusOf[code];
+  }
+}
+
+export class FailException extends AppError {
+  constructor(message: string, data?: Record<string, unknown>) {
+    super(HttpCode.Fail, message, data);
+  }
+}
+
+export class NotFoundException extends AppError {
+  constructor(message = 'not found') {
+    super(HttpCode.NotFound, message);
+  }
+}
+
+export class UnauthorizedException extends AppError {
+  constructor(message = 'unauthorized') {
+    super(HttpCode.Unauthorized, message);
+  }
+}
+
+export class ForbiddenException extends AppError {
+  constructor(message = 'forbidden') {
+    super(HttpCode.Forbidden, message);
+  }
+}
+
+export class ValidateErrorException extends AppError {
+  constructor(message: string, data?: Record<string, unknown>) {
+    super(HttpCode.ValidateError, message, data);
+  }
+}
+
+export class RateLimitedException extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(HttpCode.RateLimited, message, { retry_after: retryAfterSeconds });
+  }
+}
+
+/** A dependency (database, queue) is down; the client may retry later. */
+export class ServiceUnavailableException extends AppError {
+  constructor(message: string) {
+    super(HttpCode.Fail, message, {}, 503);
+  }
+}

@@ -1,0 +1,38 @@
+import { page, success, successMessage } from '../../pkg/response/response.js';
+import { paginatorOf } from '../../pkg/paginator/paginator.js';
+import { currentAuth } from '../middleware/auth.js';
+import { appView, type appIdParams, type createAppBody, type updateAppBody } from '../schema/app-schema.js';
+import type { pageQuery } from '../schema/common-schema.js';
+import type { AppService } from '../service/app-service.js';
+import type { Validated } from './request-types.js';
+
+export class AppHandler {
+  constructor(private readonly appService: AppService) {}
+
+  createApp = async (req: Validated<{ body: typeof createAppBody }>) =>
+    success(appView(await this.appService.create(accountId(req), req.body)), 'app created');
+
+  getApp = async (req: Validated<{ params: typeof appIdParams }>) =>
+    success(appView(await this.appService.get(accountId(req), req.params.app_id)));
+
+  updateApp = async (req: Validated<{ params: typeof appIdParams; body: typeof updateAppBody }>) =>
+    success(appView(await this.appService.update(accountId(req), req.params.app_id, req.body)), 'app updated');
+
+  deleteApp = async (req: Validated<{ params: typeof appIdParams }>) => {
+    await this.appService.delete(accountId(req), req.params.app_id);
+    return successMessage('app deleted');
+  };
+
+  copyApp = async (req: Validated<{ params: typeof appIdParams }>) =>
+    success(appView(await this.appService.copy(accountId(req), req.params.app_id)), 'app copied');
+
+  listApps = async (req: Validated<{ query: typeof pageQuery }>) => {
+    const pageRequest = { currentPage: req.query.current_page, pageSize: req.query.page_size };
+    const { list, total } = await this.appService.list(accountId(req), { ...pageRequest, searchWord: req.query.search_word || undefined });
+    return page(list.map(appView), paginatorOf(pageRequest, total));
+  };
+}
+
+function accountId(req: Parameters<typeof currentAuth>[0]): string {
+  return currentAuth(req).account.id;
+}

@@ -1,0 +1,43 @@
+import { integer, pgTable, text, timestamp, uuid, varchar, index } from 'drizzle-orm/pg-core';
+import { idColumn, timestamps } from './columns.js';
+
+export const accounts = pgTable('accounts', {
+  id: idColumn(),
+  name: varchar('name', { length: 100 }).notNull(),
+  /** Stored lower-cased, so the unique index is case-insensitive. */
+  email: varchar('email', { length: 255 }).notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  avatar: text('avatar').notNull().default(''),
+  /** Bumped on password change: tokens carrying an older version stop working. */
+  tokenVersion: integer('token_version').notNull().default(0),
+  lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  lastLoginIp: varchar('last_login_ip', { length: 64 }),
+  ...timestamps(),
+});
+
+/** Tokens ended by logout before their expiry; rows are purged once the token would have expired anyway. */
+export const revokedTokens = pgTable(
+  'revoked_tokens',
+  {
+    jti: uuid('jti').primaryKey(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('revoked_tokens_expires_at_idx').on(t.expiresAt)],
+);
+
+/** Failed password logins per email, to slow down guessing. */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    email: varchar('email', { length: 255 }).primaryKey(),
+    failedCount: integer('failed_count').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastFailedAt: timestamp('last_failed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('login_attempts_last_failed_at_idx').on(t.lastFailedAt)],
+);
+
+export type Account = typeof accounts.$inferSelect;

@@ -1,0 +1,22 @@
+import { index, pgTable, text, uuid, varchar } from 'drizzle-orm/pg-core';
+import { AppStatus } from '../entity/app-entity.js';
+import { accounts } from './account.js';
+import { idColumn, timestamps } from './columns.js';
+
+export const apps = pgTable(
+  'apps',
+  {
+    id: idColumn(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    name: varchar('name', { length: 64 }).notNull(),
+    icon: text('icon').notNull(),
+    description: text('description').notNull().default(''),
+    status: varchar('status', { length: 20 }).$type<AppStatus>().notNull().default(AppStatus.Draft),
+    ...timestamps(),
+  },
+  (t) => [index('apps_account_id_created_at_idx').on(t.accountId, t.createdAt)],
+);
+
+export type App = typeof apps.$inferSelect;

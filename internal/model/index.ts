@@ -1,0 +1,3 @@
+/** Every table, for drizzle-kit and the typed database handle. */
+export * from './account.js';
+export * from './app.js';

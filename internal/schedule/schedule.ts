@@ -1,0 +1,11 @@
+import { JobName } from '../entity/job-entity.js';
+import type { Queue } from '../extension/queue/queue.js';
+
+export interface ScheduleSettings {
+  cleanupIntervalSeconds: number;
+}
+
+/** Periodic jobs. With BullMQ each runs once per interval however many workers there are. */
+export async function registerSchedules(queue: Queue, settings: ScheduleSettings): Promise<void> {
+  await queue.every(JobName.AuthCleanup, settings.cleanupIntervalSeconds * 1000);
+}

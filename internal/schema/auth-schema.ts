@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { envelope, trimmed } from './common-schema.js';
+import { unixSeconds } from '../lib/time.js';
+import type { IssuedToken } from '../service/token-service.js';
+
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(255, 'must be at most 255 characters')
+  .pipe(z.email('must be a valid email address'));
+
+export const password = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(128, 'must be at most 128 characters')
+  .regex(/[A-Za-z]/, 'must contain a letter')
+  .regex(/[0-9]/, 'must contain a digit');
+
+export const accountName = trimmed(1, 100);
+
+export const registerBody = z.object({ email, password, name: accountName });
+// Login does not re-check password rules: an old password set under other rules must still work.
+export const passwordLoginBody = z.object({ email, password: z.string().min(1, 'must not be empty').max(128) });
+
+export const tokenResponse = envelope(z.object({ access_token: z.string(), expire_at: z.number().int().describe('Unix seconds') }));
+
+export function tokenView(token: IssuedToken) {
+  return { access_token: token.accessToken, expire_at: unixSeconds(token.expiresAt) };
+}

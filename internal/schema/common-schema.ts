@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { HttpCode } from '../../pkg/response/http-code.js';
+
+/** The envelope around `data`, as documented for every route. */
+export function envelope<T extends z.ZodType>(data: T) {
+  return z.object({ code: z.enum(Object.values(HttpCode)), message: z.string(), data });
+}
+
+export const emptyData = z.object({}).strict();
+export const messageEnvelope = envelope(emptyData);
+
+/** What a failed request carries; `data.errors` lists field problems on validation errors. */
+export const errorEnvelope = envelope(
+  z.object({
+    request_id: z.string().optional(),
+    retry_after: z.number().int().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
+);
+
+/** The error answers a route may give, for the OpenAPI document. */
+export const errorResponses = {
+  400: errorEnvelope,
+  401: errorEnvelope,
+  404: errorEnvelope,
+} as const;
+
+export const pageQuery = z.object({
+  current_page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  page_size: z.coerce.number().int().min(1).max(100).default(20),
+  search_word: z.string().trim().max(100).optional(),
+});
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return envelope(
+    z.object({
+      list: z.array(item),
+      paginator: z.object({
+        current_page: z.number().int(),
+        page_size: z.number().int(),
+        total_page: z.number().int(),
+        total_record: z.number().int(),
+      }),
+    }),
+  );
+}
+
+/** A required string, trimmed, with length limits counted after trimming. */
+export function trimmed(min: number, max: number) {
+  return z.string().trim().min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`).max(max, `must be at most ${max} characters`);
+}
+
+export const unixTime = z.number().int().describe('Unix seconds');

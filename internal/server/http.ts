@@ -1,0 +1,67 @@
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { HttpCode } from '../../pkg/response/http-code.js';
+import { fail } from '../../pkg/response/response.js';
+import type { Logger } from '../extension/logger.js';
+import { REQUEST_ID_HEADER, requestId } from '../middleware/request-id.js';
+import { handleError } from './error-handler.js';
+
+export interface HttpServerOptions {
+  logger: Logger;
+  corsOrigins: string;
+  bodyLimitBytes: number;
+  version: string;
+}
+
+/** Fastify with the zod type provider, envelope errors, request ids, CORS and the OpenAPI document. */
+export async function createHttpServer(options: HttpServerOptions) {
+  const server = Fastify({
+    loggerInstance: options.logger,
+    genReqId: requestId,
+    requestIdHeader: false,
+    bodyLimit: options.bodyLimitBytes,
+    // Idle keep-alive sockets close at once on shutdown; busy ones finish their request.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    disableRequestLogging: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  server.setValidatorCompiler(validatorCompiler);
+  server.setSerializerCompiler(serializerCompiler);
+  server.setErrorHandler(handleError);
+  server.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(fail(HttpCode.NotFound, `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+  server.decorateRequest('auth', null);
+  server.addHook('onSend', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+
+  await server.register(cors, { origin: corsOrigin(options.corsOrigins), exposedHeaders: [REQUEST_ID_HEADER] });
+  await server.register(swagger, {
+    openapi: {
+      info: { title: 'LLMOps API', description: 'Build, debug, publish and operate LLM applications.', version: options.version },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await server.register(swaggerUi, { routePrefix: '/docs' });
+  return server;
+}
+
+function corsOrigin(setting: string): string | string[] | boolean {
+  const trimmed = setting.trim();
+  if (trimmed === '*') return '*';
+  if (trimmed === '') return false;
+  return trimmed.split(',').map((o) => o.trim()).filter(Boolean);
+}
+
+export type HttpServer = Awaited<ReturnType<typeof createHttpServer>>;

@@ -1,0 +1,42 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../extension/database.js';
+import { FailException, NotFoundException } from '../exception/app-error.js';
+import { hashPassword, verifyPassword } from '../lib/password.js';
+import { accounts, type Account } from '../model/account.js';
+import type { IssuedToken, TokenService } from './token-service.js';
+
+export class AccountService {
+  constructor(
+    private readonly db: Db,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async updateName(accountId: string, name: string): Promise<Account> {
+    const [account] = await this.db
+      .update(accounts)
+      .set({ name, updatedAt: new Date() })
+      .where(eq(accounts.id, accountId))
+      .returning();
+    if (!account) throw new NotFoundException('account not found');
+    return account;
+  }
+
+  /**
+   * Changes the password and bumps the token version, which signs out every other session;
+   * the caller gets a fresh token so the session that made the change stays signed in.
+   */
+  async updatePassword(account: Account, oldPassword: string, newPassword: string): Promise<IssuedToken> {
+    if (!(await verifyPassword(account.passwordHash, oldPassword))) {
+      throw new FailException('old password is incorrect');
+    }
+    if (oldPassword === newPassword) throw new FailException('new password must differ from the old one');
+    const passwordHash = await hashPassword(newPassword);
+    const [updated] = await this.db
+      .update(accounts)
+      .set({ passwordHash, tokenVersion: sql`${accounts.tokenVersion} + 1`, updatedAt: new Date() })
+      .where(eq(accounts.id, account.id))
+      .returning({ tokenVersion: accounts.tokenVersion });
+    if (!updated) throw new NotFoundException('account not found');
+    return this.tokens.issue(account.id, updated.tokenVersion);
+  }
+}

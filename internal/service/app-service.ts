@@ -1,0 +1,77 @@
+import { and, count, desc, eq, ilike } from 'drizzle-orm';
+import type { Db } from '../extension/database.js';
+import { NotFoundException } from '../exception/app-error.js';
+import { APP_DEFAULT_ICON, APP_NAME_MAX_LENGTH } from '../entity/app-entity.js';
+import { containsPattern } from '../lib/pg-error.js';
+import { apps, type App } from '../model/app.js';
+import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
+
+export interface AppInput {
+  name: string;
+  icon?: string | undefined;
+  description?: string | undefined;
+}
+
+const COPY_SUFFIX = ' (copy)';
+
+/** Apps belong to one account; every lookup is scoped to it, so another account's app is simply not found. */
+export class AppService {
+  constructor(private readonly db: Db) {}
+
+  async create(accountId: string, input: AppInput): Promise<App> {
+    const [app] = await this.db
+      .insert(apps)
+      .values({ accountId, name: input.name, icon: input.icon ?? APP_DEFAULT_ICON, description: input.description ?? '' })
+      .returning();
+    return app!;
+  }
+
+  async get(accountId: string, appId: string): Promise<App> {
+    const [app] = await this.db
+      .select()
+      .from(apps)
+      .where(and(eq(apps.id, appId), eq(apps.accountId, accountId)))
+      .limit(1);
+    if (!app) throw new NotFoundException('app not found');
+    return app;
+  }
+
+  async update(accountId: string, appId: string, input: Partial<AppInput>): Promise<App> {
+    const [app] = await this.db
+      .update(apps)
+      .set({ ...definedOnly(input), updatedAt: new Date() })
+      .where(and(eq(apps.id, appId), eq(apps.accountId, accountId)))
+      .returning();
+    if (!app) throw new NotFoundException('app not found');
+    return app;
+  }
+
+  async delete(accountId: string, appId: string): Promise<void> {
+    const deleted = await this.db
+      .delete(apps)
+      .where(and(eq(apps.id, appId), eq(apps.accountId, accountId)))
+      .returning({ id: apps.id });
+    if (deleted.length === 0) throw new NotFoundException('app not found');
+  }
+
+  /** A new draft app with the same settings; the name gets a suffix that still fits the limit. */
+  async copy(accountId: string, appId: string): Promise<App> {
+    const source = await this.get(accountId, appId);
+    const name = source.name.slice(0, APP_NAME_MAX_LENGTH - COPY_SUFFIX.length) + COPY_SUFFIX;
+    return this.create(accountId, { name, icon: source.icon, description: source.description });
+  }
+
+  async list(accountId: string, request: PageRequest & { searchWord?: string | undefined }): Promise<{ list: App[]; total: number }> {
+    const where = and(eq(apps.accountId, accountId), request.searchWord ? ilike(apps.name, containsPattern(request.searchWord)) : undefined);
+    const { limit, offset } = pageOffset(request);
+    const [list, [total]] = await Promise.all([
+      this.db.select().from(apps).where(where).orderBy(desc(apps.createdAt), desc(apps.id)).limit(limit).offset(offset),
+      this.db.select({ value: count() }).from(apps).where(where),
+    ]);
+    return { list, total: total?.value ?? 0 };
+  }
+}
+
+function definedOnly<T extends object>(input: T): Partial<T> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,130 @@
+import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../extension/database.js';
+import { ForbiddenException, FailException, RateLimitedException, UnauthorizedException } from '../exception/app-error.js';
+import { hashPassword, timingDummyHash, verifyPassword } from '../lib/password.js';
+import { isUniqueViolation } from '../lib/pg-error.js';
+import { accounts, loginAttempts, revokedTokens, type Account } from '../model/account.js';
+import type { AccessTokenClaims, IssuedToken, TokenService } from './token-service.js';
+
+export interface AuthSettings {
+  allowRegister: boolean;
+  loginMaxFailures: number;
+  loginLockSeconds: number;
+}
+
+export interface AuthenticatedAccount {
+  account: Account;
+  claims: AccessTokenClaims;
+}
+
+/** Registration, password login, logout, token checks and the login lock-out. */
+export class AuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly tokens: TokenService,
+    private readonly settings: AuthSettings,
+  ) {}
+
+  async register(input: { email: string; password: string; name: string }, ip: string): Promise<IssuedToken> {
+    if (!this.settings.allowRegister) throw new ForbiddenException('registration is closed on this server');
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const [account] = await this.db
+        .insert(accounts)
+        .values({ email: input.email, name: input.name, passwordHash, lastLoginAt: new Date(), lastLoginIp: ip })
+        .returning();
+      return this.tokens.issue(account!.id, account!.tokenVersion);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new FailException('email is already registered');
+      throw err;
+    }
+  }
+
+  async passwordLogin(input: { email: string; password: string }, ip: string): Promise<IssuedToken> {
+    await this.assertNotLocked(input.email);
+    const [account] = await this.db.select().from(accounts).where(eq(accounts.email, input.email)).limit(1);
+    const valid = await verifyPassword(account?.passwordHash ?? (await timingDummyHash()), input.password);
+    if (!account || !valid) {
+      await this.recordFailure(input.email);
+      throw new UnauthorizedException('email or password is incorrect');
+    }
+    await this.db.transaction(async (tx) => {
+      await tx.delete(loginAttempts).where(eq(loginAttempts.email, input.email));
+      await tx.update(accounts).set({ lastLoginAt: new Date(), lastLoginIp: ip }).where(eq(accounts.id, account.id));
+    });
+    return this.tokens.issue(account.id, account.tokenVersion);
+  }
+
+  async logout(claims: AccessTokenClaims): Promise<void> {
+    await this.db
+      .insert(revokedTokens)
+      .values({ jti: claims.jti, accountId: claims.accountId, expiresAt: claims.expiresAt })
+      .onConflictDoNothing();
+  }
+
+  /** Verifies the token, then that its account exists, the token was not revoked and predates no password change. */
+  async authenticate(token: string): Promise<AuthenticatedAccount> {
+    const claims = await this.tokens.verify(token);
+    const [row] = await this.db
+      .select({ account: accounts, revoked: revokedTokens.jti })
+      .from(accounts)
+      .leftJoin(revokedTokens, eq(revokedTokens.jti, claims.jti))
+      .where(eq(accounts.id, claims.accountId))
+      .limit(1);
+    if (!row || row.revoked || row.account.tokenVersion !== claims.version) {
+      throw new UnauthorizedException('access token is no longer valid; log in again');
+    }
+    return { account: row.account, claims };
+  }
+
+  /** Drops lock-out rows and revocations that can no longer matter. Run by the periodic cleanup job. */
+  async purgeExpired(now = new Date()): Promise<{ loginAttempts: number; revokedTokens: number }> {
+    const windowStart = new Date(now.getTime() - this.settings.loginLockSeconds * 1000);
+    const attempts = await this.db
+      .delete(loginAttempts)
+      .where(and(or(isNull(loginAttempts.lockedUntil), lt(loginAttempts.lockedUntil, now)), lt(loginAttempts.lastFailedAt, windowStart)))
+      .returning({ email: loginAttempts.email });
+    const revoked = await this.db.delete(revokedTokens).where(lt(revokedTokens.expiresAt, now)).returning({ jti: revokedTokens.jti });
+    return { loginAttempts: attempts.length, revokedTokens: revoked.length };
+  }
+
+  private async assertNotLocked(email: string): Promise<void> {
+    const now = new Date();
+    const [locked] = await this.db
+      .select({ lockedUntil: loginAttempts.lockedUntil })
+      .from(loginAttempts)
+      .where(and(eq(loginAttempts.email, email), gt(loginAttempts.lockedUntil, now)))
+      .limit(1);
+    if (locked?.lockedUntil) {
+      const retryAfter = Math.ceil((locked.lockedUntil.getTime() - now.getTime()) / 1000);
+      throw new RateLimitedException(`too many failed logins for this email; try again in ${retryAfter} seconds`, retryAfter);
+    }
+  }
+
+  /**
+   * Counts a failure in one upsert, so concurrent guesses cannot slip past the limit. A count
+   * restarts when the previous lock has ended or the last failure is older than the lock window.
+   */
+  private async recordFailure(email: string): Promise<void> {
+    const { loginMaxFailures: max, loginLockSeconds: lockSeconds } = this.settings;
+    const stale = sql`(${loginAttempts.lockedUntil} IS NOT NULL AND ${loginAttempts.lockedUntil} <= now())
+      OR ${loginAttempts.lastFailedAt} < now() - make_interval(secs => ${lockSeconds})`;
+    const nextCount = sql`CASE WHEN ${stale} THEN 1 ELSE ${loginAttempts.failedCount} + 1 END`;
+    await this.db
+      .insert(loginAttempts)
+      .values({
+        email,
+        failedCount: 1,
+        lastFailedAt: sql`now()`,
+        lockedUntil: max <= 1 ? sql`now() + make_interval(secs => ${lockSeconds})` : null,
+      })
+      .onConflictDoUpdate({
+        target: loginAttempts.email,
+        set: {
+          failedCount: nextCount,
+          lastFailedAt: sql`now()`,
+          lockedUntil: sql`CASE WHEN ${nextCount} >= ${max} THEN now() + make_interval(secs => ${lockSeconds}) ELSE NULL END`,
+        },
+      });
+  }
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { UnauthorizedException } from '../exception/app-error.js';
+import { deriveKey } from '../lib/crypto.js';
+
+export interface AccessTokenClaims {
+  accountId: string;
+  /** Unique per token, so logout can revoke exactly this one. */
+  jti: string;
+  /** The account's token version at issue time; a password change bumps it. */
+  version: number;
+  expiresAt: Date;
+}
+
+export interface IssuedToken {
+  accessToken: string;
+  expiresAt: Date;
+}
+
+const ISSUER = 'llmops';
+const AUDIENCE = 'console';
+
+/** Signs and verifies console access tokens (HS256 with a key derived from SECRET_KEY). */
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secretKey: string,
+    private readonly ttlSeconds: number,
+  ) {
+    this.key = deriveKey(secretKey, 'console-jwt');
+  }
+
+  async issue(accountId: string, version: number): Promise<IssuedToken> {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const exp = nowSeconds + this.ttlSeconds;
+    const accessToken = await new SignJWT({ ver: version })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(accountId)
+      .setJti(randomUUID())
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(nowSeconds)
+      .setExpirationTime(exp)
+      .sign(this.key);
+    return { accessToken, expiresAt: new Date(exp * 1000) };
+  }
+
+  async verify(token: string): Promise<AccessTokenClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+      if (!payload.sub || !payload.jti || typeof payload.ver !== 'number' || !payload.exp) {
+        throw new UnauthorizedException('access token is malformed');
+      }
+      return { accountId: payload.sub, jti: payload.jti, version: payload.ver, expiresAt: new Date(payload.exp * 1000) };
+    } catch (err) {
+      if (err instanceof UnauthorizedException) throw err;
+      if (err instanceof joseErrors.JWTExpired) throw new UnauthorizedException('access token has expired; log in again');
+      throw new UnauthorizedException('access token is invalid');
+    }
+  }
+}

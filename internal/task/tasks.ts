@@ -1,0 +1,14 @@
+import type { Logger } from '../extension/logger.js';
+import type { Queue } from '../extension/queue/queue.js';
+import type { AuthService } from '../service/auth-service.js';
+import { defineAuthCleanupTask } from './auth-cleanup-task.js';
+
+export interface TaskDependencies {
+  authService: AuthService;
+  logger: Logger;
+}
+
+/** Every job a consumer can run; API and worker processes call this alike. */
+export function defineTasks(queue: Queue, deps: TaskDependencies): void {
+  defineAuthCleanupTask(queue, deps.authService, deps.logger);
+}
