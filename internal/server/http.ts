@@ -31,7 +31,6 @@ export async function createHttpServer(options: HttpServerOptions) {
     // Idle keep-alive sockets close at once on shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    disableRequestLogging: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   server.setValidatorCompiler(validatorCompiler);

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createModule, type Module } from '../../app/http/module.js';
+import { loadConfig, type Config } from '../../config/config.js';
+import { createLogger } from '../../internal/extension/logger.js';
+import { TEST_REDIS_URL, type Backend } from './environment.js';
+import { createTestDatabase } from './test-database.js';
+import { HttpClient } from './http-client.js';
+
+export interface TestServer extends HttpClient {
+  module: Module;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789';
+
+/**
+ * The real object graph on a real listening port, with its own fresh database (a PGlite
+ * directory, or a new PostgreSQL database) and, on the Redis backend, its own queue prefix.
+ */
+export async function startTestServer(backend: Pick<Backend, 'db' | 'redis'>, overrides: Partial<Config> = {}): Promise<TestServer> {
+  const storageDir = await mkdtemp(path.join(tmpdir(), 'llmops-test-'));
+  const database = backend.db === 'postgres' ? await createTestDatabase() : undefined;
+  const config = loadConfig(
+    {},
+    {
+      nodeEnv: 'test',
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      storageDir,
+      secretKey: TEST_SECRET,
+      databaseUrl: database?.url ?? '',
+      redisUrl: backend.redis ? TEST_REDIS_URL : '',
+      queuePrefix: `llmops-test-${randomBytes(4).toString('hex')}`,
+      ...overrides,
+    },
+  );
+  const module = await createModule(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  await module.server.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = module.server.server.address() as AddressInfo;
+  const client = new HttpClient(`http://127.0.0.1:${port}`);
+  return Object.assign(client, {
+    module,
+    config,
+    async close() {
+      await module.close();
+      await database?.drop();
+      await rm(storageDir, { recursive: true, force: true });
+    },
+  });
+}
