@@ -61,7 +61,7 @@ async function openPglite({ storageDir, logger, migrate }: DatabaseOptions): Pro
     ping: async () => {
       await client.query('SELECT 1');
     },
-    close: () => client.close(),
+    close: once(() => client.close()),
   };
 }
 
@@ -84,7 +84,7 @@ async function openPostgres({ databaseUrl, poolSize, logger, migrate }: Database
       ping: async () => {
         await db.execute(sql`SELECT 1`);
       },
-      close: () => pool.end(),
+      close: once(() => pool.end()),
     };
   } catch (err) {
     await pool.end();
@@ -117,4 +117,10 @@ async function enableVector(pool: pg.Pool): Promise<boolean> {
     // Installed but this role may not create it: treat as unavailable rather than fail start-up.
     return false;
   }
+}
+
+/** Closing twice (a failed start, then shutdown) must not throw. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
 }

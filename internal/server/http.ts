@@ -36,6 +36,8 @@ export async function createHttpServer(options: HttpServerOptions) {
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
   server.setErrorHandler(handleError);
+  // The API speaks JSON; a text body is a client mistake, answered 415 rather than parsed.
+  server.removeContentTypeParser('text/plain');
   server.setNotFoundHandler((request, reply) =>
     reply.status(404).send(fail(HttpCode.NotFound, `no route ${request.method} ${request.url.split('?')[0]}`)),
   );

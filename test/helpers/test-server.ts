@@ -9,6 +9,7 @@ import { createLogger } from '../../internal/extension/logger.js';
 import { TEST_REDIS_URL, type Backend } from './environment.js';
 import { createTestDatabase } from './test-database.js';
 import { HttpClient } from './http-client.js';
+import { purgeRedisPrefix } from './redis-cleanup.js';
 
 export interface TestServer extends HttpClient {
   module: Module;
@@ -50,6 +51,7 @@ export async function startTestServer(backend: Pick<Backend, 'db' | 'redis'>, ov
     async close() {
       await module.close();
       await database?.drop();
+      if (backend.redis) await purgeRedisPrefix(config.queuePrefix);
       await rm(storageDir, { recursive: true, force: true });
     },
   });

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerAccount } from '../helpers/accounts.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+
+describe('HTTP server', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ db: 'pglite', redis: false }, { bodyLimitBytes: 4096, corsOrigins: 'https://console.example.com' });
+  });
+  afterAll(() => server?.close());
+
+  it('GET /ping answers without a token and checks the database', async () => {
+    const res = await server.get('/ping');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ code: 'success', message: 'pong', data: { status: 'ok', database: 'pglite', vector: true } });
+  });
+
+  it('puts a request id on every response and keeps a safe incoming one', async () => {
+    const generated = await server.get('/ping');
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const kept = await server.get('/ping', { headers: { 'x-request-id': 'proxy-abc.123' } });
+    expect(kept.headers.get('x-request-id')).toBe('proxy-abc.123');
+    const unsafe = await server.get('/ping', { headers: { 'x-request-id': 'bad id\twith spaces' } });
+    expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const error = await server.get('/nowhere');
+    expect(error.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('answers not_found in the envelope for an unknown route, even without a token', async () => {
+    const res = await server.post('/no/such/route?x=1');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ code: 'not_found', message: 'no route POST /no/such/route', data: {} });
+  });
+
+  it('allows the configured CORS origin only', async () => {
+    const allowed = await fetch(`${server.baseUrl}/apps`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://console.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://console.example.com');
+    const denied = await fetch(`${server.baseUrl}/ping`, { headers: { origin: 'https://evil.example.com' } });
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses a body over the limit with 413, before authenticating nothing is written', async () => {
+    const { token } = await registerAccount(server);
+    const res = await server.post('/apps', { token, body: { name: 'big', description: 'x'.repeat(5000) } });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ code: 'fail', message: 'request body is too large' });
+    expect((await server.get('/apps', { token })).body.data.paginator.total_record).toBe(0);
+  });
+
+  it('refuses malformed JSON and an unsupported content type', async () => {
+    const { token } = await registerAccount(server);
+    const malformed = await server.post('/apps', { token, raw: '{"name": ' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe('fail');
+    const text = await server.post('/apps', { token, raw: 'name=x', headers: { 'content-type': 'text/plain' } });
+    expect(text.status).toBe(415);
+    expect(text.body.message).toMatch(/unsupported content type/);
+  });
+
+  it('serves the OpenAPI document with every route and its shapes', async () => {
+    const res = await fetch(`${server.baseUrl}/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, any>> };
+    expect(doc.openapi).toMatch(/^3\./);
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(routes.sort()).toEqual(
+      [
+        'GET /ping',
+        'POST /auth/register',
+        'POST /auth/password-login',
+        'POST /auth/logout',
+        'GET /account',
+        'POST /account/name',
+        'POST /account/password',
+        'GET /apps',
+        'POST /apps',
+        'GET /apps/{app_id}',
+        'POST /apps/{app_id}',
+        'POST /apps/{app_id}/delete',
+        'POST /apps/{app_id}/copy',
+      ].sort(),
+    );
+    const create = doc.paths['/apps']!.post;
+    expect(Object.keys(create.requestBody.content['application/json'].schema.properties)).toEqual(['name', 'icon', 'description']);
+    expect(create.responses['200'].content['application/json'].schema.properties.data.properties).toHaveProperty('status');
+    expect(create.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/auth/register']!.post.security).toBeUndefined();
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const res = await fetch(`${server.baseUrl}/docs/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('swagger-ui');
+  });
+});
+
+describe('HTTP server when its database fails', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ db: 'pglite', redis: false });
+  });
+  afterAll(() => server?.close());
+
+  it('answers 503 from /ping and 500 with a request id and no stack elsewhere', async () => {
+    const { token } = await registerAccount(server);
+    await server.module.database.close();
+    const ping = await server.get('/ping');
+    expect(ping.status).toBe(503);
+    expect(ping.body).toMatchObject({ code: 'fail', message: 'database is not answering' });
+    const res = await server.get('/apps', { token });
+    expect(res.status).toBe(500);
+    const requestId = res.headers.get('x-request-id');
+    expect(res.body).toEqual({
+      code: 'fail',
+      message: `internal server error; quote request id ${requestId} when reporting it`,
+      data: { request_id: requestId },
+    });
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
+  });
+});

@@ -1,0 +1,90 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, registerAccount } from '../helpers/accounts.js';
+import { HttpClient } from '../helpers/http-client.js';
+import { spawnServer, type ServerProcess } from '../helpers/server-process.js';
+
+/** Sends a request's headers and half its body, leaving it in flight until `finish()` is called. */
+function halfSentRequest(port: number, token: string, body: string) {
+  const socket = connect(port, '127.0.0.1');
+  let response = '';
+  socket.on('data', (chunk) => (response += chunk));
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  const half = Math.floor(body.length / 2);
+  socket.write(
+    `POST /apps HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`,
+  );
+  return {
+    async finish() {
+      socket.end(body.slice(half));
+      await closed;
+      return response;
+    },
+    async abandon() {
+      await closed;
+      return response;
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('graceful shutdown of the real server process', () => {
+  let storageDir: string;
+  const env = () => ({ STORAGE_DIR: storageDir, SECRET_KEY: 'shutdown-test-secret-key-0123456789abcdef' });
+  beforeAll(async () => {
+    storageDir = await mkdtemp(path.join(tmpdir(), 'llmops-shutdown-'));
+  });
+  afterAll(() => rm(storageDir, { recursive: true, force: true }));
+
+  let email: string;
+  let token: string;
+
+  it('on SIGTERM stops accepting, finishes the in-flight request, and exits 0; a restart sees the data', async () => {
+    const first: ServerProcess = await spawnServer(env());
+    const client = new HttpClient(first.baseUrl);
+    ({ email, token } = await registerAccount(client));
+    expect((await client.post('/apps', { token, body: { name: 'Before shutdown' } })).status).toBe(200);
+
+    const inFlight = halfSentRequest(first.port, token, JSON.stringify({ name: 'In flight', description: 'sent across SIGTERM' }));
+    await sleep(200);
+    first.child.kill('SIGTERM');
+    await sleep(300);
+    expect(first.child.exitCode).toBeNull();
+    await expect(fetch(`${first.baseUrl}/ping`)).rejects.toThrow();
+
+    const response = await inFlight.finish();
+    expect(response).toMatch(/^HTTP\/1\.1 200/);
+    expect(response).toContain('"name":"In flight"');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('shutdown complete');
+
+    const second = await spawnServer(env());
+    try {
+      const again = new HttpClient(second.baseUrl);
+      const login = await again.post('/auth/password-login', { body: { email, password: PASSWORD } });
+      expect(login.status).toBe(200);
+      const apps = await again.get('/apps', { token: login.body.data.access_token });
+      expect(apps.body.data.list.map((a: { name: string }) => a.name).sort()).toEqual(['Before shutdown', 'In flight']);
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  });
+
+  it('bounds the wait: a request that never completes does not hold the process past the timeout', async () => {
+    const server = await spawnServer({ ...env(), SHUTDOWN_TIMEOUT_MS: '500' });
+    const stuck = halfSentRequest(server.port, token, JSON.stringify({ name: 'Never finished' }));
+    await sleep(200);
+    const started = Date.now();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(server.output()).toContain('outlived the shutdown timeout');
+    await stuck.abandon();
+  });
+});
