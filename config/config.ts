@@ -7,11 +7,9 @@ import { defaultConfig } from './default-config.js';
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const url = (protocols: string[]) =>
-  z
-    .string()
-    .refine((v) => v === '' || protocols.some((p) => v.startsWith(`${p}://`)), {
-      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
-    });
+  z.string().refine((v) => v === '' || protocols.some((p) => v.startsWith(`${p}://`)), {
+    message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+  });
 
 /** Environment variable -> [config key, parser]. The only place env names are spelled. */
 const envSchema = {

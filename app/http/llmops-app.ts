@@ -9,7 +9,11 @@ async function main(): Promise<void> {
   const module = await createModule(config, logger);
   await module.server.listen({ port: config.port, host: config.host });
   logger.info(
-    { mode: module.database.kind === 'pglite' ? 'embedded' : 'scale-out', queue: module.queue.kind, startupMs: Math.round(process.uptime() * 1000) },
+    {
+      mode: module.database.kind === 'pglite' ? 'embedded' : 'scale-out',
+      queue: module.queue.kind,
+      startupMs: Math.round(process.uptime() * 1000),
+    },
     'LLMOps is ready',
   );
 

@@ -13,7 +13,12 @@ import pg from 'pg';
 import * as schema from '../model/index.js';
 import type { Logger } from './logger.js';
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** Both drivers answer raw queries with `{ rows }`; typing that lets callers of `execute` read rows. */
+export interface RowsResultHKT extends PgQueryResultHKT {
+  type: { rows: Record<string, unknown>[] };
+}
+
+export type Db = PgDatabase<RowsResultHKT, typeof schema>;
 
 export interface Database {
   readonly db: Db;

@@ -47,7 +47,11 @@ export function pageOf<T extends z.ZodType>(item: T) {
 
 /** A required string, trimmed, with length limits counted after trimming. */
 export function trimmed(min: number, max: number) {
-  return z.string().trim().min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`).max(max, `must be at most ${max} characters`);
+  return z
+    .string()
+    .trim()
+    .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
+    .max(max, `must be at most ${max} characters`);
 }
 
 export const unixTime = z.number().int().describe('Unix seconds');

@@ -30,7 +30,9 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     return reply.status(status).send(fail(HttpCode.Fail, clientMessage(error as FastifyError)));
   }
   request.log.error({ err: error }, 'unhandled error');
-  return reply.status(500).send(fail(HttpCode.Fail, `internal server error; quote request id ${request.id} when reporting it`, { request_id: request.id }));
+  return reply
+    .status(500)
+    .send(fail(HttpCode.Fail, `internal server error; quote request id ${request.id} when reporting it`, { request_id: request.id }));
 }
 
 function clientMessage(error: FastifyError): string {

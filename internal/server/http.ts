@@ -2,12 +2,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { HttpCode } from '../../pkg/response/http-code.js';
 import { fail } from '../../pkg/response/response.js';
 import type { Logger } from '../extension/logger.js';
@@ -62,7 +57,10 @@ function corsOrigin(setting: string): string | string[] | boolean {
   const trimmed = setting.trim();
   if (trimmed === '*') return '*';
   if (trimmed === '') return false;
-  return trimmed.split(',').map((o) => o.trim()).filter(Boolean);
+  return trimmed
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
 }
 
 export type HttpServer = Awaited<ReturnType<typeof createHttpServer>>;

@@ -12,11 +12,7 @@ export class AccountService {
   ) {}
 
   async updateName(accountId: string, name: string): Promise<Account> {
-    const [account] = await this.db
-      .update(accounts)
-      .set({ name, updatedAt: new Date() })
-      .where(eq(accounts.id, accountId))
-      .returning();
+    const [account] = await this.db.update(accounts).set({ name, updatedAt: new Date() }).where(eq(accounts.id, accountId)).returning();
     if (!account) throw new NotFoundException('account not found');
     return account;
   }

@@ -62,7 +62,10 @@ export class AppService {
   }
 
   async list(accountId: string, request: PageRequest & { searchWord?: string | undefined }): Promise<{ list: App[]; total: number }> {
-    const where = and(eq(apps.accountId, accountId), request.searchWord ? ilike(apps.name, containsPattern(request.searchWord)) : undefined);
+    const where = and(
+      eq(apps.accountId, accountId),
+      request.searchWord ? ilike(apps.name, containsPattern(request.searchWord)) : undefined,
+    );
     const { limit, offset } = pageOffset(request);
     const [list, [total]] = await Promise.all([
       this.db.select().from(apps).where(where).orderBy(desc(apps.createdAt), desc(apps.id)).limit(limit).offset(offset),

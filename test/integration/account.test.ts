@@ -69,7 +69,10 @@ for (const backend of backends) {
 
       it('refuses a wrong old password and keeps the old one', async () => {
         const { email, token } = await registerAccount(server);
-        const res = await server.post('/account/password', { token, body: { old_password: 'wrong-passw0rd', new_password: 'new-passw0rd-42' } });
+        const res = await server.post('/account/password', {
+          token,
+          body: { old_password: 'wrong-passw0rd', new_password: 'new-passw0rd-42' },
+        });
         expect(res.status).toBe(400);
         expect(res.body).toMatchObject({ code: 'fail', message: 'old password is incorrect' });
         expect((await server.post('/auth/password-login', { body: { email, password: PASSWORD } })).status).toBe(200);

@@ -14,7 +14,9 @@ for (const backend of backends) {
 
     describe('register', () => {
       it('creates the account, signs it in and stores the email lower-cased', async () => {
-        const res = await server.post('/auth/register', { body: { email: '  Mixed.Case@Example.COM ', password: PASSWORD, name: '  Ada  ' } });
+        const res = await server.post('/auth/register', {
+          body: { email: '  Mixed.Case@Example.COM ', password: PASSWORD, name: '  Ada  ' },
+        });
         expect(res.status).toBe(200);
         expect(res.body.code).toBe('success');
         expect(res.body.data.access_token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -128,7 +130,9 @@ for (const backend of backends) {
 
       it('counts concurrent failures without losing any', async () => {
         const { email } = await registerAccount(server);
-        await Promise.all(Array.from({ length: 6 }, () => server.post('/auth/password-login', { body: { email, password: 'wrong-passw0rd' } })));
+        await Promise.all(
+          Array.from({ length: 6 }, () => server.post('/auth/password-login', { body: { email, password: 'wrong-passw0rd' } })),
+        );
         const res = await server.post('/auth/password-login', { body: { email, password: PASSWORD } });
         expect(res.status).toBe(429);
       });

@@ -1,0 +1,64 @@
+/**
+ * The layer rule of ../shared/DESIGN.md, checked in CI:
+ * handler -> service -> model / extension / core; handlers never touch the database; services
+ * never see Fastify; core never sees HTTP; pkg stands alone; no cycles.
+ */
+const layer = (name) => `^internal/${name}/`;
+
+module.exports = {
+  forbidden: [
+    { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'handler-no-database',
+      comment: 'Handlers call services; tables and extensions are the services\' business.',
+      severity: 'error',
+      from: { path: layer('handler') },
+      to: { path: [layer('model'), layer('extension'), layer('migration'), '^drizzle-orm', '^pg$', '^@electric-sql'] },
+    },
+    {
+      name: 'service-no-http',
+      comment: 'Services know nothing of Fastify, routes, handlers or middleware.',
+      severity: 'error',
+      from: { path: layer('service') },
+      to: { path: [layer('handler'), layer('router'), layer('server'), layer('middleware'), layer('schema'), '^fastify', '^@fastify'] },
+    },
+    {
+      name: 'core-no-http-or-services',
+      severity: 'error',
+      from: { path: layer('core') },
+      to: { path: [layer('handler'), layer('service'), layer('router'), layer('server'), layer('middleware'), '^fastify', '^@fastify'] },
+    },
+    {
+      name: 'lower-layers-not-upward',
+      comment: 'Models, extensions, entities, exceptions and lib sit below services and never reach up.',
+      severity: 'error',
+      from: { path: [layer('model'), layer('extension'), layer('entity'), layer('exception'), layer('lib')] },
+      to: { path: [layer('service'), layer('handler'), layer('router'), layer('server'), layer('middleware'), layer('schema'), layer('task'), layer('schedule')] },
+    },
+    {
+      name: 'pkg-stands-alone',
+      severity: 'error',
+      from: { path: '^pkg/' },
+      to: { path: ['^internal/', '^app/', '^config/'] },
+    },
+    {
+      name: 'internal-not-into-app',
+      comment: 'app/ wires internal/; internal never imports its wiring.',
+      severity: 'error',
+      from: { path: ['^internal/', '^config/'] },
+      to: { path: '^app/' },
+    },
+    {
+      name: 'no-test-code-in-production',
+      severity: 'error',
+      from: { path: ['^app/', '^internal/', '^pkg/', '^config/'] },
+      to: { path: '^test/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
