@@ -10,7 +10,7 @@ module.exports = {
     { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
     {
       name: 'handler-no-database',
-      comment: 'Handlers call services; tables and extensions are the services\' business.',
+      comment: "Handlers call services; tables and extensions are the services' business.",
       severity: 'error',
       from: { path: layer('handler') },
       to: { path: [layer('model'), layer('extension'), layer('migration'), '^drizzle-orm', '^pg$', '^@electric-sql'] },
@@ -33,7 +33,18 @@ module.exports = {
       comment: 'Models, extensions, entities, exceptions and lib sit below services and never reach up.',
       severity: 'error',
       from: { path: [layer('model'), layer('extension'), layer('entity'), layer('exception'), layer('lib')] },
-      to: { path: [layer('service'), layer('handler'), layer('router'), layer('server'), layer('middleware'), layer('schema'), layer('task'), layer('schedule')] },
+      to: {
+        path: [
+          layer('service'),
+          layer('handler'),
+          layer('router'),
+          layer('server'),
+          layer('middleware'),
+          layer('schema'),
+          layer('task'),
+          layer('schedule'),
+        ],
+      },
     },
     {
       name: 'pkg-stands-alone',
