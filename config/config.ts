@@ -19,6 +19,7 @@ const envSchema = {
   LOG_LEVEL: ['logLevel', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])],
   STORAGE_DIR: ['storageDir', z.string().min(1)],
   DATABASE_URL: ['databaseUrl', url(['postgres', 'postgresql'])],
+  EMBEDDED_DB_SHARED_BUFFERS_MB: ['embeddedDbSharedBuffersMb', int(1, 4096)],
   DATABASE_POOL_SIZE: ['databasePoolSize', int(1, 1000)],
   REDIS_URL: ['redisUrl', url(['redis', 'rediss'])],
   QUEUE_PREFIX: ['queuePrefix', z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')],

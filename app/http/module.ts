@@ -43,6 +43,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     databaseUrl: config.databaseUrl,
     storageDir: config.storageDir,
     poolSize: config.databasePoolSize,
+    sharedBuffersMb: config.embeddedDbSharedBuffersMb,
     logger,
     migrate: true,
   });

@@ -33,6 +33,8 @@ export interface DatabaseOptions {
   databaseUrl: string;
   storageDir: string;
   poolSize: number;
+  /** Page cache of the embedded database, in MiB. */
+  sharedBuffersMb?: number;
   logger: Logger;
   /** Apply pending migrations while opening (the server does; `db:migrate` calls it explicitly). */
   migrate: boolean;
@@ -46,10 +48,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.databaseUrl ? openPostgres(options) : openPglite(options);
 }
 
-async function openPglite({ storageDir, logger, migrate }: DatabaseOptions): Promise<Database> {
-  const dataDir = storageDir === ':memory:' ? undefined : path.resolve(storageDir, 'pglite');
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir, extensions: { vector } });
+async function openPglite({ storageDir, logger, migrate, sharedBuffersMb = 32 }: DatabaseOptions): Promise<Database> {
+  const dataDir = path.resolve(storageDir, 'pglite');
+  mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({ dataDir, extensions: { vector }, postgresqlconf: [`shared_buffers=${sharedBuffersMb}MB`] });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   try {
     await client.exec('CREATE EXTENSION IF NOT EXISTS vector');
@@ -58,7 +60,7 @@ async function openPglite({ storageDir, logger, migrate }: DatabaseOptions): Pro
     await client.close();
     throw err;
   }
-  logger.info({ dataDir: dataDir ?? 'memory' }, 'embedded database ready');
+  logger.info({ dataDir }, 'embedded database ready');
   return {
     db,
     kind: 'pglite',

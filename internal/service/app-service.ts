@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, sql } from 'drizzle-orm';
 import type { Db } from '../extension/database.js';
 import { NotFoundException } from '../exception/app-error.js';
 import { APP_DEFAULT_ICON, APP_NAME_MAX_LENGTH } from '../entity/app-entity.js';
@@ -67,11 +67,18 @@ export class AppService {
       request.searchWord ? ilike(apps.name, containsPattern(request.searchWord)) : undefined,
     );
     const { limit, offset } = pageOffset(request);
-    const [list, [total]] = await Promise.all([
-      this.db.select().from(apps).where(where).orderBy(desc(apps.createdAt), desc(apps.id)).limit(limit).offset(offset),
-      this.db.select({ value: count() }).from(apps).where(where),
-    ]);
-    return { list, total: total?.value ?? 0 };
+    // The total rides along with the page (one round trip); only a page past the end needs its own count.
+    const rows = await this.db
+      .select({ app: apps, total: sql<number>`count(*) over ()`.mapWith(Number) })
+      .from(apps)
+      .where(where)
+      .orderBy(desc(apps.createdAt), desc(apps.id))
+      .limit(limit)
+      .offset(offset);
+    if (rows.length > 0) return { list: rows.map((r) => r.app), total: rows[0]!.total };
+    if (offset === 0) return { list: [], total: 0 };
+    const [total] = await this.db.select({ value: count() }).from(apps).where(where);
+    return { list: [], total: total?.value ?? 0 };
   }
 }
 

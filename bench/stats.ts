@@ -1,0 +1,20 @@
+/** Percentile of already-sorted numbers (nearest rank). */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export function summarize(samples: number[]): { median: number; p99: number; min: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: percentile(sorted, 50), p99: percentile(sorted, 99), min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+export function rssMiB(pid: number): Promise<number> {
+  return import('node:fs/promises').then(async ({ readFile }) => {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+    return kb / 1024;
+  });
+}
+
+export const fmt = (n: number, digits = 1) => n.toFixed(digits);
