@@ -30,6 +30,9 @@ const envSchema = {
   LOGIN_MAX_FAILURES: ['loginMaxFailures', int(1, 1000)],
   LOGIN_LOCK_SECONDS: ['loginLockSeconds', int(1, 30 * 24 * 3600)],
   CLEANUP_INTERVAL_SECONDS: ['cleanupIntervalSeconds', int(1, 7 * 24 * 3600)],
+  LLM_TIMEOUT_MS: ['llmTimeoutMs', int(100, 30 * 60 * 1000)],
+  LLM_MAX_RETRIES: ['llmMaxRetries', int(0, 10)],
+  LLM_RETRY_BASE_MS: ['llmRetryBaseMs', int(0, 60_000)],
   CORS_ORIGINS: ['corsOrigins', z.string()],
   BODY_LIMIT_BYTES: ['bodyLimitBytes', int(1024, 1024 * 1024 * 1024)],
   SHUTDOWN_TIMEOUT_MS: ['shutdownTimeoutMs', int(0, 10 * 60 * 1000)],
@@ -55,10 +58,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (parsed.success) config[key] = parsed.data;
     else problems.push(`${name}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
+  config.llmEnvCredentials = readLlmEnvCredentials(env, problems);
   if (problems.length > 0) {
     throw new ConfigError(`Invalid environment variable${problems.length > 1 ? 's' : ''}: ${problems.join(', ')}`);
   }
   return { ...(config as Config), ...overrides };
+}
+
+/** Providers whose server-wide credentials may come from the environment, by their catalog id. */
+const LLM_ENV_PROVIDERS = ['openai', 'deepseek', 'moonshot', 'tongyi', 'zhipu', 'ollama', 'openai_compatible'];
+
+function readLlmEnvCredentials(env: NodeJS.ProcessEnv, problems: string[]): Record<string, { apiKey: string; baseUrl: string }> {
+  const found: Record<string, { apiKey: string; baseUrl: string }> = {};
+  for (const provider of LLM_ENV_PROVIDERS) {
+    const prefix = provider.toUpperCase();
+    const apiKey = env[`${prefix}_API_KEY`]?.trim() ?? '';
+    const baseUrl = env[`${prefix}_BASE_URL`]?.trim() ?? '';
+    if (baseUrl && !URL.canParse(baseUrl)) problems.push(`${prefix}_BASE_URL=${JSON.stringify(baseUrl)}: must be a URL`);
+    if (apiKey || baseUrl) found[provider] = { apiKey, baseUrl };
+  }
+  return found;
 }
 
 /**

@@ -40,6 +40,19 @@ export const defaultConfig = {
   /** CLEANUP_INTERVAL_SECONDS: how often expired login locks and revoked tokens are purged. */
   cleanupIntervalSeconds: 10 * 60,
 
+  /** LLM_TIMEOUT_MS: longest wait for a model's answer to start, and between two streamed chunks. */
+  llmTimeoutMs: 60_000,
+  /** LLM_MAX_RETRIES: retries of a 429/5xx from the model before its first token. */
+  llmMaxRetries: 2,
+  /** LLM_RETRY_BASE_MS: first retry delay; each next one doubles. */
+  llmRetryBaseMs: 500,
+  /**
+   * <PROVIDER>_API_KEY / <PROVIDER>_BASE_URL (OPENAI_API_KEY, DEEPSEEK_API_KEY, MOONSHOT_API_KEY, TONGYI_API_KEY,
+   * ZHIPU_API_KEY, OLLAMA_BASE_URL, OPENAI_COMPATIBLE_BASE_URL ...): server-wide credentials for self-hosters,
+   * used by every account that has not set its own.
+   */
+  llmEnvCredentials: {} as Record<string, { apiKey: string; baseUrl: string }>,
+
   /** CORS_ORIGINS: comma-separated allowed origins, or * for any. */
   corsOrigins: '*',
   /** BODY_LIMIT_BYTES: largest accepted request body. */

@@ -9,6 +9,9 @@ import type { Queue } from '../../internal/extension/queue/queue.js';
 import { AccountHandler } from '../../internal/handler/account-handler.js';
 import { AppHandler } from '../../internal/handler/app-handler.js';
 import { AuthHandler } from '../../internal/handler/auth-handler.js';
+import { LlmModelHandler } from '../../internal/handler/llm-model-handler.js';
+import { ModelCatalog } from '../../internal/core/llm/model-catalog.js';
+import { LlmModelService } from '../../internal/service/llm-model-service.js';
 import { PingHandler } from '../../internal/handler/ping-handler.js';
 import { accountAuthHook } from '../../internal/middleware/auth.js';
 import { registerRoutes } from '../../internal/router/router.js';
@@ -29,7 +32,14 @@ export interface Core {
   database: Database;
   queue: Queue;
   files: FileStorage;
-  services: { tokens: TokenService; auth: AuthService; account: AccountService; app: AppService; health: HealthService };
+  services: {
+    tokens: TokenService;
+    auth: AuthService;
+    account: AccountService;
+    app: AppService;
+    health: HealthService;
+    llmModel: LlmModelService;
+  };
   close(): Promise<void>;
 }
 
@@ -59,6 +69,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     account: new AccountService(database.db, tokens),
     app: new AppService(database.db),
     health: new HealthService(database),
+    llmModel: new LlmModelService(database.db, ModelCatalog.load(), config),
   };
   defineTasks(queue, { authService: services.auth, logger });
 
@@ -97,6 +108,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       auth: new AuthHandler(core.services.auth),
       account: new AccountHandler(core.services.account),
       app: new AppHandler(core.services.app),
+      llmModel: new LlmModelHandler(core.services.llmModel),
     });
     await server.ready();
     if (config.runWorker) await startWorker(core);

@@ -1,3 +1,4 @@
 /** Every table, for drizzle-kit and the typed database handle. */
 export * from './account.js';
 export * from './app.js';
+export * from './provider-credential.js';

@@ -1,6 +1,7 @@
 import type { AccountHandler } from '../handler/account-handler.js';
 import type { AppHandler } from '../handler/app-handler.js';
 import type { AuthHandler } from '../handler/auth-handler.js';
+import type { LlmModelHandler } from '../handler/llm-model-handler.js';
 import type { PingHandler } from '../handler/ping-handler.js';
 import type { RouteAuth } from '../middleware/auth.js';
 import type { HttpServer } from '../server/http.js';
@@ -9,12 +10,21 @@ import { appIdParams, appPageResponse, appResponse, createAppBody, updateAppBody
 import { passwordLoginBody, registerBody, tokenResponse } from '../schema/auth-schema.js';
 import { errorEnvelope, errorResponses, messageEnvelope, pageQuery } from '../schema/common-schema.js';
 import { pingResponse } from '../schema/ping-schema.js';
+import {
+  credentialBody,
+  credentialResponse,
+  modelParams,
+  modelResponse,
+  providerListResponse,
+  providerParams,
+} from '../schema/llm-model-schema.js';
 
 export interface Handlers {
   ping: PingHandler;
   auth: AuthHandler;
   account: AccountHandler;
   app: AppHandler;
+  llmModel: LlmModelHandler;
 }
 
 /** Route options every route states: who may call it, and how the docs group it. */
@@ -104,6 +114,29 @@ export function registerRoutes(server: HttpServer, h: Handlers): void {
     '/apps/:app_id/copy',
     route('account', 'apps', 'Copy an app into a new draft', { params: appIdParams, response: { 200: appResponse } }),
     h.app.copyApp,
+  );
+
+  server.get(
+    '/llm-models',
+    route('account', 'models', 'Providers and their models, with credential status', { response: { 200: providerListResponse } }),
+    h.llmModel.listProviders,
+  );
+  server.get(
+    '/llm-models/:provider/:model',
+    route('account', 'models', 'One model: features, limits, parameter template, price', {
+      params: modelParams,
+      response: { 200: modelResponse },
+    }),
+    h.llmModel.getModel,
+  );
+  server.post(
+    '/llm-models/:provider/credentials',
+    route('account', 'models', 'Save (and by default test) provider credentials', {
+      params: providerParams,
+      body: credentialBody,
+      response: { 200: credentialResponse },
+    }),
+    h.llmModel.saveCredentials,
   );
 
   server.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => server.swagger());

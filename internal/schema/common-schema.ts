@@ -11,7 +11,7 @@ export const messageEnvelope = envelope(emptyData);
 
 /** What a failed request carries; `data.errors` lists field problems on validation errors. */
 export const errorEnvelope = envelope(
-  z.object({
+  z.looseObject({
     request_id: z.string().optional(),
     retry_after: z.number().int().optional(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),

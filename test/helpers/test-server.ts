@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,8 @@ import { purgeRedisPrefix } from './redis-cleanup.js';
 export interface TestServer extends HttpClient {
   module: Module;
   config: Config;
+  /** Everything the server logged, at debug level and up. */
+  logs(): string;
   close(): Promise<void>;
 }
 
@@ -41,13 +44,22 @@ export async function startTestServer(backend: Pick<Backend, 'db' | 'redis'>, ov
       ...overrides,
     },
   );
-  const module = await createModule(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  let logs = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs += chunk;
+      if (process.env.TEST_LOG) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const module = await createModule(config, createLogger('debug', sink));
   await module.server.listen({ port: 0, host: '127.0.0.1' });
   const { port } = module.server.server.address() as AddressInfo;
   const client = new HttpClient(`http://127.0.0.1:${port}`);
   return Object.assign(client, {
     module,
     config,
+    logs: () => logs,
     async close() {
       await module.close();
       await database?.drop();

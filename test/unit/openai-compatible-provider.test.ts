@@ -18,7 +18,12 @@ describe('OpenAI-compatible provider against the fake upstream', () => {
     for await (const e of events) all.push(e);
     return all;
   };
-  const ask = (content: string, extra = {}) => ({ model: 'fake-chat', messages: [{ role: 'user' as const, content }], parameters: { temperature: 0.3 }, ...extra });
+  const ask = (content: string, extra = {}) => ({
+    model: 'fake-chat',
+    messages: [{ role: 'user' as const, content }],
+    parameters: { temperature: 0.3 },
+    ...extra,
+  });
 
   it('streams text chunks, then usage and the finish reason', async () => {
     const events = await collect(provider.chatStream(ask('[[reply:one two three]]')));
@@ -29,7 +34,9 @@ describe('OpenAI-compatible provider against the fake upstream', () => {
   });
 
   it('assembles a streamed tool call from its pieces', async () => {
-    const tools = [{ name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+    const tools = [
+      { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+    ];
     const events = await collect(provider.chatStream(ask('[[tool:get_weather:{"city":"Paris"}]]', { tools })));
     expect(events.find((e) => e.type === 'tool_calls')).toEqual({
       type: 'tool_calls',
@@ -65,7 +72,10 @@ describe('OpenAI-compatible provider against the fake upstream', () => {
 
   it('reports a wrong key as unauthorized', async () => {
     const wrong = new OpenAiCompatibleProvider({ baseUrl: upstream.baseUrl, apiKey: 'sk-wrong', timeoutMs: 2000 });
-    await expect(wrong.chat(ask('hi'))).rejects.toMatchObject({ kind: 'unauthorized', message: expect.stringContaining('Incorrect API key') });
+    await expect(wrong.chat(ask('hi'))).rejects.toMatchObject({
+      kind: 'unauthorized',
+      message: expect.stringContaining('Incorrect API key'),
+    });
   });
 
   it('reports an unreachable base URL as a connection problem', async () => {
@@ -117,10 +127,14 @@ describe('OpenAI-compatible provider against the fake upstream', () => {
     const policy = { retries: 2, baseDelayMs: 10 };
     const count = () => upstream.chatRequests().length;
     let before = count();
-    await expect(collect(retryBeforeFirstEvent(() => provider.chatStream(ask('[[fail:500:9:retry-no]]')), policy))).rejects.toMatchObject({ kind: 'upstream' });
+    await expect(collect(retryBeforeFirstEvent(() => provider.chatStream(ask('[[fail:500:9:retry-no]]')), policy))).rejects.toMatchObject({
+      kind: 'upstream',
+    });
     expect(count() - before).toBe(3);
     before = count();
-    await expect(collect(retryBeforeFirstEvent(() => provider.chatStream(ask('[[fail:401:9:retry-401]]')), policy))).rejects.toMatchObject({ kind: 'unauthorized' });
+    await expect(collect(retryBeforeFirstEvent(() => provider.chatStream(ask('[[fail:401:9:retry-401]]')), policy))).rejects.toMatchObject({
+      kind: 'unauthorized',
+    });
     expect(count() - before).toBe(1);
   });
 });

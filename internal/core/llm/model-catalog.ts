@@ -15,7 +15,7 @@ const modelFile = z.object({
   max_output: z.number().int().min(0),
   dimensions: z.number().int().positive().optional(),
   price: z.object({ input: z.number().min(0), output: z.number().min(0) }),
-  parameters: z.record(z.enum(PARAMETER_NAMES), parameterRule.partial()).optional(),
+  parameters: z.partialRecord(z.enum(PARAMETER_NAMES), parameterRule.partial()).optional(),
 });
 
 const providerFile = z.object({

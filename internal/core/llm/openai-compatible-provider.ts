@@ -1,6 +1,14 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { LlmError, type ChatMessage, type ChatRequest, type ChatResult, type ChatStreamEvent, type LlmProvider, type ToolCall } from './llm-types.js';
+import {
+  LlmError,
+  type ChatMessage,
+  type ChatRequest,
+  type ChatResult,
+  type ChatStreamEvent,
+  type LlmProvider,
+  type ToolCall,
+} from './llm-types.js';
 
 export interface OpenAiCompatibleOptions {
   baseUrl: string;
@@ -131,7 +139,13 @@ function toWireMessage(message: ChatMessage): ChatCompletionMessageParam {
         role: 'assistant',
         content: message.content,
         ...(message.toolCalls?.length
-          ? { tool_calls: message.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })) }
+          ? {
+              tool_calls: message.toolCalls.map((c) => ({
+                id: c.id,
+                type: 'function' as const,
+                function: { name: c.name, arguments: c.arguments },
+              })),
+            }
           : {}),
       };
     default:

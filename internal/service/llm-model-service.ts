@@ -1,0 +1,178 @@
+import { and, eq } from 'drizzle-orm';
+import type { CustomModel, ModelCatalog, ModelSpec, ProviderSpec } from '../core/llm/model-catalog.js';
+import { LlmError, type LlmProvider } from '../core/llm/llm-types.js';
+import { OpenAiCompatibleProvider } from '../core/llm/openai-compatible-provider.js';
+import type { Db } from '../extension/database.js';
+import { FailException, NotFoundException } from '../exception/app-error.js';
+import { decryptText, deriveKey, encryptText, maskSecret } from '../lib/crypto.js';
+import { providerCredentials, type ProviderCredential } from '../model/provider-credential.js';
+
+export interface LlmSettings {
+  secretKey: string;
+  llmTimeoutMs: number;
+  llmEnvCredentials: Record<string, { apiKey: string; baseUrl: string }>;
+}
+
+export interface CredentialStatus {
+  configured: boolean;
+  source: 'account' | 'environment' | null;
+  baseUrl: string;
+  apiKeyMasked: string;
+}
+
+export interface ProviderView {
+  provider: ProviderSpec;
+  models: ModelSpec[];
+  credential: CredentialStatus;
+}
+
+export interface CredentialInput {
+  api_key?: string | undefined;
+  base_url?: string | undefined;
+  models?: CustomModel[] | undefined;
+  validate: boolean;
+}
+
+/** What a chat needs to call a model: the client, the model's spec and where the key came from. */
+export interface ResolvedModel {
+  llm: LlmProvider;
+  spec: ModelSpec;
+}
+
+interface Resolved {
+  apiKey: string;
+  baseUrl: string;
+  models: CustomModel[];
+  source: 'account' | 'environment';
+}
+
+/** The model catalog as an account sees it, and the account's provider credentials. */
+export class LlmModelService {
+  private readonly key: Uint8Array;
+
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: ModelCatalog,
+    private readonly settings: LlmSettings,
+  ) {
+    this.key = deriveKey(settings.secretKey, 'provider-credentials');
+  }
+
+  async listProviders(accountId: string): Promise<ProviderView[]> {
+    const rows = await this.db.select().from(providerCredentials).where(eq(providerCredentials.accountId, accountId));
+    return this.catalog.list().map((provider) => {
+      const resolved = this.resolveCredentials(
+        provider,
+        rows.find((r) => r.provider === provider.id),
+      );
+      return { provider, models: this.catalog.models(provider.id, resolved?.models), credential: this.status(provider, resolved) };
+    });
+  }
+
+  async getModel(accountId: string, providerId: string, model: string): Promise<ModelSpec> {
+    const provider = this.requireProvider(providerId);
+    const resolved = await this.credentialsOf(accountId, provider);
+    const spec = this.catalog.model(providerId, model, resolved?.models);
+    if (!spec) throw new NotFoundException(`model ${model} of provider ${providerId} not found`);
+    return spec;
+  }
+
+  async saveCredentials(accountId: string, providerId: string, input: CredentialInput): Promise<CredentialStatus> {
+    const provider = this.requireProvider(providerId);
+    const [existing] = await this.db
+      .select()
+      .from(providerCredentials)
+      .where(and(eq(providerCredentials.accountId, accountId), eq(providerCredentials.provider, providerId)))
+      .limit(1);
+    // A key left out keeps the stored one, so a client can change the base URL without re-sending it.
+    const apiKey = input.api_key ?? (existing ? this.decrypt(existing.apiKeyEncrypted) : '');
+    const baseUrl = input.base_url ?? existing?.baseUrl ?? '';
+    const models = input.models ?? existing?.models ?? [];
+    if (provider.apiKeyRequired && !apiKey) throw new FailException(`${provider.label} needs an api_key`);
+    if (!(baseUrl || provider.baseUrl)) throw new FailException(`${provider.label} needs a base_url`);
+    if (provider.customModels && models.length === 0) throw new FailException(`${provider.label} needs at least one model in models`);
+    if (input.validate) await this.testCall(provider, { apiKey, baseUrl, models, source: 'account' });
+
+    const values = { apiKeyEncrypted: apiKey ? encryptText(this.key, apiKey) : '', baseUrl, models, updatedAt: new Date() };
+    await this.db
+      .insert(providerCredentials)
+      .values({ accountId, provider: providerId, ...values })
+      .onConflictDoUpdate({ target: [providerCredentials.accountId, providerCredentials.provider], set: values });
+    return this.status(provider, { apiKey, baseUrl, models, source: 'account' });
+  }
+
+  /** The account's credentials, else the server's from the environment; a clear error when neither exists. */
+  async resolve(accountId: string, providerId: string, model: string): Promise<ResolvedModel> {
+    const provider = this.catalog.provider(providerId);
+    if (!provider) throw new FailException(`model provider ${providerId} is not available`);
+    const resolved = await this.credentialsOf(accountId, provider);
+    if (!resolved) {
+      throw new FailException(
+        `no credentials for ${provider.label}: set them with POST /llm-models/${providerId}/credentials` +
+          ` or ${providerId.toUpperCase()}_API_KEY on the server`,
+      );
+    }
+    const spec = this.catalog.model(providerId, model, resolved.models);
+    if (!spec) throw new FailException(`model ${model} of provider ${providerId} is not available`);
+    return { llm: this.client(provider, resolved), spec };
+  }
+
+  private async credentialsOf(accountId: string, provider: ProviderSpec): Promise<Resolved | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(providerCredentials)
+      .where(and(eq(providerCredentials.accountId, accountId), eq(providerCredentials.provider, provider.id)))
+      .limit(1);
+    return this.resolveCredentials(provider, row);
+  }
+
+  private resolveCredentials(provider: ProviderSpec, row: ProviderCredential | undefined): Resolved | undefined {
+    if (row) return { apiKey: this.decrypt(row.apiKeyEncrypted), baseUrl: row.baseUrl, models: row.models, source: 'account' };
+    const env = this.settings.llmEnvCredentials[provider.id];
+    if (env && (env.apiKey || !provider.apiKeyRequired)) return { ...env, models: [], source: 'environment' };
+    return undefined;
+  }
+
+  private status(provider: ProviderSpec, resolved: Resolved | undefined): CredentialStatus {
+    return {
+      configured: resolved !== undefined,
+      source: resolved?.source ?? null,
+      baseUrl: resolved?.baseUrl || provider.baseUrl,
+      apiKeyMasked: maskSecret(resolved?.apiKey ?? ''),
+    };
+  }
+
+  private client(provider: ProviderSpec, resolved: Resolved): LlmProvider {
+    return new OpenAiCompatibleProvider({
+      baseUrl: resolved.baseUrl || provider.baseUrl,
+      apiKey: resolved.apiKey,
+      timeoutMs: this.settings.llmTimeoutMs,
+    });
+  }
+
+  /** One real, one-token call to the provider's first chat model: proves key, URL and model together. */
+  private async testCall(provider: ProviderSpec, resolved: Resolved): Promise<void> {
+    const model = this.catalog.models(provider.id, resolved.models).find((m) => m.type === 'chat');
+    if (!model) return;
+    try {
+      await this.client(provider, resolved).chat({
+        model: model.model,
+        messages: [{ role: 'user', content: 'ping' }],
+        parameters: { max_tokens: 1 },
+      });
+    } catch (err) {
+      if (err instanceof LlmError) throw new FailException(`credentials check failed: ${err.message}`, { kind: err.kind });
+      throw err;
+    }
+  }
+
+  private requireProvider(providerId: string): ProviderSpec {
+    const provider = this.catalog.provider(providerId);
+    if (!provider) throw new NotFoundException(`model provider ${providerId} not found`);
+    return provider;
+  }
+
+  private decrypt(sealed: string): string {
+    return sealed ? decryptText(this.key, sealed) : '';
+  }
+}
