@@ -10,6 +10,8 @@ import { AccountHandler } from '../../internal/handler/account-handler.js';
 import { AppHandler } from '../../internal/handler/app-handler.js';
 import { AuthHandler } from '../../internal/handler/auth-handler.js';
 import { LlmModelHandler } from '../../internal/handler/llm-model-handler.js';
+import { AppConfigHandler } from '../../internal/handler/app-config-handler.js';
+import { AppConfigService } from '../../internal/service/app-config-service.js';
 import { ModelCatalog } from '../../internal/core/llm/model-catalog.js';
 import { LlmModelService } from '../../internal/service/llm-model-service.js';
 import { PingHandler } from '../../internal/handler/ping-handler.js';
@@ -39,6 +41,7 @@ export interface Core {
     app: AppService;
     health: HealthService;
     llmModel: LlmModelService;
+    appConfig: AppConfigService;
   };
   close(): Promise<void>;
 }
@@ -63,13 +66,16 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   const files = new LocalFileStorage(filesDir);
 
   const tokens = new TokenService(config.secretKey, config.accessTokenTtlSeconds);
+  const app = new AppService(database.db);
+  const llmModel = new LlmModelService(database.db, ModelCatalog.load(), config);
   const services = {
     tokens,
     auth: new AuthService(database.db, tokens, config),
     account: new AccountService(database.db, tokens),
-    app: new AppService(database.db),
+    app,
     health: new HealthService(database),
-    llmModel: new LlmModelService(database.db, ModelCatalog.load(), config),
+    llmModel,
+    appConfig: new AppConfigService(database.db, app, llmModel),
   };
   defineTasks(queue, { authService: services.auth, logger });
 
@@ -109,6 +115,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       account: new AccountHandler(core.services.account),
       app: new AppHandler(core.services.app),
       llmModel: new LlmModelHandler(core.services.llmModel),
+      appConfig: new AppConfigHandler(core.services.appConfig),
     });
     await server.ready();
     if (config.runWorker) await startWorker(core);

@@ -1,4 +1,5 @@
-import { index, pgTable, text, uuid, varchar } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, text, uuid, varchar } from 'drizzle-orm/pg-core';
+import type { AppConfig } from '../entity/app-config-entity.js';
 import { AppStatus } from '../entity/app-entity.js';
 import { accounts } from './account.js';
 import { idColumn, timestamps } from './columns.js';
@@ -14,6 +15,10 @@ export const apps = pgTable(
     icon: text('icon').notNull(),
     description: text('description').notNull().default(''),
     status: varchar('status', { length: 20 }).$type<AppStatus>().notNull().default(AppStatus.Draft),
+    /** The configuration being edited; fields missing here take their defaults when read. */
+    draftConfig: jsonb('draft_config').$type<Partial<AppConfig>>().notNull().default({}),
+    /** The version answering published traffic; null while the app is a draft. */
+    publishedVersionId: uuid('published_version_id'),
     ...timestamps(),
   },
   (t) => [index('apps_account_id_created_at_idx').on(t.accountId, t.createdAt)],

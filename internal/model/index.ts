@@ -2,3 +2,4 @@
 export * from './account.js';
 export * from './app.js';
 export * from './provider-credential.js';
+export * from './app-config-version.js';

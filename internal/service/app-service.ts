@@ -54,11 +54,15 @@ export class AppService {
     if (deleted.length === 0) throw new NotFoundException('app not found');
   }
 
-  /** A new draft app with the same settings; the name gets a suffix that still fits the limit. */
+  /** A new draft app with the same settings and draft configuration; the name gets a suffix that still fits. */
   async copy(accountId: string, appId: string): Promise<App> {
     const source = await this.get(accountId, appId);
     const name = source.name.slice(0, APP_NAME_MAX_LENGTH - COPY_SUFFIX.length) + COPY_SUFFIX;
-    return this.create(accountId, { name, icon: source.icon, description: source.description });
+    const [app] = await this.db
+      .insert(apps)
+      .values({ accountId, name, icon: source.icon, description: source.description, draftConfig: source.draftConfig })
+      .returning();
+    return app!;
   }
 
   async list(accountId: string, request: PageRequest & { searchWord?: string | undefined }): Promise<{ list: App[]; total: number }> {

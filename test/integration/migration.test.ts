@@ -25,7 +25,7 @@ async function tables(database: Database): Promise<string[]> {
   return result.rows.map((r) => (r as { tablename: string }).tablename);
 }
 
-const EXPECTED_TABLES = ['accounts', 'apps', 'login_attempts', 'revoked_tokens'];
+const EXPECTED_TABLES = ['accounts', 'app_config_versions', 'apps', 'login_attempts', 'provider_credentials', 'revoked_tokens'];
 
 describe('migrations on PGlite', () => {
   const dirs: string[] = [];

@@ -82,6 +82,15 @@ describe('HTTP server', () => {
         'POST /apps/{app_id}',
         'POST /apps/{app_id}/delete',
         'POST /apps/{app_id}/copy',
+        'GET /apps/{app_id}/draft-app-config',
+        'POST /apps/{app_id}/draft-app-config',
+        'POST /apps/{app_id}/publish',
+        'POST /apps/{app_id}/cancel-publish',
+        'GET /apps/{app_id}/publish-histories',
+        'POST /apps/{app_id}/fallback-history',
+        'GET /llm-models',
+        'GET /llm-models/{provider}/{model}',
+        'POST /llm-models/{provider}/credentials',
       ].sort(),
     );
     const create = doc.paths['/apps']!.post;

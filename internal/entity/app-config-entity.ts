@@ -1,0 +1,47 @@
+/**
+ * An app's configuration as stored (jsonb) and sent on the wire: snake_case throughout,
+ * so the draft, every published version and the API share one shape.
+ */
+export interface ModelConfig {
+  provider: string;
+  model: string;
+  parameters: Record<string, number>;
+}
+
+export interface ReviewConfig {
+  enable: boolean;
+  keywords: string[];
+  inputs_config: { enable: boolean; preset_response: string };
+  outputs_config: { enable: boolean };
+}
+
+export interface AppConfig {
+  model_config: ModelConfig;
+  preset_prompt: string;
+  dialog_round: number;
+  long_term_memory: { enable: boolean };
+  opening_statement: string;
+  opening_questions: string[];
+  suggested_after_answer: { enable: boolean };
+  review_config: ReviewConfig;
+}
+
+export const DEFAULT_APP_CONFIG: AppConfig = {
+  model_config: { provider: 'openai', model: 'gpt-4o-mini', parameters: { temperature: 0.5, top_p: 0.85, max_tokens: 1024 } },
+  preset_prompt: '',
+  dialog_round: 3,
+  long_term_memory: { enable: false },
+  opening_statement: '',
+  opening_questions: [],
+  suggested_after_answer: { enable: true },
+  review_config: { enable: false, keywords: [], inputs_config: { enable: false, preset_response: '' }, outputs_config: { enable: false } },
+};
+
+/** A stored config with any field added since it was written filled from the defaults. */
+export function completeConfig(stored: Partial<AppConfig> | null | undefined): AppConfig {
+  return { ...DEFAULT_APP_CONFIG, ...(stored ?? {}) };
+}
+
+export const DIALOG_ROUND_MAX = 100;
+export const OPENING_QUESTIONS_MAX = 10;
+export const REVIEW_KEYWORDS_MAX = 100;

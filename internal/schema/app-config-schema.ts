@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { DIALOG_ROUND_MAX, OPENING_QUESTIONS_MAX, REVIEW_KEYWORDS_MAX, type AppConfig } from '../entity/app-config-entity.js';
+import { unixSeconds } from '../lib/time.js';
+import type { AppConfigVersion } from '../model/app-config-version.js';
+import { envelope, pageOf, unixTime } from './common-schema.js';
+
+const modelConfig = z.object({
+  provider: z.string().trim().min(1, 'must not be empty').max(64),
+  model: z.string().trim().min(1, 'must not be empty').max(200),
+  parameters: z.record(z.string(), z.number()).default({}),
+});
+
+const reviewConfig = z
+  .object({
+    enable: z.boolean(),
+    keywords: z.array(z.string().trim().min(1, 'must not be empty').max(64)).max(REVIEW_KEYWORDS_MAX),
+    inputs_config: z.object({ enable: z.boolean(), preset_response: z.string().trim().max(500).default('') }),
+    outputs_config: z.object({ enable: z.boolean() }),
+  })
+  .superRefine((review, ctx) => {
+    if (!review.enable) return;
+    if (review.keywords.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['keywords'], message: 'needs at least one keyword when review is enabled' });
+    if (!review.inputs_config.enable && !review.outputs_config.enable) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['inputs_config', 'enable'],
+        message: 'enable input or output review (or both) when review is enabled',
+      });
+    }
+    if (review.inputs_config.enable && !review.inputs_config.preset_response) {
+      ctx.addIssue({ code: 'custom', path: ['inputs_config', 'preset_response'], message: 'is required when input review is enabled' });
+    }
+  });
+
+const configFields = {
+  model_config: modelConfig,
+  preset_prompt: z.string().max(20_000, 'must be at most 20000 characters'),
+  dialog_round: z.number().int().min(0).max(DIALOG_ROUND_MAX),
+  long_term_memory: z.object({ enable: z.boolean() }),
+  opening_statement: z.string().trim().max(2000, 'must be at most 2000 characters'),
+  opening_questions: z.array(z.string().trim().min(1, 'must not be empty').max(200)).max(OPENING_QUESTIONS_MAX),
+  suggested_after_answer: z.object({ enable: z.boolean() }),
+  review_config: reviewConfig,
+};
+
+export const appConfigItem = z.object(configFields);
+/** A partial update: fields left out keep their value; a nested object given replaces the old one. */
+export const draftConfigBody = z
+  .object(configFields)
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'give at least one configuration field');
+
+export const fallbackBody = z.object({ app_config_version_id: z.uuid('must be a UUID') });
+
+export const draftConfigResponse = envelope(appConfigItem);
+export const publishResponse = envelope(z.object({ version: z.number().int(), app_config_version_id: z.uuid(), published_at: unixTime }));
+const versionItem = z.object({ id: z.uuid(), version: z.number().int(), config: appConfigItem, created_at: unixTime });
+export const publishHistoryResponse = pageOf(versionItem);
+
+export function configView(config: AppConfig): z.infer<typeof appConfigItem> {
+  return config;
+}
+
+export function versionView(version: AppConfigVersion): z.infer<typeof versionItem> {
+  return { id: version.id, version: version.version, config: version.config, created_at: unixSeconds(version.createdAt) };
+}

@@ -1,0 +1,105 @@
+import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { parameterProblems } from '../core/llm/model-catalog.js';
+import { completeConfig, type AppConfig, type ModelConfig } from '../entity/app-config-entity.js';
+import { AppStatus } from '../entity/app-entity.js';
+import type { Db } from '../extension/database.js';
+import { AppError, FailException, NotFoundException, ValidateErrorException } from '../exception/app-error.js';
+import { appConfigVersions, type AppConfigVersion } from '../model/app-config-version.js';
+import { apps } from '../model/app.js';
+import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
+import type { AppService } from './app-service.js';
+import type { LlmModelService } from './llm-model-service.js';
+
+/** An app's draft configuration, its numbered published versions, and going back to one. */
+export class AppConfigService {
+  constructor(
+    private readonly db: Db,
+    private readonly appService: AppService,
+    private readonly llmModels: LlmModelService,
+  ) {}
+
+  async getDraft(accountId: string, appId: string): Promise<AppConfig> {
+    return completeConfig((await this.appService.get(accountId, appId)).draftConfig);
+  }
+
+  async updateDraft(accountId: string, appId: string, patch: Partial<AppConfig>): Promise<AppConfig> {
+    const current = await this.getDraft(accountId, appId);
+    if (patch.model_config) await this.checkModel(accountId, patch.model_config);
+    const next = { ...current, ...patch };
+    await this.db
+      .update(apps)
+      .set({ draftConfig: next, updatedAt: new Date() })
+      .where(and(eq(apps.id, appId), eq(apps.accountId, accountId)));
+    return next;
+  }
+
+  /** Freezes the draft as the next version and makes it the one published traffic answers with. */
+  async publish(accountId: string, appId: string): Promise<AppConfigVersion> {
+    const draft = await this.getDraft(accountId, appId);
+    await this.checkModel(accountId, draft.model_config);
+    return this.db.transaction(async (tx) => {
+      // Row lock: two publishes at once get consecutive numbers, not a unique-key failure.
+      await tx.execute(sql`SELECT id FROM apps WHERE id = ${appId} FOR UPDATE`);
+      const [{ next } = { next: 1 }] = await tx
+        .select({ next: sql<number>`coalesce(max(${appConfigVersions.version}), 0) + 1`.mapWith(Number) })
+        .from(appConfigVersions)
+        .where(eq(appConfigVersions.appId, appId));
+      const [version] = await tx.insert(appConfigVersions).values({ appId, version: next, config: draft }).returning();
+      await tx
+        .update(apps)
+        .set({ status: AppStatus.Published, publishedVersionId: version!.id, updatedAt: new Date() })
+        .where(eq(apps.id, appId));
+      return version!;
+    });
+  }
+
+  async cancelPublish(accountId: string, appId: string): Promise<void> {
+    const app = await this.appService.get(accountId, appId);
+    if (app.status !== AppStatus.Published) throw new FailException('app is not published');
+    await this.db.update(apps).set({ status: AppStatus.Draft, publishedVersionId: null, updatedAt: new Date() }).where(eq(apps.id, appId));
+  }
+
+  async histories(accountId: string, appId: string, page: PageRequest): Promise<{ list: AppConfigVersion[]; total: number }> {
+    await this.appService.get(accountId, appId);
+    const { limit, offset } = pageOffset(page);
+    const where = eq(appConfigVersions.appId, appId);
+    const [list, [total]] = await Promise.all([
+      this.db.select().from(appConfigVersions).where(where).orderBy(desc(appConfigVersions.version)).limit(limit).offset(offset),
+      this.db.select({ value: count() }).from(appConfigVersions).where(where),
+    ]);
+    return { list, total: total?.value ?? 0 };
+  }
+
+  /** Copies a published version back into the draft; what is published does not change. */
+  async fallback(accountId: string, appId: string, versionId: string): Promise<AppConfig> {
+    await this.appService.get(accountId, appId);
+    const [version] = await this.db
+      .select()
+      .from(appConfigVersions)
+      .where(and(eq(appConfigVersions.id, versionId), eq(appConfigVersions.appId, appId)))
+      .limit(1);
+    if (!version) throw new NotFoundException('app config version not found');
+    const config = completeConfig(version.config);
+    await this.db.update(apps).set({ draftConfig: config, updatedAt: new Date() }).where(eq(apps.id, appId));
+    return config;
+  }
+
+  /** The model must exist for this account and every parameter must fit its template. */
+  private async checkModel(accountId: string, modelConfig: ModelConfig): Promise<void> {
+    let spec;
+    try {
+      spec = await this.llmModels.getModel(accountId, modelConfig.provider, modelConfig.model);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') {
+        throw new ValidateErrorException(`model_config: ${err.message}`, { errors: [{ field: 'model_config', message: err.message }] });
+      }
+      throw err;
+    }
+    if (spec.type !== 'chat') throw new ValidateErrorException(`model_config: ${spec.model} is not a chat model`);
+    const problems = parameterProblems(spec, modelConfig.parameters);
+    if (problems.length > 0) {
+      const errors = problems.map((p) => ({ field: `model_config.parameters.${p.split(':')[0]}`, message: p.slice(p.indexOf(':') + 2) }));
+      throw new ValidateErrorException(`model_config.parameters.${problems[0]}`, { errors });
+    }
+  }
+}
