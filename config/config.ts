@@ -33,6 +33,7 @@ const envSchema = {
   LLM_TIMEOUT_MS: ['llmTimeoutMs', int(100, 30 * 60 * 1000)],
   LLM_MAX_RETRIES: ['llmMaxRetries', int(0, 10)],
   LLM_RETRY_BASE_MS: ['llmRetryBaseMs', int(0, 60_000)],
+  SSE_PING_INTERVAL_MS: ['ssePingIntervalMs', int(10, 10 * 60 * 1000)],
   CORS_ORIGINS: ['corsOrigins', z.string()],
   BODY_LIMIT_BYTES: ['bodyLimitBytes', int(1024, 1024 * 1024 * 1024)],
   SHUTDOWN_TIMEOUT_MS: ['shutdownTimeoutMs', int(0, 10 * 60 * 1000)],

@@ -53,6 +53,8 @@ export const defaultConfig = {
    */
   llmEnvCredentials: {} as Record<string, { apiKey: string; baseUrl: string }>,
 
+  /** SSE_PING_INTERVAL_MS: a quiet event stream gets a `ping` event this often, so proxies keep it open. */
+  ssePingIntervalMs: 10_000,
   /** CORS_ORIGINS: comma-separated allowed origins, or * for any. */
   corsOrigins: '*',
   /** BODY_LIMIT_BYTES: largest accepted request body. */

@@ -1,31 +1,51 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config/config.js';
+import { ModelCatalog } from '../../internal/core/llm/model-catalog.js';
 import { openDatabase, type Database } from '../../internal/extension/database.js';
 import { LocalFileStorage, type FileStorage } from '../../internal/extension/file-storage.js';
 import { createLogger, type Logger } from '../../internal/extension/logger.js';
 import { createQueue } from '../../internal/extension/queue/create-queue.js';
 import type { Queue } from '../../internal/extension/queue/queue.js';
+import { createStopSignal, type StopSignal } from '../../internal/extension/stop-signal.js';
 import { AccountHandler } from '../../internal/handler/account-handler.js';
+import { AiHandler } from '../../internal/handler/ai-handler.js';
+import { AppConfigHandler } from '../../internal/handler/app-config-handler.js';
 import { AppHandler } from '../../internal/handler/app-handler.js';
 import { AuthHandler } from '../../internal/handler/auth-handler.js';
+import { ChatHandler } from '../../internal/handler/chat-handler.js';
+import { ConversationHandler } from '../../internal/handler/conversation-handler.js';
 import { LlmModelHandler } from '../../internal/handler/llm-model-handler.js';
-import { AppConfigHandler } from '../../internal/handler/app-config-handler.js';
-import { AppConfigService } from '../../internal/service/app-config-service.js';
-import { ModelCatalog } from '../../internal/core/llm/model-catalog.js';
-import { LlmModelService } from '../../internal/service/llm-model-service.js';
 import { PingHandler } from '../../internal/handler/ping-handler.js';
 import { accountAuthHook } from '../../internal/middleware/auth.js';
 import { registerRoutes } from '../../internal/router/router.js';
 import { registerSchedules } from '../../internal/schedule/schedule.js';
 import { createHttpServer, type HttpServer } from '../../internal/server/http.js';
 import { AccountService } from '../../internal/service/account-service.js';
+import { AiHelperService } from '../../internal/service/ai-helper-service.js';
+import { AppConfigService } from '../../internal/service/app-config-service.js';
 import { AppService } from '../../internal/service/app-service.js';
 import { AuthService } from '../../internal/service/auth-service.js';
+import { ChatService } from '../../internal/service/chat-service.js';
+import { ConversationService } from '../../internal/service/conversation-service.js';
 import { HealthService } from '../../internal/service/health-service.js';
+import { LlmModelService } from '../../internal/service/llm-model-service.js';
 import { TokenService } from '../../internal/service/token-service.js';
 import { defineTasks } from '../../internal/task/tasks.js';
 import { VERSION } from './version.js';
+
+export interface Services {
+  tokens: TokenService;
+  auth: AuthService;
+  account: AccountService;
+  app: AppService;
+  health: HealthService;
+  llmModel: LlmModelService;
+  appConfig: AppConfigService;
+  conversation: ConversationService;
+  chat: ChatService;
+  aiHelper: AiHelperService;
+}
 
 /** Extensions and services shared by the API and worker processes. */
 export interface Core {
@@ -33,16 +53,9 @@ export interface Core {
   logger: Logger;
   database: Database;
   queue: Queue;
+  stopSignal: StopSignal;
   files: FileStorage;
-  services: {
-    tokens: TokenService;
-    auth: AuthService;
-    account: AccountService;
-    app: AppService;
-    health: HealthService;
-    llmModel: LlmModelService;
-    appConfig: AppConfigService;
-  };
+  services: Services;
   close(): Promise<void>;
 }
 
@@ -61,33 +74,41 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     migrate: true,
   });
   const queue = createQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
+  const stopSignal = createStopSignal({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
   const filesDir = path.join(config.storageDir, 'files');
   mkdirSync(filesDir, { recursive: true });
   const files = new LocalFileStorage(filesDir);
 
+  const { db } = database;
   const tokens = new TokenService(config.secretKey, config.accessTokenTtlSeconds);
-  const app = new AppService(database.db);
-  const llmModel = new LlmModelService(database.db, ModelCatalog.load(), config);
-  const services = {
+  const app = new AppService(db);
+  const llmModel = new LlmModelService(db, ModelCatalog.load(), config);
+  const conversation = new ConversationService(db, app);
+  const services: Services = {
     tokens,
-    auth: new AuthService(database.db, tokens, config),
-    account: new AccountService(database.db, tokens),
+    auth: new AuthService(db, tokens, config),
+    account: new AccountService(db, tokens),
     app,
     health: new HealthService(database),
     llmModel,
-    appConfig: new AppConfigService(database.db, app, llmModel),
+    appConfig: new AppConfigService(db, app, llmModel),
+    conversation,
+    chat: new ChatService(db, app, conversation, llmModel, queue, stopSignal, config, logger),
+    aiHelper: new AiHelperService(db, conversation, llmModel, config),
   };
-  defineTasks(queue, { authService: services.auth, logger });
+  defineTasks(queue, { authService: services.auth, aiHelper: services.aiHelper, logger });
 
   return {
     config,
     logger,
     database,
     queue,
+    stopSignal,
     files,
     services,
     async close() {
       await queue.close();
+      await stopSignal.close();
       await database.close();
     },
   };
@@ -109,15 +130,20 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       version: VERSION,
     });
     server.addHook('onRequest', accountAuthHook(core.services.auth));
+    const { services } = core;
     registerRoutes(server, {
-      ping: new PingHandler(core.services.health),
-      auth: new AuthHandler(core.services.auth),
-      account: new AccountHandler(core.services.account),
-      app: new AppHandler(core.services.app),
-      llmModel: new LlmModelHandler(core.services.llmModel),
-      appConfig: new AppConfigHandler(core.services.appConfig),
+      ping: new PingHandler(services.health),
+      auth: new AuthHandler(services.auth),
+      account: new AccountHandler(services.account),
+      app: new AppHandler(services.app),
+      appConfig: new AppConfigHandler(services.appConfig),
+      llmModel: new LlmModelHandler(services.llmModel),
+      chat: new ChatHandler(services.chat, services.conversation, config.ssePingIntervalMs),
+      conversation: new ConversationHandler(services.conversation),
+      ai: new AiHandler(services.aiHelper, config.ssePingIntervalMs),
     });
     await server.ready();
+    await services.chat.listenForStops();
     if (config.runWorker) await startWorker(core);
     return {
       ...core,

@@ -1,5 +1,7 @@
 /** Names of background jobs; producers and consumers refer to these, never to string literals. */
 export const JobName = {
   AuthCleanup: 'auth.cleanup',
+  ConversationName: 'conversation.name',
+  ConversationSummary: 'conversation.summary',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];

@@ -3,3 +3,4 @@ export * from './account.js';
 export * from './app.js';
 export * from './provider-credential.js';
 export * from './app-config-version.js';
+export * from './conversation.js';

@@ -1,4 +1,7 @@
 import type { AccountHandler } from '../handler/account-handler.js';
+import type { AiHandler } from '../handler/ai-handler.js';
+import type { ChatHandler } from '../handler/chat-handler.js';
+import type { ConversationHandler } from '../handler/conversation-handler.js';
 import type { AppConfigHandler } from '../handler/app-config-handler.js';
 import type { AppHandler } from '../handler/app-handler.js';
 import type { AuthHandler } from '../handler/auth-handler.js';
@@ -7,6 +10,7 @@ import type { PingHandler } from '../handler/ping-handler.js';
 import type { HttpServer } from '../server/http.js';
 import { registerAppRoutes } from './app-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
+import { registerConversationRoutes } from './conversation-routes.js';
 import { registerLlmModelRoutes } from './llm-model-routes.js';
 
 export interface Handlers {
@@ -16,6 +20,9 @@ export interface Handlers {
   app: AppHandler;
   appConfig: AppConfigHandler;
   llmModel: LlmModelHandler;
+  chat: ChatHandler;
+  conversation: ConversationHandler;
+  ai: AiHandler;
 }
 
 /**
@@ -26,6 +33,7 @@ export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerAuthRoutes(server, h);
   registerAppRoutes(server, h);
   registerLlmModelRoutes(server, h);
+  registerConversationRoutes(server, h);
 
   server.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => server.swagger());
 }

@@ -1,14 +1,18 @@
 import type { Logger } from '../extension/logger.js';
 import type { Queue } from '../extension/queue/queue.js';
+import type { AiHelperService } from '../service/ai-helper-service.js';
 import type { AuthService } from '../service/auth-service.js';
 import { defineAuthCleanupTask } from './auth-cleanup-task.js';
+import { defineConversationTasks } from './conversation-tasks.js';
 
 export interface TaskDependencies {
   authService: AuthService;
+  aiHelper: AiHelperService;
   logger: Logger;
 }
 
 /** Every job a consumer can run; API and worker processes call this alike. */
 export function defineTasks(queue: Queue, deps: TaskDependencies): void {
   defineAuthCleanupTask(queue, deps.authService, deps.logger);
+  defineConversationTasks(queue, deps.aiHelper);
 }

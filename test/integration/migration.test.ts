@@ -25,7 +25,16 @@ async function tables(database: Database): Promise<string[]> {
   return result.rows.map((r) => (r as { tablename: string }).tablename);
 }
 
-const EXPECTED_TABLES = ['accounts', 'app_config_versions', 'apps', 'login_attempts', 'provider_credentials', 'revoked_tokens'];
+const EXPECTED_TABLES = [
+  'accounts',
+  'app_config_versions',
+  'apps',
+  'conversations',
+  'login_attempts',
+  'messages',
+  'provider_credentials',
+  'revoked_tokens',
+];
 
 describe('migrations on PGlite', () => {
   const dirs: string[] = [];

@@ -1,0 +1,74 @@
+import type { ChatMessage } from '../llm/llm-types.js';
+import { countPromptTokens } from '../llm/token-counter.js';
+
+export interface DialogTurn {
+  query: string;
+  answer: string;
+}
+
+export interface PromptInput {
+  presetPrompt: string;
+  /** Long-term memory: what earlier, no longer included turns said. */
+  summary: string;
+  /** Earlier turns of this conversation, oldest first. */
+  history: DialogTurn[];
+  query: string;
+  /** How many earlier turns the app keeps at most. */
+  dialogRound: number;
+  contextWindow: number;
+  /** Tokens reserved for the answer. */
+  maxTokens: number;
+}
+
+export interface BuiltPrompt {
+  messages: ChatMessage[];
+  promptTokens: number;
+  /** Earlier turns that made it into the prompt. */
+  turnsKept: number;
+}
+
+export class PromptTooLongError extends Error {
+  constructor(
+    readonly promptTokens: number,
+    readonly budget: number,
+  ) {
+    super(`the prompt needs ${promptTokens} tokens but the model leaves ${budget} after reserving the answer; shorten the query or prompt`);
+    this.name = 'PromptTooLongError';
+  }
+}
+
+/**
+ * System prompt (with the summary), the last `dialogRound` turns, then the query. Older turns
+ * are dropped, oldest first, until everything fits the context window minus the answer's reserve.
+ */
+export function buildPrompt(input: PromptInput): BuiltPrompt {
+  const budget = input.contextWindow - input.maxTokens;
+  const system = [input.presetPrompt.trim(), input.summary ? `Summary of the earlier conversation:\n${input.summary}` : '']
+    .filter(Boolean)
+    .join('\n\n');
+  const head: ChatMessage[] = system ? [{ role: 'system', content: system }] : [];
+  const tail: ChatMessage = { role: 'user', content: input.query };
+  const turns = input.dialogRound > 0 ? input.history.slice(-input.dialogRound) : [];
+
+  const fixed = countPromptTokens([...head, tail]);
+  if (fixed > budget) throw new PromptTooLongError(fixed, budget);
+  // Walk back from the newest turn, keeping each while it still fits.
+  let used = fixed;
+  let kept = 0;
+  for (let i = turns.length - 1; i >= 0; i--) {
+    const turn = turns[i]!;
+    const cost = countPromptTokens([
+      { role: 'user', content: turn.query },
+      { role: 'assistant', content: turn.answer },
+    ]);
+    if (used + cost > budget) break;
+    used += cost;
+    kept += 1;
+  }
+  const history = turns.slice(turns.length - kept).flatMap((t): ChatMessage[] => [
+    { role: 'user', content: t.query },
+    { role: 'assistant', content: t.answer },
+  ]);
+  const messages = [...head, ...history, tail];
+  return { messages, promptTokens: countPromptTokens(messages), turnsKept: kept };
+}

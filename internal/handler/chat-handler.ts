@@ -1,0 +1,57 @@
+import type { FastifyReply } from 'fastify';
+import { success, successMessage } from '../../pkg/response/response.js';
+import { currentAuth } from '../middleware/auth.js';
+import type { appIdParams } from '../schema/app-schema.js';
+import {
+  messagePageView,
+  type chatBody,
+  type messageCursorQuery,
+  type summaryBody,
+  type taskParams,
+} from '../schema/conversation-schema.js';
+import type { ChatService } from '../service/chat-service.js';
+import type { ConversationService } from '../service/conversation-service.js';
+import type { Validated } from './request-types.js';
+import { disconnectSignal, streamEvents } from './sse-response.js';
+
+/** The author's debug chat with an app's draft. */
+export class ChatHandler {
+  constructor(
+    private readonly chatService: ChatService,
+    private readonly conversationService: ConversationService,
+    private readonly ssePingIntervalMs: number,
+  ) {}
+
+  debugChat = async (req: Validated<{ params: typeof appIdParams; body: typeof chatBody }>, reply: FastifyReply) => {
+    const run = await this.chatService.debugChat(currentAuth(req).account.id, req.params.app_id, req.body.query, disconnectSignal(reply));
+    await streamEvents(req, reply, run.events, this.ssePingIntervalMs);
+  };
+
+  stop = async (req: Validated<{ params: typeof taskParams }>) => {
+    await this.chatService.stop(currentAuth(req).account.id, req.params.app_id, req.params.task_id);
+    return successMessage('stopped');
+  };
+
+  debugMessages = async (req: Validated<{ params: typeof appIdParams; query: typeof messageCursorQuery }>) => {
+    const before = req.query.created_at ? new Date(req.query.created_at * 1000) : undefined;
+    const page = await this.conversationService.listDebugMessages(currentAuth(req).account.id, req.params.app_id, {
+      before,
+      limit: req.query.limit,
+    });
+    return success(messagePageView(page));
+  };
+
+  deleteDebugConversation = async (req: Validated<{ params: typeof appIdParams }>) => {
+    await this.conversationService.deleteDebugConversation(currentAuth(req).account.id, req.params.app_id);
+    return successMessage('debug conversation deleted');
+  };
+
+  getSummary = async (req: Validated<{ params: typeof appIdParams }>) =>
+    success({ summary: await this.conversationService.debugSummary(currentAuth(req).account.id, req.params.app_id) });
+
+  updateSummary = async (req: Validated<{ params: typeof appIdParams; body: typeof summaryBody }>) =>
+    success(
+      { summary: await this.conversationService.updateDebugSummary(currentAuth(req).account.id, req.params.app_id, req.body.summary) },
+      'summary saved',
+    );
+}

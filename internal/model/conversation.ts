@@ -1,0 +1,65 @@
+import { boolean, doublePrecision, index, integer, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { DEFAULT_CONVERSATION_NAME, MessageStatus, type InvokeFrom } from '../entity/conversation-entity.js';
+import { accounts } from './account.js';
+import { apps } from './app.js';
+import { timestamps } from './columns.js';
+
+/** Ids are made by the application, so a chat can stream before its rows are written. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey(),
+    appId: uuid('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    invokeFrom: varchar('invoke_from', { length: 20 }).$type<InvokeFrom>().notNull(),
+    name: varchar('name', { length: 255 }).notNull().default(DEFAULT_CONVERSATION_NAME),
+    /** Long-term memory: a running summary of what was said, kept by a background task. */
+    summary: text('summary').notNull().default(''),
+    isPinned: boolean('is_pinned').notNull().default(false),
+    isDeleted: boolean('is_deleted').notNull().default(false),
+    ...timestamps(),
+  },
+  (t) => [index('conversations_app_account_idx').on(t.appId, t.accountId, t.invokeFrom, t.createdAt)],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    appId: uuid('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    invokeFrom: varchar('invoke_from', { length: 20 }).$type<InvokeFrom>().notNull(),
+    query: text('query').notNull(),
+    answer: text('answer').notNull().default(''),
+    status: varchar('status', { length: 20 }).$type<MessageStatus>().notNull().default(MessageStatus.Normal),
+    error: text('error').notNull().default(''),
+    messageTokens: integer('message_tokens').notNull().default(0),
+    answerTokens: integer('answer_tokens').notNull().default(0),
+    totalTokens: integer('total_tokens').notNull().default(0),
+    totalPrice: doublePrecision('total_price').notNull().default(0),
+    currency: varchar('currency', { length: 8 }).notNull().default('USD'),
+    /** Seconds from the request to the end of the answer, and to its first token. */
+    latency: doublePrecision('latency').notNull().default(0),
+    firstTokenLatency: doublePrecision('first_token_latency').notNull().default(0),
+    provider: varchar('provider', { length: 64 }).notNull().default(''),
+    model: varchar('model', { length: 200 }).notNull().default(''),
+    isDeleted: boolean('is_deleted').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('messages_conversation_created_idx').on(t.conversationId, t.createdAt)],
+);
+
+export type Conversation = typeof conversations.$inferSelect;
+export type Message = typeof messages.$inferSelect;

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { CONVERSATION_NAME_MAX_LENGTH, MessageStatus } from '../entity/conversation-entity.js';
+import { unixSeconds } from '../lib/time.js';
+import type { Conversation, Message } from '../model/conversation.js';
+import { envelope, unixTime } from './common-schema.js';
+
+const uuid = z.uuid('must be a UUID');
+export const conversationParams = z.object({ conversation_id: uuid });
+export const conversationMessageParams = z.object({ conversation_id: uuid, message_id: uuid });
+export const taskParams = z.object({ app_id: uuid, task_id: uuid });
+
+export const chatBody = z.object({ query: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters') });
+export const messageCursorQuery = z.object({
+  created_at: z.coerce.number().positive().optional().describe('Unix seconds (fractions allowed): only messages created before it'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export const renameBody = z.object({ name: z.string().trim().min(1, 'must not be empty').max(CONVERSATION_NAME_MAX_LENGTH) });
+export const pinBody = z.object({ is_pinned: z.boolean() });
+export const summaryBody = z.object({ summary: z.string().trim().max(20_000) });
+export const suggestedQuestionsBody = z.object({ message_id: uuid });
+export const optimizePromptBody = z.object({
+  prompt: z.string().trim().min(1, 'must not be empty').max(20_000),
+  model_config: z.object({ provider: z.string().min(1).max(64), model: z.string().min(1).max(200) }).optional(),
+});
+
+const messageItem = z.object({
+  id: z.uuid(),
+  conversation_id: z.uuid(),
+  query: z.string(),
+  answer: z.string(),
+  status: z.enum(Object.values(MessageStatus)),
+  error: z.string(),
+  message_tokens: z.number().int(),
+  answer_tokens: z.number().int(),
+  total_tokens: z.number().int(),
+  total_price: z.number(),
+  currency: z.string(),
+  latency: z.number(),
+  first_token_latency: z.number(),
+  provider: z.string(),
+  model: z.string(),
+  created_at: unixTime,
+});
+export const messagePageResponse = envelope(
+  z.object({
+    list: z.array(messageItem),
+    has_more: z.boolean(),
+    next_created_at: z.number().nullable().describe('pass as created_at for the next (older) page'),
+  }),
+);
+const conversationItem = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  is_pinned: z.boolean(),
+  invoke_from: z.string(),
+  created_at: unixTime,
+  updated_at: unixTime,
+});
+export const conversationResponse = envelope(conversationItem);
+export const nameResponse = envelope(z.object({ name: z.string() }));
+export const summaryResponse = envelope(z.object({ summary: z.string() }));
+export const suggestedQuestionsResponse = envelope(z.array(z.string()));
+export const eventStream = z.string().describe('text/event-stream: message, message_end, error and ping events');
+
+export function messageView(m: Message): z.infer<typeof messageItem> {
+  return {
+    id: m.id,
+    conversation_id: m.conversationId,
+    query: m.query,
+    answer: m.answer,
+    status: m.status,
+    error: m.error,
+    message_tokens: m.messageTokens,
+    answer_tokens: m.answerTokens,
+    total_tokens: m.totalTokens,
+    total_price: m.totalPrice,
+    currency: m.currency,
+    latency: m.latency,
+    first_token_latency: m.firstTokenLatency,
+    provider: m.provider,
+    model: m.model,
+    created_at: unixSeconds(m.createdAt),
+  };
+}
+
+export function messagePageView(page: { list: Message[]; hasMore: boolean }) {
+  const last = page.list.at(-1);
+  return {
+    list: page.list.map(messageView),
+    has_more: page.hasMore,
+    next_created_at: page.hasMore && last ? last.createdAt.getTime() / 1000 : null,
+  };
+}
+
+export function conversationView(c: Conversation): z.infer<typeof conversationItem> {
+  return {
+    id: c.id,
+    name: c.name,
+    is_pinned: c.isPinned,
+    invoke_from: c.invokeFrom,
+    created_at: unixSeconds(c.createdAt),
+    updated_at: unixSeconds(c.updatedAt),
+  };
+}

@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { effectiveParameters } from '../core/llm/model-catalog.js';
+import { LlmError } from '../core/llm/llm-types.js';
+import { retryBeforeFirstEvent } from '../core/llm/retry.js';
+import { countTextTokens } from '../core/llm/token-counter.js';
+import { usageReport, type UsageReport } from '../core/llm/usage.js';
+import { buildPrompt, PromptTooLongError } from '../core/memory/prompt-builder.js';
+import { containsKeyword, KeywordMasker } from '../core/review/keyword-masker.js';
+import { completeConfig, type AppConfig } from '../entity/app-config-entity.js';
+import { ChatEventName, InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
+import { JobName } from '../entity/job-entity.js';
+import type { Db } from '../extension/database.js';
+import type { Logger } from '../extension/logger.js';
+import type { Queue } from '../extension/queue/queue.js';
+import type { StopSignal } from '../extension/stop-signal.js';
+import { FailException, NotFoundException } from '../exception/app-error.js';
+import { conversations, messages } from '../model/conversation.js';
+import type { AppService } from './app-service.js';
+import type { ConversationService } from './conversation-service.js';
+import type { LlmModelService, ResolvedModel } from './llm-model-service.js';
+
+export interface ChatSettings {
+  llmMaxRetries: number;
+  llmRetryBaseMs: number;
+}
+
+interface EventIds {
+  task_id: string;
+  message_id: string;
+  conversation_id: string;
+}
+
+export type ChatEvent =
+  | (EventIds & { event: 'message'; id: string; answer: string; created_at: number })
+  | (EventIds & { event: 'message_end'; id: string; metadata: { usage: UsageReport; retriever_resources: unknown[]; status: string } })
+  | (EventIds & { event: 'error'; status: number; code: string; message: string });
+
+export interface ChatRun {
+  taskId: string;
+  conversationId: string;
+  messageId: string;
+  events: AsyncGenerator<ChatEvent>;
+}
+
+export interface NamingJob {
+  conversationId: string;
+  accountId: string;
+  provider: string;
+  model: string;
+  query: string;
+  answer: string;
+}
+
+interface RunContext {
+  accountId: string;
+  appId: string;
+  config: AppConfig;
+  resolved: ResolvedModel;
+  conversationId: string;
+  isNewConversation: boolean;
+  summary: string;
+  query: string;
+  invokeFrom: InvokeFrom;
+  startedAt: number;
+  clientSignal: AbortSignal | undefined;
+}
+
+/** What went wrong upstream, as the client's `error` event says it. */
+const ERROR_CODES: Record<string, { status: number; code: string }> = {
+  unauthorized: { status: 401, code: 'provider_unauthorized' },
+  rate_limited: { status: 429, code: 'provider_rate_limited' },
+  upstream: { status: 502, code: 'provider_error' },
+  timeout: { status: 504, code: 'provider_timeout' },
+  connection: { status: 502, code: 'provider_unreachable' },
+  bad_request: { status: 400, code: 'provider_bad_request' },
+};
+
+/**
+ * The chat pipeline: load config and memory, start the model, stream its answer while the
+ * rows are written, and store the outcome (answer, status, tokens, price, latency). Naming and
+ * summaries run afterwards as background jobs.
+ */
+export class ChatService {
+  /** Answers streaming in this process, by task id, so a stop can reach them. */
+  private readonly running = new Map<string, { accountId: string; controller: AbortController }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly appService: AppService,
+    private readonly conversations: ConversationService,
+    private readonly llmModels: LlmModelService,
+    private readonly queue: Queue,
+    private readonly stopSignal: StopSignal,
+    private readonly settings: ChatSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Listens for stops published by any node. */
+  async listenForStops(): Promise<void> {
+    await this.stopSignal.subscribe((taskId) => this.running.get(taskId)?.controller.abort());
+  }
+
+  /** A message to the app's draft, in the author's debug conversation. Errors before streaming are thrown. */
+  async debugChat(accountId: string, appId: string, query: string, clientSignal?: AbortSignal): Promise<ChatRun> {
+    const startedAt = performance.now();
+    const [app, conversation] = await Promise.all([
+      this.appService.get(accountId, appId),
+      this.conversations.findDebugConversation(accountId, appId),
+    ]);
+    const config = completeConfig(app.draftConfig);
+    const resolved = await this.llmModels.resolve(accountId, config.model_config.provider, config.model_config.model);
+    return this.start({
+      accountId,
+      appId,
+      config,
+      resolved,
+      conversationId: conversation?.id ?? randomUUID(),
+      isNewConversation: !conversation,
+      summary: conversation?.summary ?? '',
+      query,
+      invokeFrom: InvokeFrom.Debugger,
+      startedAt,
+      clientSignal,
+    });
+  }
+
+  /** Stops a running answer wherever it streams; the partial answer is kept with status stop. */
+  async stop(accountId: string, appId: string, taskId: string): Promise<void> {
+    const local = this.running.get(taskId);
+    if (local) {
+      if (local.accountId !== accountId) throw new NotFoundException('task not found');
+    } else {
+      // Streaming on another node, or already finished: the message row proves ownership.
+      const [message] = await this.db
+        .select({ accountId: messages.accountId, appId: messages.appId })
+        .from(messages)
+        .where(eq(messages.id, taskId))
+        .limit(1);
+      if (!message || message.accountId !== accountId || message.appId !== appId) throw new NotFoundException('task not found');
+    }
+    await this.stopSignal.publish(taskId);
+  }
+
+  private async start(ctx: RunContext): Promise<ChatRun> {
+    const messageId = randomUUID();
+    const review = ctx.config.review_config;
+    const inputBlocked = review.enable && review.inputs_config.enable && containsKeyword(ctx.query, review.keywords);
+    const history = inputBlocked
+      ? []
+      : await this.conversations.recentTurns(ctx.conversationId, ctx.isNewConversation ? 0 : ctx.config.dialog_round);
+    const parameters = effectiveParameters(ctx.resolved.spec, ctx.config.model_config.parameters);
+    let prompt;
+    try {
+      prompt = buildPrompt({
+        presetPrompt: ctx.config.preset_prompt,
+        summary: ctx.config.long_term_memory.enable ? ctx.summary : '',
+        history,
+        query: ctx.query,
+        dialogRound: ctx.config.dialog_round,
+        contextWindow: ctx.resolved.spec.contextWindow,
+        maxTokens: parameters.max_tokens,
+      });
+    } catch (err) {
+      if (err instanceof PromptTooLongError) throw new FailException(err.message);
+      throw err;
+    }
+    const written = this.insertRows(ctx, messageId);
+    const events = inputBlocked
+      ? this.presetAnswer(ctx, messageId, written, review.inputs_config.preset_response)
+      : this.stream(ctx, messageId, written, prompt.messages, prompt.promptTokens, parameters);
+    return { taskId: messageId, conversationId: ctx.conversationId, messageId, events };
+  }
+
+  private async *stream(
+    ctx: RunContext,
+    messageId: string,
+    written: Promise<boolean>,
+    prompt: Parameters<ResolvedModel['llm']['chatStream']>[0]['messages'],
+    estimatedPromptTokens: number,
+    parameters: Record<string, number>,
+  ): AsyncGenerator<ChatEvent> {
+    const ids = { task_id: messageId, message_id: messageId, conversation_id: ctx.conversationId };
+    const controller = new AbortController();
+    const onClientGone = () => controller.abort();
+    ctx.clientSignal?.addEventListener('abort', onClientGone, { once: true });
+    this.running.set(messageId, { accountId: ctx.accountId, controller });
+
+    const review = ctx.config.review_config;
+    const masker = new KeywordMasker(review.enable && review.outputs_config.enable ? review.keywords : []);
+    const createdAt = Math.floor(Date.now() / 1000);
+    let answer = '';
+    let firstTokenAt = 0;
+    let upstreamUsage: { promptTokens: number; completionTokens: number } | undefined;
+    let status: MessageStatus = MessageStatus.Normal;
+    let failure: LlmError | undefined;
+    try {
+      const upstream = retryBeforeFirstEvent(
+        () => ctx.resolved.llm.chatStream({ model: ctx.resolved.spec.model, messages: prompt, parameters, signal: controller.signal }),
+        { retries: this.settings.llmMaxRetries, baseDelayMs: this.settings.llmRetryBaseMs },
+        controller.signal,
+      );
+      for await (const event of upstream) {
+        if (event.type === 'usage') upstreamUsage = event.usage;
+        if (event.type !== 'text') continue;
+        firstTokenAt ||= performance.now();
+        answer += event.text;
+        const visible = masker.push(event.text);
+        if (visible) yield { event: ChatEventName.Message, id: messageId, ...ids, answer: visible, created_at: createdAt };
+      }
+      const rest = masker.flush();
+      if (rest) yield { event: ChatEventName.Message, id: messageId, ...ids, answer: rest, created_at: createdAt };
+    } catch (err) {
+      failure = err instanceof LlmError ? err : new LlmError('connection', `the model call failed: ${String(err)}`);
+      status = failure.kind === 'aborted' ? MessageStatus.Stop : MessageStatus.Error;
+    } finally {
+      this.running.delete(messageId);
+      ctx.clientSignal?.removeEventListener('abort', onClientGone);
+    }
+
+    const stored = masker.mask(answer);
+    const now = performance.now();
+    const usage = usageReport(
+      ctx.resolved.spec,
+      upstreamUsage?.promptTokens ?? estimatedPromptTokens,
+      upstreamUsage?.completionTokens ?? countTextTokens(answer),
+      (now - ctx.startedAt) / 1000,
+      firstTokenAt ? (firstTokenAt - ctx.startedAt) / 1000 : 0,
+    );
+    await this.finish(ctx, messageId, written, {
+      answer: stored,
+      status,
+      error: status === MessageStatus.Error ? failure!.message : '',
+      usage,
+    });
+
+    if (status === MessageStatus.Error) {
+      const mapped = ERROR_CODES[failure!.kind] ?? { status: 500, code: 'provider_error' };
+      yield { event: ChatEventName.Error, ...ids, status: mapped.status, code: mapped.code, message: failure!.message };
+      return;
+    }
+    yield {
+      event: ChatEventName.MessageEnd,
+      id: messageId,
+      ...ids,
+      metadata: { usage: withoutInternals(usage), retriever_resources: [], status },
+    };
+    if (status === MessageStatus.Normal) await this.enqueueFollowUps(ctx, stored);
+  }
+
+  /** Input review hit: the preset response is the answer and the model is never called. */
+  private async *presetAnswer(ctx: RunContext, messageId: string, written: Promise<boolean>, response: string): AsyncGenerator<ChatEvent> {
+    const ids = { task_id: messageId, message_id: messageId, conversation_id: ctx.conversationId };
+    yield { event: ChatEventName.Message, id: messageId, ...ids, answer: response, created_at: Math.floor(Date.now() / 1000) };
+    const usage = usageReport(ctx.resolved.spec, 0, 0, (performance.now() - ctx.startedAt) / 1000, 0);
+    await this.finish(ctx, messageId, written, { answer: response, status: MessageStatus.Normal, error: '', usage });
+    yield {
+      event: ChatEventName.MessageEnd,
+      id: messageId,
+      ...ids,
+      metadata: { usage: withoutInternals(usage), retriever_resources: [], status: MessageStatus.Normal },
+    };
+  }
+
+  /** Conversation (when new) and message rows in one transaction, while the model starts. */
+  private async insertRows(ctx: RunContext, messageId: string): Promise<boolean> {
+    try {
+      await this.db.transaction(async (tx) => {
+        if (ctx.isNewConversation) {
+          await tx
+            .insert(conversations)
+            .values({ id: ctx.conversationId, appId: ctx.appId, accountId: ctx.accountId, invokeFrom: ctx.invokeFrom });
+        }
+        await tx.insert(messages).values({
+          id: messageId,
+          conversationId: ctx.conversationId,
+          appId: ctx.appId,
+          accountId: ctx.accountId,
+          invokeFrom: ctx.invokeFrom,
+          query: ctx.query,
+          provider: ctx.resolved.spec.provider,
+          model: ctx.resolved.spec.model,
+        });
+      });
+      return true;
+    } catch (err) {
+      this.logger.error({ err, messageId }, 'could not store the chat message');
+      return false;
+    }
+  }
+
+  private async finish(
+    ctx: RunContext,
+    messageId: string,
+    written: Promise<boolean>,
+    outcome: { answer: string; status: MessageStatus; error: string; usage: ReturnType<typeof usageReport> },
+  ): Promise<void> {
+    if (!(await written)) return;
+    const { usage } = outcome;
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(messages)
+        .set({
+          answer: outcome.answer,
+          status: outcome.status,
+          error: outcome.error,
+          messageTokens: usage.prompt_tokens,
+          answerTokens: usage.completion_tokens,
+          totalTokens: usage.total_tokens,
+          totalPrice: usage.totalPriceNumber,
+          currency: usage.currency,
+          latency: usage.latency,
+          firstTokenLatency: usage.time_to_first_token,
+          updatedAt: new Date(),
+        })
+        .where(eq(messages.id, messageId));
+      await tx
+        .update(conversations)
+        .set({ updatedAt: sql`now()` })
+        .where(eq(conversations.id, ctx.conversationId));
+    });
+  }
+
+  private async enqueueFollowUps(ctx: RunContext, answer: string): Promise<void> {
+    const job: NamingJob = {
+      conversationId: ctx.conversationId,
+      accountId: ctx.accountId,
+      provider: ctx.resolved.spec.provider,
+      model: ctx.resolved.spec.model,
+      query: ctx.query,
+      answer,
+    };
+    try {
+      if (ctx.isNewConversation) await this.queue.enqueue(JobName.ConversationName, job);
+      if (ctx.config.long_term_memory.enable) await this.queue.enqueue(JobName.ConversationSummary, job);
+    } catch (err) {
+      // The answer is stored; a missed title or summary must not turn it into a failure.
+      this.logger.warn({ err, conversationId: ctx.conversationId }, 'could not enqueue conversation follow-ups');
+    }
+  }
+}
+
+function withoutInternals(usage: ReturnType<typeof usageReport>): UsageReport {
+  const { totalPriceNumber: _omit, ...report } = usage;
+  return report;
+}

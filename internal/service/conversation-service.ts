@@ -1,0 +1,180 @@
+import { and, desc, eq, inArray, lt, ne } from 'drizzle-orm';
+import type { DialogTurn } from '../core/memory/prompt-builder.js';
+import { InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
+import type { Db } from '../extension/database.js';
+import { NotFoundException } from '../exception/app-error.js';
+import { conversations, messages, type Conversation, type Message } from '../model/conversation.js';
+import type { AppService } from './app-service.js';
+
+export interface MessageCursor {
+  /** Only messages created before this instant (the previous page's last `created_at`). */
+  before?: Date | undefined;
+  limit: number;
+}
+
+/** Conversations and their messages, always scoped to the account that owns them. */
+export class ConversationService {
+  constructor(
+    private readonly db: Db,
+    private readonly appService: AppService,
+  ) {}
+
+  /** The author's current debug conversation of an app, if one is going. */
+  async findDebugConversation(accountId: string, appId: string): Promise<Conversation | undefined> {
+    const [conversation] = await this.db
+      .select()
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.appId, appId),
+          eq(conversations.accountId, accountId),
+          eq(conversations.invokeFrom, InvokeFrom.Debugger),
+          eq(conversations.isDeleted, false),
+        ),
+      )
+      .orderBy(desc(conversations.createdAt))
+      .limit(1);
+    return conversation;
+  }
+
+  /** The last `turns` answered turns, oldest first: what memory may put back into the prompt. */
+  async recentTurns(conversationId: string, turns: number): Promise<DialogTurn[]> {
+    if (turns <= 0) return [];
+    const rows = await this.db
+      .select({ query: messages.query, answer: messages.answer })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, conversationId),
+          eq(messages.isDeleted, false),
+          inArray(messages.status, [MessageStatus.Normal, MessageStatus.Stop]),
+          ne(messages.answer, ''),
+        ),
+      )
+      .orderBy(desc(messages.createdAt))
+      .limit(turns);
+    return rows.reverse();
+  }
+
+  async getOwned(accountId: string, conversationId: string): Promise<Conversation> {
+    const [conversation] = await this.db
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.id, conversationId), eq(conversations.accountId, accountId), eq(conversations.isDeleted, false)))
+      .limit(1);
+    if (!conversation) throw new NotFoundException('conversation not found');
+    return conversation;
+  }
+
+  async getOwnedMessage(accountId: string, messageId: string): Promise<Message> {
+    const [message] = await this.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.id, messageId), eq(messages.accountId, accountId), eq(messages.isDeleted, false)))
+      .limit(1);
+    if (!message) throw new NotFoundException('message not found');
+    return message;
+  }
+
+  /** Newest first; `hasMore` tells whether an older page exists. */
+  async listMessages(accountId: string, conversationId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
+    await this.getOwned(accountId, conversationId);
+    return this.pageOfMessages(conversationId, cursor);
+  }
+
+  async listDebugMessages(accountId: string, appId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
+    await this.appService.get(accountId, appId);
+    const conversation = await this.findDebugConversation(accountId, appId);
+    return conversation ? this.pageOfMessages(conversation.id, cursor) : { list: [], hasMore: false };
+  }
+
+  async deleteConversation(accountId: string, conversationId: string): Promise<void> {
+    await this.getOwned(accountId, conversationId);
+    await this.db.update(conversations).set({ isDeleted: true, updatedAt: new Date() }).where(eq(conversations.id, conversationId));
+  }
+
+  /** Ends the debug conversation; the next debug message starts a fresh one. */
+  async deleteDebugConversation(accountId: string, appId: string): Promise<void> {
+    await this.appService.get(accountId, appId);
+    await this.db
+      .update(conversations)
+      .set({ isDeleted: true, updatedAt: new Date() })
+      .where(
+        and(
+          eq(conversations.appId, appId),
+          eq(conversations.accountId, accountId),
+          eq(conversations.invokeFrom, InvokeFrom.Debugger),
+          eq(conversations.isDeleted, false),
+        ),
+      );
+  }
+
+  async deleteMessage(accountId: string, conversationId: string, messageId: string): Promise<void> {
+    await this.getOwned(accountId, conversationId);
+    const deleted = await this.db
+      .update(messages)
+      .set({ isDeleted: true, updatedAt: new Date() })
+      .where(and(eq(messages.id, messageId), eq(messages.conversationId, conversationId), eq(messages.isDeleted, false)))
+      .returning({ id: messages.id });
+    if (deleted.length === 0) throw new NotFoundException('message not found');
+  }
+
+  async rename(accountId: string, conversationId: string, name: string): Promise<Conversation> {
+    await this.getOwned(accountId, conversationId);
+    const [updated] = await this.db
+      .update(conversations)
+      .set({ name, updatedAt: new Date() })
+      .where(eq(conversations.id, conversationId))
+      .returning();
+    return updated!;
+  }
+
+  async setPinned(accountId: string, conversationId: string, isPinned: boolean): Promise<Conversation> {
+    await this.getOwned(accountId, conversationId);
+    const [updated] = await this.db
+      .update(conversations)
+      .set({ isPinned, updatedAt: new Date() })
+      .where(eq(conversations.id, conversationId))
+      .returning();
+    return updated!;
+  }
+
+  async debugSummary(accountId: string, appId: string): Promise<string> {
+    await this.appService.get(accountId, appId);
+    return (await this.findDebugConversation(accountId, appId))?.summary ?? '';
+  }
+
+  /** Sets the long-term memory of the debug conversation by hand (the author corrects it). */
+  async updateDebugSummary(accountId: string, appId: string, summary: string): Promise<string> {
+    await this.appService.get(accountId, appId);
+    const conversation = await this.findDebugConversation(accountId, appId);
+    if (!conversation) throw new NotFoundException('no debug conversation yet; send a message first');
+    await this.db.update(conversations).set({ summary, updatedAt: new Date() }).where(eq(conversations.id, conversation.id));
+    return summary;
+  }
+
+  /** Written by background tasks, which act on behalf of the system, not a request. */
+  async storeSummary(conversationId: string, summary: string): Promise<void> {
+    await this.db.update(conversations).set({ summary }).where(eq(conversations.id, conversationId));
+  }
+
+  async storeName(conversationId: string, name: string): Promise<void> {
+    await this.db.update(conversations).set({ name }).where(eq(conversations.id, conversationId));
+  }
+
+  private async pageOfMessages(conversationId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
+    const rows = await this.db
+      .select()
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, conversationId),
+          eq(messages.isDeleted, false),
+          cursor.before ? lt(messages.createdAt, cursor.before) : undefined,
+        ),
+      )
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(cursor.limit + 1);
+    return { list: rows.slice(0, cursor.limit), hasMore: rows.length > cursor.limit };
+  }
+}

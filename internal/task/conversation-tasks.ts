@@ -1,0 +1,10 @@
+import { JobName } from '../entity/job-entity.js';
+import type { Queue } from '../extension/queue/queue.js';
+import type { AiHelperService } from '../service/ai-helper-service.js';
+import type { NamingJob } from '../service/chat-service.js';
+
+/** After an answer: give a new conversation its title, and fold the exchange into long-term memory. */
+export function defineConversationTasks(queue: Queue, aiHelper: AiHelperService): void {
+  queue.define<NamingJob>(JobName.ConversationName, (job) => aiHelper.nameConversation(job));
+  queue.define<NamingJob>(JobName.ConversationSummary, (job) => aiHelper.summarize(job));
+}
