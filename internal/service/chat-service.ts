@@ -83,7 +83,7 @@ const ERROR_CODES: Record<string, { status: number; code: string }> = {
  */
 export class ChatService {
   /** Answers streaming in this process, by task id, so a stop can reach them. */
-  private readonly running = new Map<string, { accountId: string; controller: AbortController }>();
+  private readonly running = new Map<string, { accountId: string; appId: string; controller: AbortController }>();
 
   constructor(
     private readonly db: Db,
@@ -129,7 +129,7 @@ export class ChatService {
   async stop(accountId: string, appId: string, taskId: string): Promise<void> {
     const local = this.running.get(taskId);
     if (local) {
-      if (local.accountId !== accountId) throw new NotFoundException('task not found');
+      if (local.accountId !== accountId || local.appId !== appId) throw new NotFoundException('task not found');
     } else {
       // Streaming on another node, or already finished: the message row proves ownership.
       const [message] = await this.db
@@ -184,12 +184,13 @@ export class ChatService {
     const controller = new AbortController();
     const onClientGone = () => controller.abort();
     ctx.clientSignal?.addEventListener('abort', onClientGone, { once: true });
-    this.running.set(messageId, { accountId: ctx.accountId, controller });
+    this.running.set(messageId, { accountId: ctx.accountId, appId: ctx.appId, controller });
 
     const review = ctx.config.review_config;
     const masker = new KeywordMasker(review.enable && review.outputs_config.enable ? review.keywords : []);
     const createdAt = Math.floor(Date.now() / 1000);
     let answer = '';
+    let announced = false;
     let firstTokenAt = 0;
     let upstreamUsage: { promptTokens: number; completionTokens: number } | undefined;
     let status: MessageStatus = MessageStatus.Normal;
@@ -206,10 +207,16 @@ export class ChatService {
         firstTokenAt ||= performance.now();
         answer += event.text;
         const visible = masker.push(event.text);
-        if (visible) yield { event: ChatEventName.Message, id: messageId, ...ids, answer: visible, created_at: createdAt };
+        if (!visible) continue;
+        // The first event hands out the task id; its row must exist by then so any node can check a stop against it.
+        if (!announced) announced = await written.then(() => true);
+        yield { event: ChatEventName.Message, id: messageId, ...ids, answer: visible, created_at: createdAt };
       }
       const rest = masker.flush();
-      if (rest) yield { event: ChatEventName.Message, id: messageId, ...ids, answer: rest, created_at: createdAt };
+      if (rest) {
+        if (!announced) announced = await written.then(() => true);
+        yield { event: ChatEventName.Message, id: messageId, ...ids, answer: rest, created_at: createdAt };
+      }
     } catch (err) {
       failure = err instanceof LlmError ? err : new LlmError('connection', `the model call failed: ${String(err)}`);
       status = failure.kind === 'aborted' ? MessageStatus.Stop : MessageStatus.Error;

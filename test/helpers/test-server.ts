@@ -26,9 +26,15 @@ export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789';
  * The real object graph on a real listening port, with its own fresh database (a PGlite
  * directory, or a new PostgreSQL database) and, on the Redis backend, its own queue prefix.
  */
-export async function startTestServer(backend: Pick<Backend, 'db' | 'redis'>, overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(
+  backend: Pick<Backend, 'db' | 'redis'>,
+  overrides: Partial<Config> = {},
+  /** A second node of `joining`'s cluster: same PostgreSQL database and Redis prefix, which `joining` owns and cleans up. */
+  joining?: TestServer,
+): Promise<TestServer> {
+  if (joining && backend.db !== 'postgres') throw new Error('only a PostgreSQL-backed server can be joined by another node');
   const storageDir = await mkdtemp(path.join(tmpdir(), 'llmops-test-'));
-  const database = backend.db === 'postgres' ? await createTestDatabase() : undefined;
+  const database = backend.db === 'postgres' && !joining ? await createTestDatabase() : undefined;
   const config = loadConfig(
     {},
     {
@@ -38,9 +44,9 @@ export async function startTestServer(backend: Pick<Backend, 'db' | 'redis'>, ov
       logLevel: 'silent',
       storageDir,
       secretKey: TEST_SECRET,
-      databaseUrl: database?.url ?? '',
+      databaseUrl: joining?.config.databaseUrl ?? database?.url ?? '',
       redisUrl: backend.redis ? TEST_REDIS_URL : '',
-      queuePrefix: `llmops-test-${randomBytes(4).toString('hex')}`,
+      queuePrefix: joining?.config.queuePrefix ?? `llmops-test-${randomBytes(4).toString('hex')}`,
       ...overrides,
     },
   );
@@ -63,7 +69,7 @@ export async function startTestServer(backend: Pick<Backend, 'db' | 'redis'>, ov
     async close() {
       await module.close();
       await database?.drop();
-      if (backend.redis) await purgeRedisPrefix(config.queuePrefix);
+      if (backend.redis && !joining) await purgeRedisPrefix(config.queuePrefix);
       await rm(storageDir, { recursive: true, force: true });
     },
   });

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../llm/llm-types.js';
-import { countPromptTokens } from '../llm/token-counter.js';
+import { countMessageTokens, countPromptTokens } from '../llm/token-counter.js';
 
 export interface DialogTurn {
   query: string;
@@ -57,10 +57,8 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   let kept = 0;
   for (let i = turns.length - 1; i >= 0; i--) {
     const turn = turns[i]!;
-    const cost = countPromptTokens([
-      { role: 'user', content: turn.query },
-      { role: 'assistant', content: turn.answer },
-    ]);
+    const cost =
+      countMessageTokens({ role: 'user', content: turn.query }) + countMessageTokens({ role: 'assistant', content: turn.answer });
     if (used + cost > budget) break;
     used += cost;
     kept += 1;
