@@ -16,7 +16,11 @@ const COPY_SUFFIX = ' (copy)';
 
 /** Apps belong to one account; every lookup is scoped to it, so another account's app is simply not found. */
 export class AppService {
-  constructor(private readonly db: Db) {}
+  private readonly ownedApp: ReturnType<typeof prepareOwnedApp>;
+
+  constructor(private readonly db: Db) {
+    this.ownedApp = prepareOwnedApp(db);
+  }
 
   async create(accountId: string, input: AppInput): Promise<App> {
     const [app] = await this.db
@@ -27,11 +31,7 @@ export class AppService {
   }
 
   async get(accountId: string, appId: string): Promise<App> {
-    const [app] = await this.db
-      .select()
-      .from(apps)
-      .where(and(eq(apps.id, appId), eq(apps.accountId, accountId)))
-      .limit(1);
+    const [app] = await this.ownedApp.execute({ appId, accountId });
     if (!app) throw new NotFoundException('app not found');
     return app;
   }
@@ -88,4 +88,14 @@ export class AppService {
 
 function definedOnly<T extends object>(input: T): Partial<T> {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Every app route and every chat loads the app this way. */
+function prepareOwnedApp(db: Db) {
+  return db
+    .select()
+    .from(apps)
+    .where(and(eq(apps.id, sql.placeholder('appId')), eq(apps.accountId, sql.placeholder('accountId'))))
+    .limit(1)
+    .prepare('app_owned');
 }

@@ -19,11 +19,15 @@ export interface AuthenticatedAccount {
 
 /** Registration, password login, logout, token checks and the login lock-out. */
 export class AuthService {
+  private readonly accountForToken: ReturnType<typeof prepareAccountForToken>;
+
   constructor(
     private readonly db: Db,
     private readonly tokens: TokenService,
     private readonly settings: AuthSettings,
-  ) {}
+  ) {
+    this.accountForToken = prepareAccountForToken(db);
+  }
 
   async register(input: { email: string; password: string; name: string }, ip: string): Promise<IssuedToken> {
     if (!this.settings.allowRegister) throw new ForbiddenException('registration is closed on this server');
@@ -65,12 +69,7 @@ export class AuthService {
   /** Verifies the token, then that its account exists, the token was not revoked and predates no password change. */
   async authenticate(token: string): Promise<AuthenticatedAccount> {
     const claims = await this.tokens.verify(token);
-    const [row] = await this.db
-      .select({ account: accounts, revoked: revokedTokens.jti })
-      .from(accounts)
-      .leftJoin(revokedTokens, eq(revokedTokens.jti, claims.jti))
-      .where(eq(accounts.id, claims.accountId))
-      .limit(1);
+    const [row] = await this.accountForToken.execute({ jti: claims.jti, accountId: claims.accountId });
     if (!row || row.revoked || row.account.tokenVersion !== claims.version) {
       throw new UnauthorizedException('access token is no longer valid; log in again');
     }
@@ -127,4 +126,15 @@ export class AuthService {
         },
       });
   }
+}
+
+/** Runs on every authenticated request, so it is built once. */
+function prepareAccountForToken(db: Db) {
+  return db
+    .select({ account: accounts, revoked: revokedTokens.jti })
+    .from(accounts)
+    .leftJoin(revokedTokens, eq(revokedTokens.jti, sql.placeholder('jti')))
+    .where(eq(accounts.id, sql.placeholder('accountId')))
+    .limit(1)
+    .prepare('account_for_token');
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, ne } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { DialogTurn } from '../core/memory/prompt-builder.js';
 import { InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
@@ -14,45 +14,27 @@ export interface MessageCursor {
 
 /** Conversations and their messages, always scoped to the account that owns them. */
 export class ConversationService {
+  private readonly debugConversation: ReturnType<typeof prepareDebugConversation>;
+  private readonly lastTurns: ReturnType<typeof prepareLastTurns>;
+
   constructor(
     private readonly db: Db,
     private readonly appService: AppService,
-  ) {}
+  ) {
+    this.debugConversation = prepareDebugConversation(db);
+    this.lastTurns = prepareLastTurns(db);
+  }
 
   /** The author's current debug conversation of an app, if one is going. */
   async findDebugConversation(accountId: string, appId: string): Promise<Conversation | undefined> {
-    const [conversation] = await this.db
-      .select()
-      .from(conversations)
-      .where(
-        and(
-          eq(conversations.appId, appId),
-          eq(conversations.accountId, accountId),
-          eq(conversations.invokeFrom, InvokeFrom.Debugger),
-          eq(conversations.isDeleted, false),
-        ),
-      )
-      .orderBy(desc(conversations.createdAt))
-      .limit(1);
+    const [conversation] = await this.debugConversation.execute({ appId, accountId });
     return conversation;
   }
 
   /** The last `turns` answered turns, oldest first: what memory may put back into the prompt. */
   async recentTurns(conversationId: string, turns: number): Promise<DialogTurn[]> {
     if (turns <= 0) return [];
-    const rows = await this.db
-      .select({ query: messages.query, answer: messages.answer })
-      .from(messages)
-      .where(
-        and(
-          eq(messages.conversationId, conversationId),
-          eq(messages.isDeleted, false),
-          inArray(messages.status, [MessageStatus.Normal, MessageStatus.Stop]),
-          ne(messages.answer, ''),
-        ),
-      )
-      .orderBy(desc(messages.createdAt))
-      .limit(turns);
+    const rows = await this.lastTurns.execute({ conversationId, turns });
     return rows.reverse();
   }
 
@@ -177,4 +159,39 @@ export class ConversationService {
       .limit(cursor.limit + 1);
     return { list: rows.slice(0, cursor.limit), hasMore: rows.length > cursor.limit };
   }
+}
+
+/** The chat path's reads, built once. */
+function prepareDebugConversation(db: Db) {
+  return db
+    .select()
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.appId, sql.placeholder('appId')),
+        eq(conversations.accountId, sql.placeholder('accountId')),
+        eq(conversations.invokeFrom, InvokeFrom.Debugger),
+        eq(conversations.isDeleted, false),
+      ),
+    )
+    .orderBy(desc(conversations.createdAt))
+    .limit(1)
+    .prepare('debug_conversation');
+}
+
+function prepareLastTurns(db: Db) {
+  return db
+    .select({ query: messages.query, answer: messages.answer })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, sql.placeholder('conversationId')),
+        eq(messages.isDeleted, false),
+        inArray(messages.status, [MessageStatus.Normal, MessageStatus.Stop]),
+        ne(messages.answer, ''),
+      ),
+    )
+    .orderBy(desc(messages.createdAt))
+    .limit(sql.placeholder('turns'))
+    .prepare('last_turns');
 }

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { CustomModel, ModelCatalog, ModelSpec, ProviderSpec } from '../core/llm/model-catalog.js';
 import { LlmError, type LlmProvider } from '../core/llm/llm-types.js';
 import { OpenAiCompatibleProvider } from '../core/llm/openai-compatible-provider.js';
@@ -49,6 +49,7 @@ interface Resolved {
 /** The model catalog as an account sees it, and the account's provider credentials. */
 export class LlmModelService {
   private readonly key: Uint8Array;
+  private readonly credentialRow: ReturnType<typeof prepareCredentialRow>;
 
   constructor(
     private readonly db: Db,
@@ -56,6 +57,7 @@ export class LlmModelService {
     private readonly settings: LlmSettings,
   ) {
     this.key = deriveKey(settings.secretKey, 'provider-credentials');
+    this.credentialRow = prepareCredentialRow(db);
   }
 
   async listProviders(accountId: string): Promise<ProviderView[]> {
@@ -118,11 +120,7 @@ export class LlmModelService {
   }
 
   private async credentialsOf(accountId: string, provider: ProviderSpec): Promise<Resolved | undefined> {
-    const [row] = await this.db
-      .select()
-      .from(providerCredentials)
-      .where(and(eq(providerCredentials.accountId, accountId), eq(providerCredentials.provider, provider.id)))
-      .limit(1);
+    const [row] = await this.credentialRow.execute({ accountId, provider: provider.id });
     return this.resolveCredentials(provider, row);
   }
 
@@ -175,4 +173,16 @@ export class LlmModelService {
   private decrypt(sealed: string): string {
     return sealed ? decryptText(this.key, sealed) : '';
   }
+}
+
+/** Read on every chat. */
+function prepareCredentialRow(db: Db) {
+  return db
+    .select()
+    .from(providerCredentials)
+    .where(
+      and(eq(providerCredentials.accountId, sql.placeholder('accountId')), eq(providerCredentials.provider, sql.placeholder('provider'))),
+    )
+    .limit(1)
+    .prepare('provider_credential');
 }

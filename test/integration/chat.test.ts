@@ -314,6 +314,11 @@ for (const backend of backends) {
       expect(system.role).toBe('system');
       expect(system.content).toContain('Summary of the earlier conversation:');
       expect(system.content).toContain('my name is Ada');
+      // The second answer updates the summary too; correct it only after that, or the job would overwrite the correction.
+      await eventually(
+        async () => (await server.get(`/apps/${appId}/summary`, { token })).body.data.summary as string,
+        (s) => s.includes('what is my name'),
+      );
 
       const corrected = await server.post(`/apps/${appId}/summary`, { token, body: { summary: 'The user is Grace.' } });
       expect(corrected.status).toBe(200);
