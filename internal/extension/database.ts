@@ -52,6 +52,7 @@ async function openPglite({ storageDir, logger, migrate, sharedBuffersMb = 32 }:
   const dataDir = path.resolve(storageDir, 'pglite');
   mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create({ dataDir, extensions: { vector }, postgresqlconf: [`shared_buffers=${sharedBuffersMb}MB`] });
+  yieldBeforeEachQuery(client);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   try {
     await client.exec('CREATE EXTENSION IF NOT EXISTS vector');
@@ -69,6 +70,19 @@ async function openPglite({ storageDir, logger, migrate, sharedBuffersMb = 32 }:
       await client.query('SELECT 1');
     },
     close: once(() => client.close()),
+  };
+}
+
+/**
+ * PGlite answers in promise callbacks, so requests already running can chain query after query
+ * without the event loop ever reaching I/O: new requests then starve for seconds under load.
+ * Waiting one turn of the loop before each query lets sockets be served in between.
+ */
+function yieldBeforeEachQuery(client: PGlite): void {
+  const query = client.query.bind(client);
+  client.query = async (...args: Parameters<typeof query>) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return query(...args);
   };
 }
 
