@@ -43,7 +43,8 @@ export function usageReport(
     currency: spec.currency,
     latency: round(latencySeconds),
     time_to_first_token: round(firstTokenSeconds),
-    totalPriceNumber: total,
+    // Stored as the same 7-decimal figure the client saw, so sums in SQL match the streamed prices.
+    totalPriceNumber: Number(total.toFixed(7)),
   };
 }
 
