@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { effectiveParameters } from '../core/llm/model-catalog.js';
 import { LlmError } from '../core/llm/llm-types.js';
 import { retryBeforeFirstEvent } from '../core/llm/retry.js';
-import { countTextTokens } from '../core/llm/token-counter.js';
+import { countTextTokens, loadTokenizer } from '../core/llm/token-counter.js';
 import { usageReport, type UsageReport } from '../core/llm/usage.js';
 import { buildPrompt, PromptTooLongError } from '../core/memory/prompt-builder.js';
 import { containsKeyword, KeywordMasker } from '../core/review/keyword-masker.js';
@@ -143,6 +143,7 @@ export class ChatService {
   }
 
   private async start(ctx: RunContext): Promise<ChatRun> {
+    await loadTokenizer();
     const messageId = randomUUID();
     const review = ctx.config.review_config;
     const inputBlocked = review.enable && review.inputs_config.enable && containsKeyword(ctx.query, review.keywords);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { countPromptTokens } from '../../internal/core/llm/token-counter.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { countPromptTokens, loadTokenizer } from '../../internal/core/llm/token-counter.js';
 import { buildPrompt, PromptTooLongError, type PromptInput } from '../../internal/core/memory/prompt-builder.js';
 
 const turns = Array.from({ length: 6 }, (_, i) => ({
@@ -17,6 +17,8 @@ const base: PromptInput = {
 };
 
 describe('buildPrompt', () => {
+  beforeAll(loadTokenizer);
+
   it('puts the system prompt first, then the turns oldest first, then the query', () => {
     const built = buildPrompt({ ...base, history: turns.slice(0, 2) });
     expect(built.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'assistant', 'user']);

@@ -1,5 +1,18 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ChatMessage } from './llm-types.js';
+
+let countTokens: ((text: string) => number) | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Loads the o200k table once. It costs ~140 ms and ~60 MiB, so the server starts loading it
+ * after it listens instead of before; callers await this (a settled promise after the first time).
+ */
+export function loadTokenizer(): Promise<void> {
+  loading ??= import('gpt-tokenizer/encoding/o200k_base').then((encoding) => {
+    countTokens = encoding.countTokens;
+  });
+  return loading;
+}
 
 /**
  * Token counts with the o200k tokenizer bundled in the package (no download). Exact for
@@ -7,6 +20,7 @@ import type { ChatMessage } from './llm-types.js';
  * when a provider does not report it.
  */
 export function countTextTokens(text: string): number {
+  if (!countTokens) throw new Error('the tokenizer is not loaded yet: await loadTokenizer() first');
   return text ? countTokens(text) : 0;
 }
 
