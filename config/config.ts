@@ -36,6 +36,8 @@ const envSchema = {
   SSE_PING_INTERVAL_MS: ['ssePingIntervalMs', int(10, 10 * 60 * 1000)],
   CORS_ORIGINS: ['corsOrigins', z.string()],
   BODY_LIMIT_BYTES: ['bodyLimitBytes', int(1024, 1024 * 1024 * 1024)],
+  UPLOAD_FILE_MAX_BYTES: ['uploadFileMaxBytes', int(1, 1024 * 1024 * 1024)],
+  UPLOAD_IMAGE_MAX_BYTES: ['uploadImageMaxBytes', int(1, 1024 * 1024 * 1024)],
   SHUTDOWN_TIMEOUT_MS: ['shutdownTimeoutMs', int(0, 10 * 60 * 1000)],
 } as const satisfies Record<string, readonly [keyof typeof defaultConfig, z.ZodType]>;
 

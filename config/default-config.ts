@@ -57,7 +57,11 @@ export const defaultConfig = {
   ssePingIntervalMs: 10_000,
   /** CORS_ORIGINS: comma-separated allowed origins, or * for any. */
   corsOrigins: '*',
-  /** BODY_LIMIT_BYTES: largest accepted request body. */
+  /** UPLOAD_FILE_MAX_BYTES: largest document accepted by POST /upload-files/file. */
+  uploadFileMaxBytes: 15 * 1024 * 1024,
+  /** UPLOAD_IMAGE_MAX_BYTES: largest image accepted by POST /upload-files/image. */
+  uploadImageMaxBytes: 10 * 1024 * 1024,
+  /** BODY_LIMIT_BYTES: largest accepted JSON request body (uploads have their own limits). */
   bodyLimitBytes: 1024 * 1024,
   /** SHUTDOWN_TIMEOUT_MS: how long in-flight requests may take to finish after SIGTERM. */
   shutdownTimeoutMs: 10_000,

@@ -17,6 +17,7 @@ import { ChatHandler } from '../../internal/handler/chat-handler.js';
 import { ConversationHandler } from '../../internal/handler/conversation-handler.js';
 import { LlmModelHandler } from '../../internal/handler/llm-model-handler.js';
 import { PingHandler } from '../../internal/handler/ping-handler.js';
+import { UploadFileHandler } from '../../internal/handler/upload-file-handler.js';
 import { accountAuthHook } from '../../internal/middleware/auth.js';
 import { registerRoutes } from '../../internal/router/router.js';
 import { registerSchedules } from '../../internal/schedule/schedule.js';
@@ -31,6 +32,7 @@ import { ConversationService } from '../../internal/service/conversation-service
 import { HealthService } from '../../internal/service/health-service.js';
 import { LlmModelService } from '../../internal/service/llm-model-service.js';
 import { TokenService } from '../../internal/service/token-service.js';
+import { UploadFileService } from '../../internal/service/upload-file-service.js';
 import { defineTasks } from '../../internal/task/tasks.js';
 import { VERSION } from './version.js';
 
@@ -45,6 +47,7 @@ export interface Services {
   conversation: ConversationService;
   chat: ChatService;
   aiHelper: AiHelperService;
+  uploadFile: UploadFileService;
 }
 
 /** Extensions and services shared by the API and worker processes. */
@@ -95,6 +98,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     conversation,
     chat: new ChatService(db, app, conversation, llmModel, queue, stopSignal, config, logger),
     aiHelper: new AiHelperService(db, conversation, llmModel, config),
+    uploadFile: new UploadFileService(db, files),
   };
   defineTasks(queue, { authService: services.auth, aiHelper: services.aiHelper, logger });
 
@@ -127,6 +131,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       logger: core.logger,
       corsOrigins: config.corsOrigins,
       bodyLimitBytes: config.bodyLimitBytes,
+      uploadMaxBytes: Math.max(config.uploadFileMaxBytes, config.uploadImageMaxBytes),
       version: VERSION,
     });
     server.addHook('onRequest', accountAuthHook(core.services.auth));
@@ -141,6 +146,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       chat: new ChatHandler(services.chat, services.conversation, config.ssePingIntervalMs),
       conversation: new ConversationHandler(services.conversation),
       ai: new AiHandler(services.aiHelper, config.ssePingIntervalMs),
+      uploadFile: new UploadFileHandler(services.uploadFile, config),
     });
     await server.ready();
     await services.chat.listenForStops();

@@ -4,3 +4,4 @@ export * from './app.js';
 export * from './provider-credential.js';
 export * from './app-config-version.js';
 export * from './conversation.js';
+export * from './upload-file.js';

@@ -7,11 +7,13 @@ import type { AppHandler } from '../handler/app-handler.js';
 import type { AuthHandler } from '../handler/auth-handler.js';
 import type { LlmModelHandler } from '../handler/llm-model-handler.js';
 import type { PingHandler } from '../handler/ping-handler.js';
+import type { UploadFileHandler } from '../handler/upload-file-handler.js';
 import type { HttpServer } from '../server/http.js';
 import { registerAppRoutes } from './app-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { registerLlmModelRoutes } from './llm-model-routes.js';
+import { registerUploadFileRoutes } from './upload-file-routes.js';
 
 export interface Handlers {
   ping: PingHandler;
@@ -23,6 +25,7 @@ export interface Handlers {
   chat: ChatHandler;
   conversation: ConversationHandler;
   ai: AiHandler;
+  uploadFile: UploadFileHandler;
 }
 
 /**
@@ -34,6 +37,7 @@ export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerAppRoutes(server, h);
   registerLlmModelRoutes(server, h);
   registerConversationRoutes(server, h);
+  registerUploadFileRoutes(server, h);
 
   server.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => server.swagger());
 }

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,6 +14,8 @@ export interface HttpServerOptions {
   logger: Logger;
   corsOrigins: string;
   bodyLimitBytes: number;
+  /** Largest file one multipart upload may carry. */
+  uploadMaxBytes: number;
   version: string;
 }
 
@@ -41,6 +44,8 @@ export async function createHttpServer(options: HttpServerOptions) {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
 
+  // One file per request; its size is checked again per route (documents and images differ).
+  await server.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 64 * 1024, fileSize: options.uploadMaxBytes } });
   await server.register(cors, { origin: corsOrigin(options.corsOrigins), exposedHeaders: [REQUEST_ID_HEADER] });
   await server.register(swagger, {
     openapi: {

@@ -34,6 +34,7 @@ const EXPECTED_TABLES = [
   'messages',
   'provider_credentials',
   'revoked_tokens',
+  'upload_files',
 ];
 
 describe('migrations on PGlite', () => {

@@ -105,6 +105,8 @@ describe('HTTP server', () => {
         'POST /conversations/{conversation_id}/is-pinned',
         'POST /ai/suggested-questions',
         'POST /ai/optimize-prompt',
+        'POST /upload-files/file',
+        'POST /upload-files/image',
       ].sort(),
     );
     const create = doc.paths['/apps']!.post;

@@ -1,0 +1,34 @@
+import type { FastifyRequest } from 'fastify';
+import { success } from '../../pkg/response/response.js';
+import { UploadKind } from '../entity/upload-file-entity.js';
+import { FailException } from '../exception/app-error.js';
+import { currentAuth } from '../middleware/auth.js';
+import { uploadFileView } from '../schema/upload-file-schema.js';
+import type { UploadFileService } from '../service/upload-file-service.js';
+
+export interface UploadLimits {
+  uploadFileMaxBytes: number;
+  uploadImageMaxBytes: number;
+}
+
+/** Multipart uploads: one part named `file`. */
+export class UploadFileHandler {
+  constructor(
+    private readonly uploads: UploadFileService,
+    private readonly limits: UploadLimits,
+  ) {}
+
+  uploadFile = (req: FastifyRequest) => this.receive(req, UploadKind.Document, this.limits.uploadFileMaxBytes);
+
+  uploadImage = (req: FastifyRequest) => this.receive(req, UploadKind.Image, this.limits.uploadImageMaxBytes);
+
+  private async receive(req: FastifyRequest, kind: UploadKind, maxBytes: number) {
+    if (!req.isMultipart()) throw new FailException('send the file as multipart/form-data in a part named file');
+    const part = await req.file({ limits: { fileSize: maxBytes } });
+    if (!part || part.fieldname !== 'file') throw new FailException('send the file as multipart/form-data in a part named file');
+    // toBuffer() refuses a file over the limit (413) rather than returning part of it.
+    const data = await part.toBuffer();
+    const file = await this.uploads.upload(currentAuth(req).account.id, { kind, filename: part.filename, data });
+    return success(uploadFileView(file), 'file uploaded');
+  }
+}

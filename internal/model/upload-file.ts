@@ -1,0 +1,28 @@
+import { bigint, char, index, pgTable, uuid, varchar } from 'drizzle-orm/pg-core';
+import type { UploadKind } from '../entity/upload-file-entity.js';
+import { accounts } from './account.js';
+import { idColumn, timestamps } from './columns.js';
+
+/** A file an account uploaded; its bytes live in the file storage under `key`. */
+export const uploadFiles = pgTable(
+  'upload_files',
+  {
+    id: idColumn(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    kind: varchar('kind', { length: 16 }).$type<UploadKind>().notNull(),
+    /** The name the user gave, for display only; the storage key never contains it. */
+    name: varchar('name', { length: 255 }).notNull(),
+    key: varchar('key', { length: 255 }).notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    extension: varchar('extension', { length: 16 }).notNull(),
+    mimeType: varchar('mime_type', { length: 128 }).notNull(),
+    /** SHA-256 of the content, hex. */
+    hash: char('hash', { length: 64 }).notNull(),
+    ...timestamps(),
+  },
+  (t) => [index('upload_files_account_created_idx').on(t.accountId, t.createdAt)],
+);
+
+export type UploadFile = typeof uploadFiles.$inferSelect;

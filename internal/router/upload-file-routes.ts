@@ -1,0 +1,26 @@
+import type { UploadFileHandler } from '../handler/upload-file-handler.js';
+import { uploadFileResponse } from '../schema/upload-file-schema.js';
+import type { HttpServer } from '../server/http.js';
+import { route } from './route-options.js';
+
+const tag = 'files';
+const multipartNote = 'multipart/form-data with one part named `file`';
+
+export function registerUploadFileRoutes(server: HttpServer, h: { uploadFile: UploadFileHandler }): void {
+  server.post(
+    '/upload-files/file',
+    route('account', tag, `Upload a document (txt, md, markdown, pdf, docx, html, htm, csv, json): ${multipartNote}`, {
+      consumes: ['multipart/form-data'],
+      response: { 200: uploadFileResponse },
+    }),
+    h.uploadFile.uploadFile,
+  );
+  server.post(
+    '/upload-files/image',
+    route('account', tag, `Upload an image (png, jpg, jpeg, webp, gif): ${multipartNote}`, {
+      consumes: ['multipart/form-data'],
+      response: { 200: uploadFileResponse },
+    }),
+    h.uploadFile.uploadImage,
+  );
+}

@@ -1,0 +1,78 @@
+import { createHash, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { DOCUMENT_TYPES, IMAGE_TYPES, TEXT_EXTENSIONS, UPLOAD_NAME_MAX_LENGTH, UploadKind } from '../entity/upload-file-entity.js';
+import type { Db } from '../extension/database.js';
+import type { FileStorage } from '../extension/file-storage.js';
+import { FailException } from '../exception/app-error.js';
+import { sniffContent } from '../lib/content-type.js';
+import { uploadFiles, type UploadFile } from '../model/upload-file.js';
+
+export interface UploadInput {
+  kind: UploadKind;
+  filename: string;
+  data: Buffer;
+}
+
+/** Signatures that stand for an extension under another name. */
+const SAME_FORMAT: Record<string, string> = { jpeg: 'jpg' };
+
+/**
+ * Checks an upload (allowed extension, not empty, content matching the extension), stores the
+ * bytes, then records them. A refused file leaves nothing behind.
+ */
+export class UploadFileService {
+  constructor(
+    private readonly db: Db,
+    private readonly storage: FileStorage,
+  ) {}
+
+  async upload(accountId: string, input: UploadInput): Promise<UploadFile> {
+    const types = input.kind === UploadKind.Image ? IMAGE_TYPES : DOCUMENT_TYPES;
+    const name = displayName(input.filename);
+    const extension = path.extname(name).slice(1).toLowerCase();
+    const mimeType = types[extension];
+    if (!mimeType) {
+      throw new FailException(`file type .${extension || '(none)'} is not allowed; allowed: ${Object.keys(types).join(', ')}`);
+    }
+    if (input.data.length === 0) throw new FailException('the file is empty');
+    const content = await sniffContent(input.data);
+    const expected = TEXT_EXTENSIONS.has(extension) ? 'text' : (SAME_FORMAT[extension] ?? extension);
+    if (content !== expected) {
+      throw new FailException(
+        `the content of ${name} is not a .${extension} file${content && content !== 'text' ? ` (it looks like .${content})` : ''}`,
+      );
+    }
+
+    const id = randomUUID();
+    const key = `${accountId}/${id}.${extension}`;
+    await this.storage.put(key, input.data);
+    try {
+      const [row] = await this.db
+        .insert(uploadFiles)
+        .values({
+          id,
+          accountId,
+          kind: input.kind,
+          name,
+          key,
+          size: input.data.length,
+          extension,
+          mimeType,
+          hash: createHash('sha256').update(input.data).digest('hex'),
+        })
+        .returning();
+      return row!;
+    } catch (err) {
+      await this.storage.delete(key);
+      throw err;
+    }
+  }
+}
+
+/** The last path segment only (browsers on Windows may send a full path), trimmed and bounded, extension kept. */
+function displayName(filename: string): string {
+  const base = (filename.split(/[\\/]/).pop() ?? '').trim();
+  if (base.length <= UPLOAD_NAME_MAX_LENGTH) return base;
+  const ext = path.extname(base).slice(0, 17);
+  return base.slice(0, UPLOAD_NAME_MAX_LENGTH - ext.length) + ext;
+}
