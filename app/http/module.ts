@@ -8,11 +8,14 @@ import { createLogger, type Logger } from '../../internal/extension/logger.js';
 import { createQueue } from '../../internal/extension/queue/create-queue.js';
 import type { Queue } from '../../internal/extension/queue/queue.js';
 import { createStopSignal, type StopSignal } from '../../internal/extension/stop-signal.js';
+import { VectorStore } from '../../internal/extension/vector-store.js';
 import { AccountHandler } from '../../internal/handler/account-handler.js';
 import { AiHandler } from '../../internal/handler/ai-handler.js';
 import { AppConfigHandler } from '../../internal/handler/app-config-handler.js';
 import { AppHandler } from '../../internal/handler/app-handler.js';
 import { AuthHandler } from '../../internal/handler/auth-handler.js';
+import { DatasetHandler } from '../../internal/handler/dataset-handler.js';
+import { DocumentHandler } from '../../internal/handler/document-handler.js';
 import { ChatHandler } from '../../internal/handler/chat-handler.js';
 import { ConversationHandler } from '../../internal/handler/conversation-handler.js';
 import { LlmModelHandler } from '../../internal/handler/llm-model-handler.js';
@@ -29,8 +32,14 @@ import { AppService } from '../../internal/service/app-service.js';
 import { AuthService } from '../../internal/service/auth-service.js';
 import { ChatService } from '../../internal/service/chat-service.js';
 import { ConversationService } from '../../internal/service/conversation-service.js';
+import { DatasetService } from '../../internal/service/dataset-service.js';
+import { DocumentService } from '../../internal/service/document-service.js';
+import { EmbeddingService } from '../../internal/service/embedding-service.js';
 import { HealthService } from '../../internal/service/health-service.js';
+import { IndexingService } from '../../internal/service/indexing-service.js';
 import { LlmModelService } from '../../internal/service/llm-model-service.js';
+import { RetrievalService } from '../../internal/service/retrieval-service.js';
+import { SegmentService } from '../../internal/service/segment-service.js';
 import { TokenService } from '../../internal/service/token-service.js';
 import { UploadFileService } from '../../internal/service/upload-file-service.js';
 import { defineTasks } from '../../internal/task/tasks.js';
@@ -48,6 +57,11 @@ export interface Services {
   chat: ChatService;
   aiHelper: AiHelperService;
   uploadFile: UploadFileService;
+  dataset: DatasetService;
+  document: DocumentService;
+  segment: SegmentService;
+  indexing: IndexingService;
+  retrieval: RetrievalService;
 }
 
 /** Extensions and services shared by the API and worker processes. */
@@ -87,6 +101,12 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   const app = new AppService(db);
   const llmModel = new LlmModelService(db, ModelCatalog.load(), config);
   const conversation = new ConversationService(db, app);
+  const vectors = new VectorStore(db, database.vectorAvailable);
+  await vectors.init();
+  const uploadFile = new UploadFileService(db, files);
+  const embeddings = new EmbeddingService(llmModel);
+  const dataset = new DatasetService(db, vectors, llmModel);
+  const document = new DocumentService(db, dataset, uploadFile, queue, logger);
   const services: Services = {
     tokens,
     auth: new AuthService(db, tokens, config),
@@ -98,9 +118,14 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     conversation,
     chat: new ChatService(db, app, conversation, llmModel, queue, stopSignal, config, logger),
     aiHelper: new AiHelperService(db, conversation, llmModel, config),
-    uploadFile: new UploadFileService(db, files),
+    uploadFile,
+    dataset,
+    document,
+    segment: new SegmentService(db, dataset, document, embeddings, vectors),
+    indexing: new IndexingService(db, uploadFile, embeddings, vectors, document, logger),
+    retrieval: new RetrievalService(db, embeddings, vectors),
   };
-  defineTasks(queue, { authService: services.auth, aiHelper: services.aiHelper, logger });
+  defineTasks(queue, { authService: services.auth, aiHelper: services.aiHelper, indexing: services.indexing, logger });
 
   return {
     config,
@@ -122,6 +147,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
 export async function startWorker(core: Core): Promise<void> {
   await registerSchedules(core.queue, core.config);
   await core.queue.start();
+  await core.services.indexing.resumeUnfinished();
 }
 
 export async function createModule(config: Config, logger?: Logger): Promise<Module> {
@@ -147,6 +173,8 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       conversation: new ConversationHandler(services.conversation),
       ai: new AiHandler(services.aiHelper, config.ssePingIntervalMs),
       uploadFile: new UploadFileHandler(services.uploadFile, config),
+      dataset: new DatasetHandler(services.dataset, services.retrieval),
+      document: new DocumentHandler(services.document, services.segment),
     });
     await server.ready();
     await services.chat.listenForStops();

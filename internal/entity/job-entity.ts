@@ -3,5 +3,6 @@ export const JobName = {
   AuthCleanup: 'auth.cleanup',
   ConversationName: 'conversation.name',
   ConversationSummary: 'conversation.summary',
+  DocumentIndex: 'document.index',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];

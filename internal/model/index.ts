@@ -5,3 +5,4 @@ export * from './provider-credential.js';
 export * from './app-config-version.js';
 export * from './conversation.js';
 export * from './upload-file.js';
+export * from './dataset.js';

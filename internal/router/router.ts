@@ -4,6 +4,8 @@ import type { ChatHandler } from '../handler/chat-handler.js';
 import type { ConversationHandler } from '../handler/conversation-handler.js';
 import type { AppConfigHandler } from '../handler/app-config-handler.js';
 import type { AppHandler } from '../handler/app-handler.js';
+import type { DatasetHandler } from '../handler/dataset-handler.js';
+import type { DocumentHandler } from '../handler/document-handler.js';
 import type { AuthHandler } from '../handler/auth-handler.js';
 import type { LlmModelHandler } from '../handler/llm-model-handler.js';
 import type { PingHandler } from '../handler/ping-handler.js';
@@ -12,6 +14,7 @@ import type { HttpServer } from '../server/http.js';
 import { registerAppRoutes } from './app-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
+import { registerDatasetRoutes } from './dataset-routes.js';
 import { registerLlmModelRoutes } from './llm-model-routes.js';
 import { registerUploadFileRoutes } from './upload-file-routes.js';
 
@@ -26,6 +29,8 @@ export interface Handlers {
   conversation: ConversationHandler;
   ai: AiHandler;
   uploadFile: UploadFileHandler;
+  dataset: DatasetHandler;
+  document: DocumentHandler;
 }
 
 /**
@@ -38,6 +43,7 @@ export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerLlmModelRoutes(server, h);
   registerConversationRoutes(server, h);
   registerUploadFileRoutes(server, h);
+  registerDatasetRoutes(server, h);
 
   server.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => server.swagger());
 }

@@ -13,7 +13,7 @@ function isIcon(value: string): boolean {
   return [...graphemes.segment(value)].length === 1 && EMOJI.test(value);
 }
 
-const icon = z.string().trim().refine(isIcon, 'must be one emoji or an http(s) URL');
+export const icon = z.string().trim().refine(isIcon, 'must be one emoji or an http(s) URL');
 const name = trimmed(1, APP_NAME_MAX_LENGTH);
 const description = z.string().trim().max(APP_DESCRIPTION_MAX_LENGTH, `must be at most ${APP_DESCRIPTION_MAX_LENGTH} characters`);
 

@@ -23,6 +23,7 @@ export const credentialBody = z.object({
         context_window: z.number().int().min(256).max(10_000_000).optional(),
         max_output: z.number().int().min(1).max(1_000_000).optional(),
         features: z.array(z.enum(['tool_call', 'vision', 'stream'])).optional(),
+        model_type: z.enum(['chat', 'embedding']).optional().describe('chat unless stated'),
       }),
     )
     .max(100)

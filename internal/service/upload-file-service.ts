@@ -3,9 +3,10 @@ import path from 'node:path';
 import { DOCUMENT_TYPES, IMAGE_TYPES, TEXT_EXTENSIONS, UPLOAD_NAME_MAX_LENGTH, UploadKind } from '../entity/upload-file-entity.js';
 import type { Db } from '../extension/database.js';
 import type { FileStorage } from '../extension/file-storage.js';
-import { FailException } from '../exception/app-error.js';
+import { FailException, NotFoundException } from '../exception/app-error.js';
 import { sniffContent } from '../lib/content-type.js';
 import { uploadFiles, type UploadFile } from '../model/upload-file.js';
+import { and, eq, inArray } from 'drizzle-orm';
 
 export interface UploadInput {
   kind: UploadKind;
@@ -66,6 +67,24 @@ export class UploadFileService {
       await this.storage.delete(key);
       throw err;
     }
+  }
+
+  /** The account's documents with these ids, in the order asked; any other id is not found. */
+  async ownedDocuments(accountId: string, ids: string[]): Promise<UploadFile[]> {
+    const rows = await this.db
+      .select()
+      .from(uploadFiles)
+      .where(and(eq(uploadFiles.accountId, accountId), inArray(uploadFiles.id, ids), eq(uploadFiles.kind, UploadKind.Document)));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => {
+      const file = byId.get(id);
+      if (!file) throw new NotFoundException(`upload file ${id} not found`);
+      return file;
+    });
+  }
+
+  async contentOf(file: UploadFile): Promise<Buffer> {
+    return this.storage.get(file.key);
   }
 }
 

@@ -2,12 +2,15 @@ import type { Logger } from '../extension/logger.js';
 import type { Queue } from '../extension/queue/queue.js';
 import type { AiHelperService } from '../service/ai-helper-service.js';
 import type { AuthService } from '../service/auth-service.js';
+import type { IndexingService } from '../service/indexing-service.js';
 import { defineAuthCleanupTask } from './auth-cleanup-task.js';
 import { defineConversationTasks } from './conversation-tasks.js';
+import { defineIndexingTasks } from './indexing-tasks.js';
 
 export interface TaskDependencies {
   authService: AuthService;
   aiHelper: AiHelperService;
+  indexing: IndexingService;
   logger: Logger;
 }
 
@@ -15,4 +18,5 @@ export interface TaskDependencies {
 export function defineTasks(queue: Queue, deps: TaskDependencies): void {
   defineAuthCleanupTask(queue, deps.authService, deps.logger);
   defineConversationTasks(queue, deps.aiHelper);
+  defineIndexingTasks(queue, deps.indexing);
 }

@@ -30,10 +30,14 @@ const EXPECTED_TABLES = [
   'app_config_versions',
   'apps',
   'conversations',
+  'dataset_queries',
+  'datasets',
+  'documents',
   'login_attempts',
   'messages',
   'provider_credentials',
   'revoked_tokens',
+  'segments',
   'upload_files',
 ];
 

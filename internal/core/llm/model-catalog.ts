@@ -62,6 +62,7 @@ export interface CustomModel {
   context_window?: number | undefined;
   max_output?: number | undefined;
   features?: ModelFeature[] | undefined;
+  model_type?: 'chat' | 'embedding' | undefined;
 }
 
 const CUSTOM_DEFAULTS = { contextWindow: 8192, maxOutput: 4096, features: ['stream'] as ModelFeature[] };
@@ -148,7 +149,7 @@ function customModelSpec(provider: ProviderSpec, custom: CustomModel): ModelSpec
     provider: provider.id,
     model: custom.model,
     label: custom.model,
-    type: 'chat',
+    type: custom.model_type ?? 'chat',
     features: custom.features ?? CUSTOM_DEFAULTS.features,
     contextWindow: custom.context_window ?? CUSTOM_DEFAULTS.contextWindow,
     maxOutput,

@@ -1,0 +1,137 @@
+import { and, count, desc, eq, ilike, sql } from 'drizzle-orm';
+import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
+import { DATASET_DEFAULT_ICON, IndexingTechnique, type DatasetStats } from '../entity/dataset-entity.js';
+import type { Db } from '../extension/database.js';
+import type { VectorStore } from '../extension/vector-store.js';
+import { FailException, NotFoundException } from '../exception/app-error.js';
+import { containsPattern } from '../lib/pg-error.js';
+import { datasetQueries, datasets, type Dataset } from '../model/dataset.js';
+import type { LlmModelService } from './llm-model-service.js';
+
+export interface DatasetInput {
+  name: string;
+  icon?: string | undefined;
+  description?: string | undefined;
+  indexing_technique: IndexingTechnique;
+  embedding_model?: { provider: string; model: string } | undefined;
+}
+
+/** Knowledge bases, owned by an account. */
+export class DatasetService {
+  constructor(
+    private readonly db: Db,
+    private readonly vectors: VectorStore,
+    private readonly llmModels: LlmModelService,
+  ) {}
+
+  async create(accountId: string, input: DatasetInput): Promise<Dataset> {
+    const embedding = await this.checkIndexing(accountId, input.indexing_technique, input.embedding_model);
+    const [dataset] = await this.db
+      .insert(datasets)
+      .values({
+        accountId,
+        name: input.name,
+        icon: input.icon ?? DATASET_DEFAULT_ICON,
+        description: input.description ?? '',
+        indexingTechnique: input.indexing_technique,
+        embeddingProvider: embedding?.provider ?? '',
+        embeddingModel: embedding?.model ?? '',
+      })
+      .returning();
+    return dataset!;
+  }
+
+  async get(accountId: string, datasetId: string): Promise<Dataset> {
+    const [dataset] = await this.db
+      .select()
+      .from(datasets)
+      .where(and(eq(datasets.id, datasetId), eq(datasets.accountId, accountId)))
+      .limit(1);
+    if (!dataset) throw new NotFoundException('dataset not found');
+    return dataset;
+  }
+
+  /** Documents, characters and hits per dataset, counted in SQL in one query. */
+  async stats(datasetIds: string[]): Promise<Map<string, DatasetStats>> {
+    const result = new Map<string, DatasetStats>(datasetIds.map((id) => [id, { documentCount: 0, characterCount: 0, hitCount: 0 }]));
+    if (datasetIds.length === 0) return result;
+    const ids = sql.join(
+      datasetIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    );
+    const { rows } = await this.db.execute(sql`SELECT d.id,
+        (SELECT count(*) FROM documents WHERE dataset_id = d.id) AS document_count,
+        (SELECT coalesce(sum(character_count), 0) FROM documents WHERE dataset_id = d.id) AS character_count,
+        (SELECT coalesce(sum(hit_count), 0) FROM segments WHERE dataset_id = d.id) AS hit_count
+      FROM datasets d WHERE d.id IN (${ids})`);
+    for (const r of rows) {
+      result.set(String(r.id), {
+        documentCount: Number(r.document_count),
+        characterCount: Number(r.character_count),
+        hitCount: Number(r.hit_count),
+      });
+    }
+    return result;
+  }
+
+  /** Name, icon and description only: the indexing technique and embedding model are fixed once documents exist. */
+  async update(
+    accountId: string,
+    datasetId: string,
+    input: { name?: string | undefined; icon?: string | undefined; description?: string | undefined },
+  ) {
+    const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    const [dataset] = await this.db
+      .update(datasets)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(and(eq(datasets.id, datasetId), eq(datasets.accountId, accountId)))
+      .returning();
+    if (!dataset) throw new NotFoundException('dataset not found');
+    return dataset;
+  }
+
+  /** Documents, segments, their vectors and keywords go with it (foreign keys cascade). */
+  async delete(accountId: string, datasetId: string): Promise<void> {
+    const deleted = await this.db
+      .delete(datasets)
+      .where(and(eq(datasets.id, datasetId), eq(datasets.accountId, accountId)))
+      .returning({ id: datasets.id });
+    if (deleted.length === 0) throw new NotFoundException('dataset not found');
+  }
+
+  async list(accountId: string, request: PageRequest & { searchWord?: string | undefined }): Promise<{ list: Dataset[]; total: number }> {
+    const where = and(
+      eq(datasets.accountId, accountId),
+      request.searchWord ? ilike(datasets.name, containsPattern(request.searchWord)) : undefined,
+    );
+    const { limit, offset } = pageOffset(request);
+    const [list, [total]] = await Promise.all([
+      this.db.select().from(datasets).where(where).orderBy(desc(datasets.createdAt), desc(datasets.id)).limit(limit).offset(offset),
+      this.db.select({ value: count() }).from(datasets).where(where),
+    ]);
+    return { list, total: total?.value ?? 0 };
+  }
+
+  async recentQueries(accountId: string, datasetId: string, limit: number) {
+    await this.get(accountId, datasetId);
+    return this.db
+      .select()
+      .from(datasetQueries)
+      .where(eq(datasetQueries.datasetId, datasetId))
+      .orderBy(desc(datasetQueries.createdAt))
+      .limit(limit);
+  }
+
+  private async checkIndexing(accountId: string, technique: IndexingTechnique, model: DatasetInput['embedding_model']) {
+    if (technique === IndexingTechnique.Economy) return undefined;
+    if (!this.vectors.available) {
+      throw new FailException(
+        'high_quality indexing needs pgvector, which this PostgreSQL does not have; use economy (keyword search) or install pgvector',
+      );
+    }
+    if (!model) throw new FailException('embedding_model: a high_quality dataset needs an embedding model');
+    const { spec } = await this.llmModels.resolve(accountId, model.provider, model.model);
+    if (spec.type !== 'embedding') throw new FailException(`embedding_model: ${model.provider}/${model.model} is not an embedding model`);
+    return model;
+  }
+}

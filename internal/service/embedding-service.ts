@@ -1,0 +1,25 @@
+import { EMBEDDING_BATCH_SIZE } from '../entity/dataset-entity.js';
+import type { Dataset } from '../model/dataset.js';
+import type { LlmModelService } from './llm-model-service.js';
+
+/** Embeddings with a dataset's model, in batches, so many segments cost few upstream calls. */
+export class EmbeddingService {
+  constructor(private readonly llmModels: LlmModelService) {}
+
+  async embed(
+    dataset: Pick<Dataset, 'accountId' | 'embeddingProvider' | 'embeddingModel'>,
+    texts: string[],
+    signal?: AbortSignal,
+  ): Promise<number[][]> {
+    const { llm, spec } = await this.llmModels.resolve(dataset.accountId, dataset.embeddingProvider, dataset.embeddingModel);
+    const vectors: number[][] = [];
+    for (let i = 0; i < texts.length; i += EMBEDDING_BATCH_SIZE) {
+      const batch = texts.slice(i, i + EMBEDDING_BATCH_SIZE);
+      const result = await llm.embed(spec.model, batch, signal);
+      if (result.length !== batch.length)
+        throw new Error(`the embedding model returned ${result.length} vectors for ${batch.length} texts`);
+      vectors.push(...result);
+    }
+    return vectors;
+  }
+}

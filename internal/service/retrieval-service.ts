@@ -1,0 +1,152 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { reciprocalRankFusion } from '../core/retrieval/rank-fusion.js';
+import { searchQuery } from '../core/retrieval/search-terms.js';
+import { IndexingTechnique, RetrievalStrategy, type RetrievedSegment } from '../entity/dataset-entity.js';
+import type { Db } from '../extension/database.js';
+import type { VectorStore } from '../extension/vector-store.js';
+import { FailException, NotFoundException } from '../exception/app-error.js';
+import { datasetQueries, datasets, documents, segments, type Dataset } from '../model/dataset.js';
+import type { EmbeddingService } from './embedding-service.js';
+
+export interface RetrievalOptions {
+  strategy: RetrievalStrategy;
+  /** How many segments at most (1..10). */
+  k: number;
+  /** Minimum score (0..1): cosine similarity, normalised text rank, or normalised fused rank for hybrid. */
+  score: number;
+}
+
+/** Searches datasets by meaning, by words, or both fused; only enabled segments of completed, enabled documents. */
+export class RetrievalService {
+  constructor(
+    private readonly db: Db,
+    private readonly embeddings: EmbeddingService,
+    private readonly vectors: VectorStore,
+  ) {}
+
+  /** A hit test: the search, recorded in the dataset's query history, with hit counts kept. */
+  async hitTest(accountId: string, datasetId: string, query: string, options: RetrievalOptions): Promise<RetrievedSegment[]> {
+    const found = await this.retrieve(accountId, [datasetId], query, options);
+    await this.record(accountId, [datasetId], query, 'hit_testing', found);
+    return found;
+  }
+
+  async retrieve(accountId: string, datasetIds: string[], query: string, options: RetrievalOptions): Promise<RetrievedSegment[]> {
+    const owned = await this.db
+      .select()
+      .from(datasets)
+      .where(and(eq(datasets.accountId, accountId), inArray(datasets.id, datasetIds)));
+    if (owned.length !== new Set(datasetIds).size) throw new NotFoundException('dataset not found');
+    const candidates = options.k * 2;
+    const ranked =
+      options.strategy === RetrievalStrategy.FullText
+        ? await this.fullText(owned, query, options.k)
+        : options.strategy === RetrievalStrategy.Semantic
+          ? await this.semantic(owned, query, options.k, true)
+          : fuse(await this.semantic(owned, query, candidates, false), await this.fullText(owned, query, candidates));
+    const kept = ranked.filter((hit) => hit.score >= options.score).slice(0, options.k);
+    return this.describe(kept, owned);
+  }
+
+  /** Records the query and counts a hit on each returned segment. */
+  async record(accountId: string, datasetIds: string[], query: string, source: string, found: RetrievedSegment[]): Promise<void> {
+    await this.db.insert(datasetQueries).values(datasetIds.map((datasetId) => ({ datasetId, accountId, query, source })));
+    if (found.length === 0) return;
+    await this.db
+      .update(segments)
+      .set({ hitCount: sql`${segments.hitCount} + 1` })
+      .where(
+        inArray(
+          segments.id,
+          found.map((f) => f.segmentId),
+        ),
+      );
+  }
+
+  /** Per embedding model: one query embedding, then nearest neighbours in that model's datasets. */
+  private async semantic(owned: Dataset[], query: string, k: number, required: boolean): Promise<Hit[]> {
+    const vectorDatasets = owned.filter((d) => d.indexingTechnique === IndexingTechnique.HighQuality);
+    if (vectorDatasets.length === 0) {
+      if (required) throw new FailException('semantic search needs a high_quality dataset; economy datasets support full_text only');
+      return [];
+    }
+    const byModel = new Map<string, Dataset[]>();
+    for (const d of vectorDatasets)
+      byModel.set(`${d.embeddingProvider}/${d.embeddingModel}`, [...(byModel.get(`${d.embeddingProvider}/${d.embeddingModel}`) ?? []), d]);
+    const hits: Hit[] = [];
+    for (const group of byModel.values()) {
+      const [embedding] = await this.embeddings.embed(group[0]!, [query]);
+      hits.push(
+        ...(
+          await this.vectors.search(
+            group.map((d) => d.id),
+            embedding!,
+            k,
+          )
+        ).map((h) => ({ id: h.segmentId, score: h.score })),
+      );
+    }
+    return hits.sort((a, b) => b.score - a.score).slice(0, k);
+  }
+
+  /** Ranked in SQL by ts_rank_cd over the GIN-indexed word vectors; rank/(rank+1) keeps scores in 0..1. */
+  private async fullText(owned: Dataset[], query: string, k: number): Promise<Hit[]> {
+    const terms = searchQuery(query);
+    if (!terms) return [];
+    const ids = owned.map((d) => d.id);
+    const { rows } = await this.db.execute(sql`SELECT s.id, ts_rank_cd(s.tsv, q, 32) AS score
+      FROM segments s
+      JOIN documents d ON d.id = s.document_id AND d.enabled AND d.status = 'completed',
+        to_tsquery('simple', ${terms}) q
+      WHERE s.dataset_id IN (${sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )}) AND s.enabled AND s.tsv @@ q
+      ORDER BY score DESC, s.id
+      LIMIT ${k}`);
+    return rows.map((r) => ({ id: String(r.id), score: Number(r.score) }));
+  }
+
+  private async describe(hits: Hit[], owned: Dataset[]): Promise<RetrievedSegment[]> {
+    if (hits.length === 0) return [];
+    const rows = await this.db
+      .select({ segment: segments, documentName: documents.name })
+      .from(segments)
+      .innerJoin(documents, eq(documents.id, segments.documentId))
+      .where(
+        inArray(
+          segments.id,
+          hits.map((h) => h.id),
+        ),
+      );
+    const byId = new Map(rows.map((r) => [r.segment.id, r]));
+    const names = new Map(owned.map((d) => [d.id, d.name]));
+    return hits.flatMap((hit, i) => {
+      const row = byId.get(hit.id);
+      if (!row) return [];
+      return [
+        {
+          position: i + 1,
+          datasetId: row.segment.datasetId,
+          datasetName: names.get(row.segment.datasetId) ?? '',
+          documentId: row.segment.documentId,
+          documentName: row.documentName,
+          segmentId: row.segment.id,
+          segmentPosition: row.segment.position,
+          score: Math.round(hit.score * 10_000) / 10_000,
+          content: row.segment.content,
+        },
+      ];
+    });
+  }
+}
+
+interface Hit {
+  id: string;
+  score: number;
+}
+
+function fuse(semantic: Hit[], fullText: Hit[]): Hit[] {
+  const lists = [semantic, fullText].filter((l) => l.length > 0).map((l) => l.map((h) => h.id));
+  return reciprocalRankFusion(lists.length > 0 ? lists : [[]]);
+}

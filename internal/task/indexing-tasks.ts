@@ -1,0 +1,9 @@
+import { JobName } from '../entity/job-entity.js';
+import type { Queue } from '../extension/queue/queue.js';
+import type { IndexJob } from '../service/document-service.js';
+import type { IndexingService } from '../service/indexing-service.js';
+
+/** One job per document; failures end in the document's error status, so the queue never retries. */
+export function defineIndexingTasks(queue: Queue, indexing: IndexingService): void {
+  queue.define<IndexJob>(JobName.DocumentIndex, (job) => indexing.index(job.documentId));
+}
