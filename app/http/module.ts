@@ -107,6 +107,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   const embeddings = new EmbeddingService(llmModel);
   const dataset = new DatasetService(db, vectors, llmModel);
   const document = new DocumentService(db, dataset, uploadFile, queue, logger);
+  const retrieval = new RetrievalService(db, embeddings, vectors);
   const services: Services = {
     tokens,
     auth: new AuthService(db, tokens, config),
@@ -114,16 +115,16 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     app,
     health: new HealthService(database),
     llmModel,
-    appConfig: new AppConfigService(db, app, llmModel),
+    appConfig: new AppConfigService(db, app, llmModel, dataset),
     conversation,
-    chat: new ChatService(db, app, conversation, llmModel, queue, stopSignal, config, logger),
+    chat: new ChatService(db, app, conversation, llmModel, queue, stopSignal, retrieval, config, logger),
     aiHelper: new AiHelperService(db, conversation, llmModel, config),
     uploadFile,
     dataset,
     document,
     segment: new SegmentService(db, dataset, document, embeddings, vectors),
     indexing: new IndexingService(db, uploadFile, embeddings, vectors, document, logger),
-    retrieval: new RetrievalService(db, embeddings, vectors),
+    retrieval,
   };
   defineTasks(queue, { authService: services.auth, aiHelper: services.aiHelper, indexing: services.indexing, logger });
 

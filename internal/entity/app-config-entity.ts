@@ -15,6 +15,12 @@ export interface ReviewConfig {
   outputs_config: { enable: boolean };
 }
 
+export interface RetrievalConfig {
+  retrieval_strategy: 'semantic' | 'full_text' | 'hybrid';
+  k: number;
+  score: number;
+}
+
 export interface AppConfig {
   model_config: ModelConfig;
   preset_prompt: string;
@@ -24,6 +30,9 @@ export interface AppConfig {
   opening_questions: string[];
   suggested_after_answer: { enable: boolean };
   review_config: ReviewConfig;
+  /** Knowledge bases searched for every message; the found segments go into the prompt. */
+  datasets: string[];
+  retrieval_config: RetrievalConfig;
 }
 
 export const DEFAULT_APP_CONFIG: AppConfig = {
@@ -35,6 +44,8 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   opening_questions: [],
   suggested_after_answer: { enable: true },
   review_config: { enable: false, keywords: [], inputs_config: { enable: false, preset_response: '' }, outputs_config: { enable: false } },
+  datasets: [],
+  retrieval_config: { retrieval_strategy: 'hybrid', k: 4, score: 0 },
 };
 
 /** A stored config with any field added since it was written filled from the defaults. */
@@ -45,3 +56,4 @@ export function completeConfig(stored: Partial<AppConfig> | null | undefined): A
 export const DIALOG_ROUND_MAX = 100;
 export const OPENING_QUESTIONS_MAX = 10;
 export const REVIEW_KEYWORDS_MAX = 100;
+export const APP_DATASETS_MAX = 10;

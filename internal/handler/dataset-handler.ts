@@ -29,8 +29,8 @@ export class DatasetHandler {
 
   get = async (req: Validated<{ params: typeof datasetParams }>) => {
     const dataset = await this.datasets.get(accountId(req), req.params.dataset_id);
-    const stats = await this.datasets.stats([dataset.id]);
-    return success(datasetView(dataset, stats.get(dataset.id)));
+    const [stats, apps] = await Promise.all([this.datasets.stats([dataset.id]), this.datasets.appsUsing(dataset.accountId, dataset.id)]);
+    return success({ ...datasetView(dataset, stats.get(dataset.id)), apps });
   };
 
   update = async (req: Validated<{ params: typeof datasetParams; body: typeof updateDatasetBody }>) => {

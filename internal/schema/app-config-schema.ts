@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { DIALOG_ROUND_MAX, OPENING_QUESTIONS_MAX, REVIEW_KEYWORDS_MAX, type AppConfig } from '../entity/app-config-entity.js';
+import {
+  APP_DATASETS_MAX,
+  DIALOG_ROUND_MAX,
+  OPENING_QUESTIONS_MAX,
+  REVIEW_KEYWORDS_MAX,
+  type AppConfig,
+} from '../entity/app-config-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { AppConfigVersion } from '../model/app-config-version.js';
 import { envelope, pageOf, unixTime } from './common-schema.js';
@@ -42,6 +48,15 @@ const configFields = {
   opening_questions: z.array(z.string().trim().min(1, 'must not be empty').max(200)).max(OPENING_QUESTIONS_MAX),
   suggested_after_answer: z.object({ enable: z.boolean() }),
   review_config: reviewConfig,
+  datasets: z
+    .array(z.uuid('must be a UUID'))
+    .max(APP_DATASETS_MAX, `at most ${APP_DATASETS_MAX} datasets`)
+    .refine((ids) => new Set(ids).size === ids.length, 'lists a dataset twice'),
+  retrieval_config: z.object({
+    retrieval_strategy: z.enum(['semantic', 'full_text', 'hybrid']),
+    k: z.number().int().min(1).max(10),
+    score: z.number().min(0).max(1),
+  }),
 };
 
 export const appConfigItem = z.object(configFields);

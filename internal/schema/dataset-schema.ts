@@ -82,6 +82,10 @@ const datasetItem = z.object({
   document_count: z.number().int(),
   character_count: z.number().int(),
   hit_count: z.number().int(),
+  apps: z
+    .array(z.object({ id: z.uuid(), name: z.string() }))
+    .optional()
+    .describe('apps whose draft uses the dataset (on GET /datasets/:id)'),
   created_at: unixTime,
   updated_at: unixTime,
 });

@@ -8,6 +8,7 @@ import { appConfigVersions, type AppConfigVersion } from '../model/app-config-ve
 import { apps } from '../model/app.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
 import type { AppService } from './app-service.js';
+import type { DatasetService } from './dataset-service.js';
 import type { LlmModelService } from './llm-model-service.js';
 
 /** An app's draft configuration, its numbered published versions, and going back to one. */
@@ -16,6 +17,7 @@ export class AppConfigService {
     private readonly db: Db,
     private readonly appService: AppService,
     private readonly llmModels: LlmModelService,
+    private readonly datasets: DatasetService,
   ) {}
 
   async getDraft(accountId: string, appId: string): Promise<AppConfig> {
@@ -25,6 +27,7 @@ export class AppConfigService {
   async updateDraft(accountId: string, appId: string, patch: Partial<AppConfig>): Promise<AppConfig> {
     const current = await this.getDraft(accountId, appId);
     if (patch.model_config) await this.checkModel(accountId, patch.model_config);
+    if (patch.datasets) await this.checkDatasets(accountId, patch.datasets);
     const next = { ...current, ...patch };
     await this.db
       .update(apps)
@@ -82,6 +85,15 @@ export class AppConfigService {
     const config = completeConfig(version.config);
     await this.db.update(apps).set({ draftConfig: config, updatedAt: new Date() }).where(eq(apps.id, appId));
     return config;
+  }
+
+  private async checkDatasets(accountId: string, ids: string[]): Promise<void> {
+    const owned = new Set(await this.datasets.ownedIds(accountId, ids));
+    const missing = ids.find((id) => !owned.has(id));
+    if (missing)
+      throw new ValidateErrorException(`datasets: dataset ${missing} not found`, {
+        errors: [{ field: 'datasets', message: `dataset ${missing} not found` }],
+      });
   }
 
   /** The model must exist for this account and every parameter must fit its template. */

@@ -19,6 +19,8 @@ import { messages } from '../model/conversation.js';
 import type { AppService } from './app-service.js';
 import type { ConversationService } from './conversation-service.js';
 import type { LlmModelService, ResolvedModel } from './llm-model-service.js';
+import type { RetrievalService } from './retrieval-service.js';
+import type { RetrievedSegment } from '../entity/dataset-entity.js';
 
 export interface ChatSettings {
   llmMaxRetries: number;
@@ -33,7 +35,11 @@ interface EventIds {
 
 export type ChatEvent =
   | (EventIds & { event: 'message'; id: string; answer: string; created_at: number })
-  | (EventIds & { event: 'message_end'; id: string; metadata: { usage: UsageReport; retriever_resources: unknown[]; status: string } })
+  | (EventIds & {
+      event: 'message_end';
+      id: string;
+      metadata: { usage: UsageReport; retriever_resources: RetrieverResource[]; status: string };
+    })
   | (EventIds & { event: 'error'; status: number; code: string; message: string });
 
 export interface ChatRun {
@@ -66,6 +72,18 @@ interface RunContext {
   clientSignal: AbortSignal | undefined;
 }
 
+/** A segment as `message_end` cites it. */
+export interface RetrieverResource {
+  position: number;
+  dataset_id: string;
+  dataset_name: string;
+  document_id: string;
+  document_name: string;
+  segment_id: string;
+  score: number;
+  content: string;
+}
+
 /** What went wrong upstream, as the client's `error` event says it. */
 const ERROR_CODES: Record<string, { status: number; code: string }> = {
   unauthorized: { status: 401, code: 'provider_unauthorized' },
@@ -92,6 +110,7 @@ export class ChatService {
     private readonly llmModels: LlmModelService,
     private readonly queue: Queue,
     private readonly stopSignal: StopSignal,
+    private readonly retrieval: RetrievalService,
     private readonly settings: ChatSettings,
     private readonly logger: Logger,
   ) {}
@@ -151,10 +170,12 @@ export class ChatService {
       ? []
       : await this.conversations.recentTurns(ctx.conversationId, ctx.isNewConversation ? 0 : ctx.config.dialog_round);
     const parameters = effectiveParameters(ctx.resolved.spec, ctx.config.model_config.parameters);
+    const knowledge = inputBlocked ? [] : await this.retrieveKnowledge(ctx);
     let prompt;
     try {
       prompt = buildPrompt({
         presetPrompt: ctx.config.preset_prompt,
+        context: knowledgeContext(knowledge),
         summary: ctx.config.long_term_memory.enable ? ctx.summary : '',
         history,
         query: ctx.query,
@@ -169,7 +190,7 @@ export class ChatService {
     const written = this.insertRows(ctx, messageId);
     const events = inputBlocked
       ? this.presetAnswer(ctx, messageId, written, review.inputs_config.preset_response)
-      : this.stream(ctx, messageId, written, prompt.messages, prompt.promptTokens, parameters);
+      : this.stream(ctx, messageId, written, prompt.messages, prompt.promptTokens, parameters, knowledge.map(resourceView));
     return { taskId: messageId, conversationId: ctx.conversationId, messageId, events };
   }
 
@@ -180,6 +201,7 @@ export class ChatService {
     prompt: Parameters<ResolvedModel['llm']['chatStream']>[0]['messages'],
     estimatedPromptTokens: number,
     parameters: Record<string, number>,
+    resources: RetrieverResource[],
   ): AsyncGenerator<ChatEvent> {
     const ids = { task_id: messageId, message_id: messageId, conversation_id: ctx.conversationId };
     const controller = new AbortController();
@@ -251,7 +273,7 @@ export class ChatService {
       event: ChatEventName.MessageEnd,
       id: messageId,
       ...ids,
-      metadata: { usage: withoutInternals(usage), retriever_resources: [], status },
+      metadata: { usage: withoutInternals(usage), retriever_resources: resources, status },
     };
     if (status === MessageStatus.Normal) await this.enqueueFollowUps(ctx, stored);
   }
@@ -268,6 +290,32 @@ export class ChatService {
       ...ids,
       metadata: { usage: withoutInternals(usage), retriever_resources: [], status: MessageStatus.Normal },
     };
+  }
+
+  /**
+   * The app's knowledge for this query. Datasets deleted since the config was saved are skipped;
+   * a semantic search over economy-only datasets falls back to words. Failing to search fails the
+   * message before it streams, with the reason.
+   */
+  private async retrieveKnowledge(ctx: RunContext): Promise<RetrievedSegment[]> {
+    if (ctx.config.datasets.length === 0) return [];
+    const { retrieval_strategy, k, score } = ctx.config.retrieval_config;
+    try {
+      const found = await this.retrieval.retrieve(
+        ctx.accountId,
+        ctx.config.datasets,
+        ctx.query,
+        { strategy: retrieval_strategy, k, score },
+        { lenient: true },
+      );
+      this.retrieval.record(ctx.accountId, ctx.config.datasets, ctx.query, 'app', found).catch((err: unknown) => {
+        this.logger.warn({ err }, 'could not record the knowledge query');
+      });
+      return found;
+    } catch (err) {
+      if (err instanceof LlmError) throw new FailException(`knowledge retrieval failed: ${err.message}`, { kind: err.kind });
+      throw err;
+    }
   }
 
   /**
@@ -332,6 +380,26 @@ export class ChatService {
       this.logger.warn({ err, conversationId: ctx.conversationId }, 'could not enqueue conversation follow-ups');
     }
   }
+}
+
+/** Retrieved segments as the system prompt gives them to the model, numbered so the answer can cite them. */
+function knowledgeContext(found: RetrievedSegment[]): string {
+  if (found.length === 0) return '';
+  const blocks = found.map((r) => `[${r.position}] ${r.documentName}\n${r.content}`).join('\n\n');
+  return `Answer from the context below when it is relevant; say so when it does not contain the answer.\n<context>\n${blocks}\n</context>`;
+}
+
+function resourceView(r: RetrievedSegment): RetrieverResource {
+  return {
+    position: r.position,
+    dataset_id: r.datasetId,
+    dataset_name: r.datasetName,
+    document_id: r.documentId,
+    document_name: r.documentName,
+    segment_id: r.segmentId,
+    score: r.score,
+    content: r.content,
+  };
 }
 
 function withoutInternals(usage: ReturnType<typeof usageReport>): UsageReport {

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike, sql } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, inArray, sql } from 'drizzle-orm';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
 import { DATASET_DEFAULT_ICON, IndexingTechnique, type DatasetStats } from '../entity/dataset-entity.js';
 import type { Db } from '../extension/database.js';
@@ -90,13 +90,40 @@ export class DatasetService {
     return dataset;
   }
 
-  /** Documents, segments, their vectors and keywords go with it (foreign keys cascade). */
+  /**
+   * Documents, segments, their vectors and keywords go with it (foreign keys cascade), and app
+   * drafts stop listing it. Published versions stay as published; chat skips datasets that are gone.
+   */
   async delete(accountId: string, datasetId: string): Promise<void> {
-    const deleted = await this.db
-      .delete(datasets)
-      .where(and(eq(datasets.id, datasetId), eq(datasets.accountId, accountId)))
-      .returning({ id: datasets.id });
-    if (deleted.length === 0) throw new NotFoundException('dataset not found');
+    await this.db.transaction(async (tx) => {
+      const deleted = await tx
+        .delete(datasets)
+        .where(and(eq(datasets.id, datasetId), eq(datasets.accountId, accountId)))
+        .returning({ id: datasets.id });
+      if (deleted.length === 0) throw new NotFoundException('dataset not found');
+      await tx.execute(sql`UPDATE apps SET draft_config = jsonb_set(draft_config, '{datasets}',
+          (SELECT coalesce(jsonb_agg(x), '[]'::jsonb) FROM jsonb_array_elements(draft_config->'datasets') x WHERE x <> to_jsonb(${datasetId}::text)))
+        WHERE account_id = ${accountId} AND draft_config->'datasets' ? ${datasetId}`);
+    });
+  }
+
+  /** Which of `ids` the account owns. */
+  async ownedIds(accountId: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .select({ id: datasets.id })
+      .from(datasets)
+      .where(and(eq(datasets.accountId, accountId), inArray(datasets.id, ids)));
+    const owned = new Set(rows.map((r) => r.id));
+    return ids.filter((id) => owned.has(id));
+  }
+
+  /** Apps whose draft uses the dataset. */
+  async appsUsing(accountId: string, datasetId: string): Promise<Array<{ id: string; name: string }>> {
+    const { rows } = await this.db.execute(
+      sql`SELECT id, name FROM apps WHERE account_id = ${accountId} AND draft_config->'datasets' ? ${datasetId} ORDER BY created_at`,
+    );
+    return rows.map((r) => ({ id: String(r.id), name: String(r.name) }));
   }
 
   async list(accountId: string, request: PageRequest & { searchWord?: string | undefined }): Promise<{ list: Dataset[]; total: number }> {

@@ -31,17 +31,30 @@ export class RetrievalService {
     return found;
   }
 
-  async retrieve(accountId: string, datasetIds: string[], query: string, options: RetrievalOptions): Promise<RetrievedSegment[]> {
+  /**
+   * `lenient` (chat): datasets that are gone are skipped, and semantic search over datasets that have
+   * no vectors falls back to full text, instead of failing the request.
+   */
+  async retrieve(
+    accountId: string,
+    datasetIds: string[],
+    query: string,
+    options: RetrievalOptions,
+    { lenient = false }: { lenient?: boolean } = {},
+  ): Promise<RetrievedSegment[]> {
     const owned = await this.db
       .select()
       .from(datasets)
       .where(and(eq(datasets.accountId, accountId), inArray(datasets.id, datasetIds)));
-    if (owned.length !== new Set(datasetIds).size) throw new NotFoundException('dataset not found');
+    if (!lenient && owned.length !== new Set(datasetIds).size) throw new NotFoundException('dataset not found');
+    if (owned.length === 0) return [];
     const candidates = options.k * 2;
+    const semanticOnly = options.strategy === RetrievalStrategy.Semantic;
+    const noVectors = owned.every((d) => d.indexingTechnique !== IndexingTechnique.HighQuality);
     const ranked =
-      options.strategy === RetrievalStrategy.FullText
+      options.strategy === RetrievalStrategy.FullText || (semanticOnly && lenient && noVectors)
         ? await this.fullText(owned, query, options.k)
-        : options.strategy === RetrievalStrategy.Semantic
+        : semanticOnly
           ? await this.semantic(owned, query, options.k, true)
           : fuse(await this.semantic(owned, query, candidates, false), await this.fullText(owned, query, candidates));
     const kept = ranked.filter((hit) => hit.score >= options.score).slice(0, options.k);

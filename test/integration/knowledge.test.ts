@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
 import { registerAccount } from '../helpers/accounts.js';
 import { backends, backendTitle } from '../helpers/environment.js';
+import { createChatApp, debugChat } from '../helpers/chat-setup.js';
 import { connectFakeModels, EMBEDDING_MODEL, uploadDocument, waitForBatch } from '../helpers/knowledge-setup.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -214,6 +215,44 @@ for (const backend of backends) {
         sql`SELECT count(*)::int AS n FROM segment_embeddings WHERE dataset_id = ${datasetId}`,
       );
       expect(rows[0]!.n).toBe(0);
+    });
+
+    it('an app answers from its datasets and cites them in message_end', async () => {
+      const { datasetId } = await indexedDataset('economy', ['faq.md', 'chinese.txt']);
+      const appId = await createChatApp(server, token, {
+        datasets: [datasetId],
+        retrieval_config: { retrieval_strategy: 'semantic', k: 2, score: 0 },
+      });
+      const using = await server.get(`/datasets/${datasetId}`, { token });
+      expect(using.body.data.apps).toEqual([{ id: appId, name: 'Chat app' }]);
+
+      const events = await debugChat(server, token, appId, 'What are the opening hours?');
+      const end = events.find((e) => e.event === 'message_end')!;
+      // Semantic over an economy dataset falls back to words in chat, rather than failing the message.
+      expect(end.data.metadata.retriever_resources[0]).toMatchObject({
+        position: 1,
+        dataset_id: datasetId,
+        dataset_name: 'KB economy',
+        document_name: 'faq.md',
+        content: 'FAQ\n\nOpening hours are 9 to 5.',
+      });
+      expect(end.data.metadata.retriever_resources[0].segment_id).toMatch(/^[0-9a-f-]{36}$/);
+      const system = upstream.findChat('What are the opening hours?')!.body.messages[0];
+      expect(system.role).toBe('system');
+      expect(system.content).toContain('<context>\n[1] faq.md\nFAQ\n\nOpening hours are 9 to 5.');
+      const queries = await server.get(`/datasets/${datasetId}/queries`, { token });
+      expect(queries.body.data[0]).toMatchObject({ query: 'What are the opening hours?', source: 'app' });
+
+      const other = (await registerAccount(server)).token;
+      const theirs = await server.post('/datasets', { token: other, body: { name: 'Theirs', indexing_technique: 'economy' } });
+      const borrowed = await server.post(`/apps/${appId}/draft-app-config`, { token, body: { datasets: [theirs.body.data.id] } });
+      expect(borrowed.status).toBe(400);
+      expect(borrowed.body.message).toBe(`datasets: dataset ${theirs.body.data.id} not found`);
+
+      expect((await server.post(`/datasets/${datasetId}/delete`, { token })).status).toBe(200);
+      expect((await server.get(`/apps/${appId}/draft-app-config`, { token })).body.data.datasets).toEqual([]);
+      const after = await debugChat(server, token, appId, 'opening hours again');
+      expect(after.find((e) => e.event === 'message_end')!.data.metadata.retriever_resources).toEqual([]);
     });
 
     it('validates input and hides other accounts', async () => {

@@ -10,6 +10,8 @@ export interface PromptInput {
   presetPrompt: string;
   /** Long-term memory: what earlier, no longer included turns said. */
   summary: string;
+  /** Retrieved knowledge the answer should rest on; empty when the app has none. */
+  context?: string;
   /** Earlier turns of this conversation, oldest first. */
   history: DialogTurn[];
   query: string;
@@ -43,7 +45,11 @@ export class PromptTooLongError extends Error {
  */
 export function buildPrompt(input: PromptInput): BuiltPrompt {
   const budget = input.contextWindow - input.maxTokens;
-  const system = [input.presetPrompt.trim(), input.summary ? `Summary of the earlier conversation:\n${input.summary}` : '']
+  const system = [
+    input.presetPrompt.trim(),
+    input.context ?? '',
+    input.summary ? `Summary of the earlier conversation:\n${input.summary}` : '',
+  ]
     .filter(Boolean)
     .join('\n\n');
   const head: ChatMessage[] = system ? [{ role: 'system', content: system }] : [];
