@@ -40,3 +40,30 @@ export async function spawnServer(env: Record<string, string>, nodeArgs: string[
   });
   return { child, port, baseUrl: `http://127.0.0.1:${port}`, output: () => output, exited };
 }
+
+/** Runs `npm run worker`'s command as a child process; resolves once it consumes jobs. */
+export async function spawnWorker(env: Record<string, string>): Promise<Omit<ServerProcess, 'baseUrl' | 'port'>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/worker.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 30_000);
+    child.stdout!.on('data', () => {
+      if (output.includes('LLMOps worker is ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  return { child, output: () => output, exited };
+}
