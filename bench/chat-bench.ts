@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FAKE_API_KEY } from '../test/fixtures/fake-openai-server.js';
 import { HttpClient } from '../test/helpers/http-client.js';
 import { spawnServer } from '../test/helpers/server-process.js';
-import { fmt, summarize } from './stats.js';
+import { fmt, peakRssMiB, summarize } from './stats.js';
+import { startUpstream } from './upstream-process.js';
 
 /**
  * What the platform adds to a streaming chat: time to first token and total time through
@@ -36,17 +36,6 @@ async function timedStream(url: string, headers: Record<string, string>, body: u
     if (!ttft && isContent(piece)) ttft = performance.now() - started;
   }
   return { ttft, total: performance.now() - started, ok: res.status === 200 && ttft > 0, text };
-}
-
-async function startUpstream() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-upstream.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const baseUrl = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
-  return { child, baseUrl };
-}
-
-async function peakRssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
 async function drive(requests: number, concurrency: number, one: (worker: number, i: number) => Promise<Sample>) {

@@ -17,4 +17,11 @@ export function rssMiB(pid: number): Promise<number> {
   });
 }
 
+/** The highest resident set size the process has had (VmHWM). */
+export async function peakRssMiB(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);

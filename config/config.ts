@@ -36,6 +36,13 @@ const envSchema = {
   SSE_PING_INTERVAL_MS: ['ssePingIntervalMs', int(10, 10 * 60 * 1000)],
   CORS_ORIGINS: ['corsOrigins', z.string()],
   BODY_LIMIT_BYTES: ['bodyLimitBytes', int(1024, 1024 * 1024 * 1024)],
+  STORAGE_TYPE: ['storageType', z.enum(['local', 's3'])],
+  S3_ENDPOINT: ['s3Endpoint', url(['http', 'https']).or(z.literal(''))],
+  S3_REGION: ['s3Region', z.string().min(1)],
+  S3_BUCKET: ['s3Bucket', z.string()],
+  S3_ACCESS_KEY: ['s3AccessKey', z.string()],
+  S3_SECRET_KEY: ['s3SecretKey', z.string()],
+  S3_FORCE_PATH_STYLE: ['s3ForcePathStyle', bool],
   UPLOAD_FILE_MAX_BYTES: ['uploadFileMaxBytes', int(1, 1024 * 1024 * 1024)],
   UPLOAD_IMAGE_MAX_BYTES: ['uploadImageMaxBytes', int(1, 1024 * 1024 * 1024)],
   SHUTDOWN_TIMEOUT_MS: ['shutdownTimeoutMs', int(0, 10 * 60 * 1000)],
@@ -62,10 +69,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     else problems.push(`${name}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
   config.llmEnvCredentials = readLlmEnvCredentials(env, problems);
+  const result = { ...(config as Config), ...overrides };
+  if (result.storageType === 's3' && !result.s3Bucket) problems.push('S3_BUCKET: required when STORAGE_TYPE=s3');
   if (problems.length > 0) {
     throw new ConfigError(`Invalid environment variable${problems.length > 1 ? 's' : ''}: ${problems.join(', ')}`);
   }
-  return { ...(config as Config), ...overrides };
+  return result;
 }
 
 /** Providers whose server-wide credentials may come from the environment, by their catalog id. */

@@ -57,6 +57,19 @@ export const defaultConfig = {
   ssePingIntervalMs: 10_000,
   /** CORS_ORIGINS: comma-separated allowed origins, or * for any. */
   corsOrigins: '*',
+  /** STORAGE_TYPE: where uploaded files go: local (STORAGE_DIR/files) or s3 (any S3-compatible store). */
+  storageType: 'local' as 'local' | 's3',
+  /** S3_ENDPOINT: empty for AWS itself; e.g. http://minio:9000 for a self-hosted store. */
+  s3Endpoint: '',
+  /** S3_REGION */
+  s3Region: 'us-east-1',
+  /** S3_BUCKET: must exist. */
+  s3Bucket: '',
+  /** S3_ACCESS_KEY / S3_SECRET_KEY */
+  s3AccessKey: '',
+  s3SecretKey: '',
+  /** S3_FORCE_PATH_STYLE: endpoint/bucket/key URLs (MinIO and most self-hosted stores). */
+  s3ForcePathStyle: true,
   /** UPLOAD_FILE_MAX_BYTES: largest document accepted by POST /upload-files/file. */
   uploadFileMaxBytes: 15 * 1024 * 1024,
   /** UPLOAD_IMAGE_MAX_BYTES: largest image accepted by POST /upload-files/image. */

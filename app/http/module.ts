@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from '../../config/config.js';
 import { ModelCatalog } from '../../internal/core/llm/model-catalog.js';
 import { openDatabase, type Database } from '../../internal/extension/database.js';
-import { LocalFileStorage, type FileStorage } from '../../internal/extension/file-storage.js';
+import { LocalFileStorage, S3FileStorage, type FileStorage } from '../../internal/extension/file-storage.js';
 import { createLogger, type Logger } from '../../internal/extension/logger.js';
 import { createQueue } from '../../internal/extension/queue/create-queue.js';
 import type { Queue } from '../../internal/extension/queue/queue.js';
@@ -92,9 +92,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   });
   const queue = createQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
   const stopSignal = createStopSignal({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
-  const filesDir = path.join(config.storageDir, 'files');
-  mkdirSync(filesDir, { recursive: true });
-  const files = new LocalFileStorage(filesDir);
+  const files = createFileStorage(config);
 
   const { db } = database;
   const tokens = new TokenService(config.secretKey, config.accessTokenTtlSeconds);
@@ -142,6 +140,22 @@ export async function createCore(config: Config, logger = createLogger(config.lo
       await database.close();
     },
   };
+}
+
+function createFileStorage(config: Config): FileStorage {
+  if (config.storageType === 's3') {
+    return new S3FileStorage({
+      endpoint: config.s3Endpoint,
+      region: config.s3Region,
+      bucket: config.s3Bucket,
+      accessKeyId: config.s3AccessKey,
+      secretAccessKey: config.s3SecretKey,
+      forcePathStyle: config.s3ForcePathStyle,
+    });
+  }
+  const filesDir = path.join(config.storageDir, 'files');
+  mkdirSync(filesDir, { recursive: true });
+  return new LocalFileStorage(filesDir);
 }
 
 /** Starts consuming jobs and registers periodic ones (API process in embedded mode, or a worker). */

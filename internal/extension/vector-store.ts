@@ -52,8 +52,10 @@ export class VectorStore {
   }
 
   /**
-   * The nearest enabled segments of completed, enabled documents. Iterative index scans keep
-   * looking past filtered-out rows, so a filter never leaves the answer short.
+   * The nearest enabled segments of completed, enabled documents. The nearest candidates come
+   * from the HNSW index alone (an iterative scan keeps going until enough rows of these datasets
+   * are found); visibility is checked on those candidates, so many disabled segments near the
+   * query could leave fewer than k.
    */
   async search(datasetIds: string[], embedding: number[], k: number): Promise<VectorHit[]> {
     if (!this.available || datasetIds.length === 0) return [];
@@ -62,12 +64,18 @@ export class VectorStore {
     const column = sql`e.embedding::vector(${sql.raw(String(dims))})`;
     return this.db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL hnsw.iterative_scan = relaxed_order`);
-      const { rows } = await tx.execute(sql`SELECT e.segment_id, 1 - (${column} <=> ${query}) AS score
-        FROM segment_embeddings e
-        JOIN segments s ON s.id = e.segment_id AND s.enabled
-        JOIN documents d ON d.id = e.document_id AND d.enabled AND d.status = 'completed'
-        WHERE e.dimensions = ${dims} AND e.dataset_id IN ${inList(datasetIds)}
-        ORDER BY ${column} <=> ${query}
+      const { rows } = await tx.execute(sql`WITH nearest AS MATERIALIZED (
+          SELECT e.segment_id, e.document_id, ${column} <=> ${query} AS distance
+          FROM segment_embeddings e
+          WHERE e.dimensions = ${dims} AND e.dataset_id IN ${inList(datasetIds)}
+          ORDER BY ${column} <=> ${query}
+          LIMIT ${Math.max(40, k * CANDIDATES_PER_RESULT)}
+        )
+        SELECT n.segment_id, 1 - n.distance AS score
+        FROM nearest n
+        JOIN segments s ON s.id = n.segment_id AND s.enabled
+        JOIN documents d ON d.id = n.document_id AND d.enabled AND d.status = 'completed'
+        ORDER BY n.distance
         LIMIT ${k}`);
       return rows.map((r) => ({ segmentId: String(r.segment_id), score: Number(r.score) }));
     });
@@ -88,6 +96,9 @@ export class VectorStore {
     this.indexedDimensions.add(dims);
   }
 }
+
+/** Candidates taken from the index per result asked, to leave room for filtered-out segments. */
+const CANDIDATES_PER_RESULT = 5;
 
 function toVector(values: number[]): string {
   return `[${values.map((v) => (Number.isFinite(v) ? v : 0)).join(',')}]`;

@@ -42,6 +42,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid environment variable: ${name}=`));
   });
 
+  it('needs a bucket for S3 storage, and reads the S3 settings', () => {
+    expect(() => loadConfig({ STORAGE_TYPE: 's3' })).toThrow(/S3_BUCKET: required when STORAGE_TYPE=s3/);
+    expect(() => loadConfig({ STORAGE_TYPE: 'ftp' })).toThrow(/^Invalid environment variable: STORAGE_TYPE=/);
+    const config = loadConfig({ STORAGE_TYPE: 's3', S3_BUCKET: 'files', S3_ENDPOINT: 'http://minio:9000', S3_FORCE_PATH_STYLE: 'false' });
+    expect(config).toMatchObject({ storageType: 's3', s3Bucket: 'files', s3Endpoint: 'http://minio:9000', s3ForcePathStyle: false });
+  });
+
   it('lists every bad variable at once', () => {
     expect(() => loadConfig({ PORT: 'x', BODY_LIMIT_BYTES: '1' })).toThrow(/variables: PORT=.*BODY_LIMIT_BYTES=/);
   });
