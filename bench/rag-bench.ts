@@ -9,10 +9,10 @@ import { startUpstream } from './upstream-process.js';
 
 /**
  * Knowledge base throughput and latency on the embedded database: index a generated corpus
- * (BENCH_RAG_MB, default 20 MB, in 50-token chunks: about 100k segments), then time hit tests
+ * (BENCH_RAG_MB, default 12 MB, in 50-token chunks: about 110k segments), then time hit tests
  * for each strategy over HTTP. Embeddings come from the fake upstream (16 dimensions).
  */
-const CORPUS_MB = Number(process.env.BENCH_RAG_MB ?? 20);
+const CORPUS_MB = Number(process.env.BENCH_RAG_MB ?? 12);
 const DOCUMENTS = Number(process.env.BENCH_RAG_DOCUMENTS ?? 200);
 const CHUNK_TOKENS = Number(process.env.BENCH_RAG_CHUNK_TOKENS ?? 50);
 const QUERIES = Number(process.env.BENCH_RAG_QUERIES ?? 200);

@@ -102,20 +102,38 @@ export class RetrievalService {
     return hits.sort((a, b) => b.score - a.score).slice(0, k);
   }
 
-  /** Ranked in SQL by ts_rank_cd over the GIN-indexed word vectors; rank/(rank+1) keeps scores in 0..1. */
+  /**
+   * Segments with all the query's words first, then, if fewer than k, those with any of them.
+   * Ranked in SQL by ts_rank_cd over the GIN-indexed word vectors; rank/(rank+1) keeps scores in 0..1.
+   */
   private async fullText(owned: Dataset[], query: string, k: number): Promise<Hit[]> {
-    const terms = searchQuery(query);
-    if (!terms) return [];
+    const all = searchQuery(query, '&');
+    if (!all) return [];
     const ids = owned.map((d) => d.id);
-    const { rows } = await this.db.execute(sql`SELECT s.id, ts_rank_cd(s.tsv, q, 32) AS score
-      FROM segments s
-      JOIN documents d ON d.id = s.document_id AND d.enabled AND d.status = 'completed',
-        to_tsquery('simple', ${terms}) q
-      WHERE s.dataset_id IN (${sql.join(
-        ids.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )}) AND s.enabled AND s.tsv @@ q
-      ORDER BY score DESC, s.id
+    const strict = await this.rankText(ids, all, k);
+    if (strict.length >= k || !all.includes(' & ')) return strict;
+    const seen = new Set(strict.map((h) => h.id));
+    const loose = (await this.rankText(ids, searchQuery(query, '|'), k)).filter((h) => !seen.has(h.id));
+    return [...strict, ...loose].slice(0, k);
+  }
+
+  /**
+   * Ranking needs every matching row, so very common words would make it scan most of a large
+   * dataset: at most FULL_TEXT_CANDIDATES matches are ranked, which bounds the cost of such queries.
+   */
+  private async rankText(datasetIds: string[], tsquery: string, k: number): Promise<Hit[]> {
+    const { rows } = await this.db.execute(sql`SELECT c.id, ts_rank_cd(c.tsv, q, 32) AS score
+      FROM (
+        SELECT s.id, s.tsv
+        FROM segments s
+        JOIN documents d ON d.id = s.document_id AND d.enabled AND d.status = 'completed'
+        WHERE s.dataset_id IN (${sql.join(
+          datasetIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )}) AND s.enabled AND s.tsv @@ to_tsquery('simple', ${tsquery})
+        LIMIT ${FULL_TEXT_CANDIDATES}
+      ) c, to_tsquery('simple', ${tsquery}) q
+      ORDER BY score DESC, c.id
       LIMIT ${k}`);
     return rows.map((r) => ({ id: String(r.id), score: Number(r.score) }));
   }
@@ -153,6 +171,8 @@ export class RetrievalService {
     });
   }
 }
+
+const FULL_TEXT_CANDIDATES = 2000;
 
 interface Hit {
   id: string;

@@ -288,6 +288,7 @@ for (const backend of backends) {
       const other = (await registerAccount(server)).token;
       const base = `/datasets/${datasetId}`;
       const doc = `${base}/documents/${docs[0].id}`;
+      const segment = `${doc}/segments/${(await server.get(`${doc}/segments`, { token })).body.data.list[0].id}`;
       const calls = [
         server.get(base, { token: other }),
         server.post(base, { token: other, body: { name: 'mine' } }),
@@ -302,6 +303,10 @@ for (const backend of backends) {
         server.post(`${doc}/delete`, { token: other }),
         server.get(`${doc}/segments`, { token: other }),
         server.post(`${doc}/segments`, { token: other, body: { content: 'x' } }),
+        server.get(segment, { token: other }),
+        server.post(segment, { token: other, body: { content: 'mine' } }),
+        server.post(`${segment}/enabled`, { token: other, body: { enabled: false } }),
+        server.post(`${segment}/delete`, { token: other }),
       ];
       for (const res of await Promise.all(calls)) {
         expect(res.status, JSON.stringify(res.body)).toBe(404);
@@ -315,6 +320,10 @@ for (const backend of backends) {
       });
       expect(steal.status).toBe(404);
       expect((await server.get(base, { token })).body.data.name).toBe('KB economy');
+      expect((await server.get(segment, { token })).body.data).toMatchObject({
+        enabled: true,
+        content: 'FAQ\n\nOpening hours are 9 to 5.',
+      });
       expect((await server.get(`/datasets?search_word=economy`, { token: other })).body.data.list).toEqual([]);
     });
   });

@@ -21,10 +21,10 @@ export function searchDocument(text: string, keywords: string[] = []): string {
   return [...searchTerms(text), ...keywords.flatMap(searchTerms)].join(' ');
 }
 
-/** A tsquery matching any of the query's words, each quoted so no word is read as an operator. */
-export function searchQuery(text: string): string {
+/** A tsquery over the query's words, all of them (&) or any (|), each quoted so no word is read as an operator. */
+export function searchQuery(text: string, join: '&' | '|' = '|'): string {
   const terms = [...new Set(searchTerms(text))];
-  return terms.map((t) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' | ');
+  return terms.map((t) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(` ${join} `);
 }
 
 /** The most frequent words of a text (two characters or more), as a segment's keywords. */
