@@ -187,7 +187,7 @@ export class RetrievalService {
   }
 }
 
-const FULL_TEXT_CANDIDATES = 2000;
+const FULL_TEXT_CANDIDATES = 1000;
 
 interface Hit {
   id: string;
