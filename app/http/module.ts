@@ -10,6 +10,9 @@ import type { Queue } from '../../internal/extension/queue/queue.js';
 import { createStopSignal, type StopSignal } from '../../internal/extension/stop-signal.js';
 import { VectorStore } from '../../internal/extension/vector-store.js';
 import { AccountHandler } from '../../internal/handler/account-handler.js';
+import { ApiKeyHandler } from '../../internal/handler/api-key-handler.js';
+import { ServiceApiHandler } from '../../internal/handler/service-api-handler.js';
+import { appKeyAuthHook } from '../../internal/middleware/app-key-auth.js';
 import { AiHandler } from '../../internal/handler/ai-handler.js';
 import { AppConfigHandler } from '../../internal/handler/app-config-handler.js';
 import { AppHandler } from '../../internal/handler/app-handler.js';
@@ -26,6 +29,8 @@ import { registerRoutes } from '../../internal/router/router.js';
 import { registerSchedules } from '../../internal/schedule/schedule.js';
 import { createHttpServer, type HttpServer } from '../../internal/server/http.js';
 import { AccountService } from '../../internal/service/account-service.js';
+import { ApiKeyService } from '../../internal/service/api-key-service.js';
+import { ServiceApiService } from '../../internal/service/service-api-service.js';
 import { AiHelperService } from '../../internal/service/ai-helper-service.js';
 import { AppConfigService } from '../../internal/service/app-config-service.js';
 import { AppService } from '../../internal/service/app-service.js';
@@ -62,6 +67,8 @@ export interface Services {
   segment: SegmentService;
   indexing: IndexingService;
   retrieval: RetrievalService;
+  apiKey: ApiKeyService;
+  serviceApi: ServiceApiService;
 }
 
 /** Extensions and services shared by the API and worker processes. */
@@ -106,6 +113,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   const dataset = new DatasetService(db, vectors, llmModel);
   const document = new DocumentService(db, dataset, uploadFile, queue, logger);
   const retrieval = new RetrievalService(db, embeddings, vectors);
+  const aiHelper = new AiHelperService(db, conversation, llmModel, config);
   const services: Services = {
     tokens,
     auth: new AuthService(db, tokens, config),
@@ -116,13 +124,15 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     appConfig: new AppConfigService(db, app, llmModel, dataset),
     conversation,
     chat: new ChatService(db, app, conversation, llmModel, queue, stopSignal, retrieval, config, logger),
-    aiHelper: new AiHelperService(db, conversation, llmModel, config),
+    aiHelper,
+    serviceApi: new ServiceApiService(db, aiHelper),
     uploadFile,
     dataset,
     document,
     segment: new SegmentService(db, dataset, document, embeddings, vectors),
     indexing: new IndexingService(db, uploadFile, embeddings, vectors, document, logger),
     retrieval,
+    apiKey: new ApiKeyService(db, app),
   };
   defineTasks(queue, { authService: services.auth, aiHelper: services.aiHelper, indexing: services.indexing, logger });
 
@@ -176,6 +186,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       version: VERSION,
     });
     server.addHook('onRequest', accountAuthHook(core.services.auth));
+    server.addHook('onRequest', appKeyAuthHook(core.services.apiKey));
     const { services } = core;
     registerRoutes(server, {
       ping: new PingHandler(services.health),
@@ -190,6 +201,8 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       uploadFile: new UploadFileHandler(services.uploadFile, config),
       dataset: new DatasetHandler(services.dataset, services.retrieval),
       document: new DocumentHandler(services.document, services.segment),
+      apiKey: new ApiKeyHandler(services.apiKey),
+      serviceApi: new ServiceApiHandler(services.chat, services.serviceApi, config),
     });
     await server.ready();
     await services.chat.listenForStops();

@@ -64,3 +64,14 @@ export class ServiceUnavailableException extends AppError {
     super(HttpCode.Fail, message, {}, 503);
   }
 }
+
+/** An error of the Dify-compatible service API, with Dify's own code (`conversation_not_exists`, `app_unavailable` ...). */
+export class ServiceApiException extends AppError {
+  constructor(
+    status: number,
+    readonly difyCode: string,
+    message: string,
+  ) {
+    super(status === 404 ? HttpCode.NotFound : status === 401 ? HttpCode.Unauthorized : HttpCode.Fail, message, {}, status);
+  }
+}

@@ -3,7 +3,7 @@ import { UnauthorizedException } from '../exception/app-error.js';
 import type { AuthService, AuthenticatedAccount } from '../service/auth-service.js';
 
 /** Who may call a route: anyone, or a signed-in console account. */
-export type RouteAuth = 'public' | 'account';
+export type RouteAuth = 'public' | 'account' | 'app-key';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,4 +1,4 @@
-import { boolean, doublePrecision, index, integer, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import { DEFAULT_CONVERSATION_NAME, MessageStatus, type InvokeFrom } from '../entity/conversation-entity.js';
 import { accounts } from './account.js';
 import { apps } from './app.js';
@@ -21,9 +21,14 @@ export const conversations = pgTable(
     summary: text('summary').notNull().default(''),
     isPinned: boolean('is_pinned').notNull().default(false),
     isDeleted: boolean('is_deleted').notNull().default(false),
+    /** The service API's `user` (an id the caller chose); empty for the author's own conversations. */
+    endUser: varchar('end_user', { length: 255 }).notNull().default(''),
     ...timestamps(),
   },
-  (t) => [index('conversations_app_account_idx').on(t.appId, t.accountId, t.invokeFrom, t.createdAt)],
+  (t) => [
+    index('conversations_app_account_idx').on(t.appId, t.accountId, t.invokeFrom, t.createdAt),
+    index('conversations_app_end_user_idx').on(t.appId, t.invokeFrom, t.endUser, t.updatedAt),
+  ],
 );
 
 export const messages = pgTable(
@@ -54,6 +59,12 @@ export const messages = pgTable(
     firstTokenLatency: doublePrecision('first_token_latency').notNull().default(0),
     provider: varchar('provider', { length: 64 }).notNull().default(''),
     model: varchar('model', { length: 200 }).notNull().default(''),
+    endUser: varchar('end_user', { length: 255 }).notNull().default(''),
+    inputs: jsonb('inputs').$type<Record<string, unknown>>().notNull().default({}),
+    /** The end user's rating: like, dislike, or null for none. */
+    feedbackRating: varchar('feedback_rating', { length: 10 }).$type<'like' | 'dislike'>(),
+    feedbackContent: text('feedback_content').notNull().default(''),
+    retrieverResources: jsonb('retriever_resources').$type<unknown[]>().notNull().default([]),
     isDeleted: boolean('is_deleted').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

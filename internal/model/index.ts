@@ -6,3 +6,4 @@ export * from './app-config-version.js';
 export * from './conversation.js';
 export * from './upload-file.js';
 export * from './dataset.js';
+export * from './api-key.js';

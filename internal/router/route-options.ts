@@ -1,5 +1,6 @@
 import type { RouteAuth } from '../middleware/auth.js';
 import { errorResponses } from '../schema/common-schema.js';
+import { difyError } from '../schema/service-api-schema.js';
 
 /**
  * Options every route states: who may call it, how the docs group and describe it, and its
@@ -11,9 +12,23 @@ export function route<S extends { response?: object }>(auth: RouteAuth, tag: str
     schema: {
       tags: [tag],
       summary,
-      ...(auth === 'account' ? { security: [{ bearer: [] }] } : {}),
+      ...(auth === 'public' ? {} : { security: [{ bearer: [] }] }),
       ...schema,
       response: { ...errorResponses, ...schema.response },
+    },
+  };
+}
+
+/** A route of the Dify-compatible service API: app-key auth, and errors in Dify's `{code, message, status}`. */
+export function serviceRoute<S extends { response?: object }>(summary: string, schema: S) {
+  return {
+    config: { auth: 'app-key' as const, errorFormat: 'dify' as const },
+    schema: {
+      tags: ['service api (Dify-compatible)'],
+      summary,
+      security: [{ bearer: [] }],
+      ...schema,
+      response: { 400: difyError, 401: difyError, 404: difyError, ...schema.response },
     },
   };
 }

@@ -3,12 +3,14 @@ import type { AiHandler } from '../handler/ai-handler.js';
 import type { ChatHandler } from '../handler/chat-handler.js';
 import type { ConversationHandler } from '../handler/conversation-handler.js';
 import type { AppConfigHandler } from '../handler/app-config-handler.js';
+import type { ApiKeyHandler } from '../handler/api-key-handler.js';
 import type { AppHandler } from '../handler/app-handler.js';
 import type { DatasetHandler } from '../handler/dataset-handler.js';
 import type { DocumentHandler } from '../handler/document-handler.js';
 import type { AuthHandler } from '../handler/auth-handler.js';
 import type { LlmModelHandler } from '../handler/llm-model-handler.js';
 import type { PingHandler } from '../handler/ping-handler.js';
+import type { ServiceApiHandler } from '../handler/service-api-handler.js';
 import type { UploadFileHandler } from '../handler/upload-file-handler.js';
 import type { HttpServer } from '../server/http.js';
 import { registerAppRoutes } from './app-routes.js';
@@ -16,6 +18,7 @@ import { registerAuthRoutes } from './auth-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { registerDatasetRoutes } from './dataset-routes.js';
 import { registerLlmModelRoutes } from './llm-model-routes.js';
+import { registerServiceApiRoutes } from './service-api-routes.js';
 import { registerUploadFileRoutes } from './upload-file-routes.js';
 
 export interface Handlers {
@@ -31,6 +34,8 @@ export interface Handlers {
   uploadFile: UploadFileHandler;
   dataset: DatasetHandler;
   document: DocumentHandler;
+  apiKey: ApiKeyHandler;
+  serviceApi: ServiceApiHandler;
 }
 
 /**
@@ -44,6 +49,7 @@ export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerConversationRoutes(server, h);
   registerUploadFileRoutes(server, h);
   registerDatasetRoutes(server, h);
+  registerServiceApiRoutes(server, h);
 
   server.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => server.swagger());
 }

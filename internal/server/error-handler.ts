@@ -2,19 +2,45 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpCode } from '../../pkg/response/http-code.js';
 import { fail } from '../../pkg/response/response.js';
-import { AppError, RateLimitedException } from '../exception/app-error.js';
+import { AppError, RateLimitedException, ServiceApiException } from '../exception/app-error.js';
 
 interface FieldError {
   field: string;
   message: string;
 }
 
-/** The one place an error becomes an HTTP status and an envelope. */
-export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof AppError) {
-    if (error instanceof RateLimitedException) reply.header('retry-after', String(error.retryAfterSeconds));
-    return reply.status(error.status).send(fail(error.code, error.message, error.data));
+interface Failure {
+  status: number;
+  code: HttpCode;
+  message: string;
+  data?: Record<string, unknown> | undefined;
+  /** The code Dify's API would answer, where it has a more specific one. */
+  difyCode?: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** 'dify': errors as Dify's service API writes them, `{code, message, status}`; else the envelope. */
+    errorFormat?: 'envelope' | 'dify';
   }
+}
+
+/** The one place an error becomes an HTTP status and a body, in the caller's format. */
+export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  const failure = toFailure(error, request);
+  if (error instanceof RateLimitedException) reply.header('retry-after', String(error.retryAfterSeconds));
+  if (request.routeOptions?.config?.errorFormat === 'dify') {
+    return reply
+      .status(failure.status)
+      .send({ code: failure.difyCode ?? difyCodeOf(failure), message: failure.message, status: failure.status });
+  }
+  return reply.status(failure.status).send(fail(failure.code, failure.message, failure.data));
+}
+
+function toFailure(error: FastifyError | Error, request: FastifyRequest): Failure {
+  if (error instanceof ServiceApiException)
+    return { status: error.status, code: error.code, message: error.message, difyCode: error.difyCode };
+  if (error instanceof AppError) return { status: error.status, code: error.code, message: error.message, data: error.data };
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as FastifyError).validationContext ?? 'body';
     const errors: FieldError[] = error.validation.map((v) => ({
@@ -22,17 +48,36 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
       message: v.message ?? 'is invalid',
     }));
     const first = errors[0]!;
-    return reply.status(400).send(fail(HttpCode.ValidateError, `${first.field}: ${first.message}`, { errors }));
+    return { status: 400, code: HttpCode.ValidateError, message: `${first.field}: ${first.message}`, data: { errors } };
   }
   const status = (error as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) {
     // Fastify's own client errors: malformed JSON, body too large, unsupported content type.
-    return reply.status(status).send(fail(HttpCode.Fail, clientMessage(error as FastifyError)));
+    return { status, code: HttpCode.Fail, message: clientMessage(error as FastifyError) };
   }
   request.log.error({ err: error }, 'unhandled error');
-  return reply
-    .status(500)
-    .send(fail(HttpCode.Fail, `internal server error; quote request id ${request.id} when reporting it`, { request_id: request.id }));
+  return {
+    status: 500,
+    code: HttpCode.Fail,
+    message: `internal server error; quote request id ${request.id} when reporting it`,
+    data: { request_id: request.id },
+    difyCode: 'internal_server_error',
+  };
+}
+
+function difyCodeOf(failure: Failure): string {
+  switch (failure.code) {
+    case HttpCode.NotFound:
+      return 'not_found';
+    case HttpCode.Unauthorized:
+      return 'unauthorized';
+    case HttpCode.Forbidden:
+      return 'forbidden';
+    case HttpCode.RateLimited:
+      return 'too_many_requests';
+    default:
+      return failure.status === 413 ? 'file_too_large' : failure.status === 415 ? 'unsupported_file_type' : 'invalid_param';
+  }
 }
 
 function clientMessage(error: FastifyError): string {

@@ -40,6 +40,7 @@ export async function createHttpServer(options: HttpServerOptions) {
     reply.status(404).send(fail(HttpCode.NotFound, `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
   server.decorateRequest('auth', null);
+  server.decorateRequest('appKey', null);
   server.addHook('onSend', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });

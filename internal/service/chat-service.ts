@@ -14,8 +14,10 @@ import type { Db } from '../extension/database.js';
 import type { Logger } from '../extension/logger.js';
 import type { Queue } from '../extension/queue/queue.js';
 import type { StopSignal } from '../extension/stop-signal.js';
-import { FailException, NotFoundException } from '../exception/app-error.js';
+import { AppError, FailException, NotFoundException, ServiceApiException } from '../exception/app-error.js';
 import { messages } from '../model/conversation.js';
+import { appConfigVersions } from '../model/app-config-version.js';
+import type { App } from '../model/app.js';
 import type { AppService } from './app-service.js';
 import type { ConversationService } from './conversation-service.js';
 import type { LlmModelService, ResolvedModel } from './llm-model-service.js';
@@ -70,6 +72,19 @@ interface RunContext {
   invokeFrom: InvokeFrom;
   startedAt: number;
   clientSignal: AbortSignal | undefined;
+  /** The service API's `user`; empty for the author's debug chat. */
+  endUser: string;
+  inputs: Record<string, unknown>;
+  /** Name a new conversation in the background after its first answer. */
+  autoName: boolean;
+}
+
+export interface ServiceChatInput {
+  query: string;
+  user: string;
+  inputs: Record<string, unknown>;
+  conversationId?: string | undefined;
+  autoGenerateName: boolean;
 }
 
 /** A segment as `message_end` cites it. */
@@ -101,7 +116,7 @@ const ERROR_CODES: Record<string, { status: number; code: string }> = {
  */
 export class ChatService {
   /** Answers streaming in this process, by task id, so a stop can reach them. */
-  private readonly running = new Map<string, { accountId: string; appId: string; controller: AbortController }>();
+  private readonly running = new Map<string, { accountId: string; appId: string; endUser: string; controller: AbortController }>();
 
   constructor(
     private readonly db: Db,
@@ -141,7 +156,67 @@ export class ChatService {
       invokeFrom: InvokeFrom.Debugger,
       startedAt,
       clientSignal,
+      endUser: '',
+      inputs: {},
+      autoName: true,
     });
+  }
+
+  /** A message from an end user through the service API, answered with the app's published config. */
+  async serviceChat(app: App, input: ServiceChatInput, clientSignal?: AbortSignal): Promise<ChatRun> {
+    const startedAt = performance.now();
+    const [version] = await this.db
+      .select()
+      .from(appConfigVersions)
+      .where(eq(appConfigVersions.id, app.publishedVersionId ?? ''))
+      .limit(1);
+    if (!version) throw new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
+    const conversation = input.conversationId
+      ? await this.conversations.findEndUserConversation(app.id, input.user, input.conversationId)
+      : undefined;
+    if (input.conversationId && !conversation) throw new ServiceApiException(404, 'not_found', 'Conversation Not Exists.');
+    const config = completeConfig(version.config);
+    let resolved: ResolvedModel;
+    try {
+      resolved = await this.llmModels.resolve(app.accountId, config.model_config.provider, config.model_config.model);
+    } catch (err) {
+      if (err instanceof AppError) throw new ServiceApiException(400, 'provider_not_initialize', err.message);
+      throw err;
+    }
+    return this.start({
+      accountId: app.accountId,
+      appId: app.id,
+      config,
+      resolved,
+      conversationId: conversation?.id ?? randomUUID(),
+      isNewConversation: !conversation,
+      summary: conversation?.summary ?? '',
+      query: input.query,
+      invokeFrom: InvokeFrom.ServiceApi,
+      startedAt,
+      clientSignal,
+      endUser: input.user,
+      inputs: input.inputs,
+      autoName: input.autoGenerateName,
+    });
+  }
+
+  /** The service API's stop: only the end user who asked may stop the answer. */
+  async stopForEndUser(appId: string, endUser: string, taskId: string): Promise<void> {
+    const local = this.running.get(taskId);
+    if (local) {
+      if (local.appId !== appId || local.endUser !== endUser) throw new ServiceApiException(404, 'not_found', 'Task not found.');
+    } else {
+      const [message] = await this.db
+        .select({ appId: messages.appId, endUser: messages.endUser, invokeFrom: messages.invokeFrom })
+        .from(messages)
+        .where(eq(messages.id, taskId))
+        .limit(1);
+      if (!message || message.appId !== appId || message.endUser !== endUser || message.invokeFrom !== InvokeFrom.ServiceApi) {
+        throw new ServiceApiException(404, 'not_found', 'Task not found.');
+      }
+    }
+    await this.stopSignal.publish(taskId);
   }
 
   /** Stops a running answer wherever it streams; the partial answer is kept with status stop. */
@@ -207,7 +282,7 @@ export class ChatService {
     const controller = new AbortController();
     const onClientGone = () => controller.abort();
     ctx.clientSignal?.addEventListener('abort', onClientGone, { once: true });
-    this.running.set(messageId, { accountId: ctx.accountId, appId: ctx.appId, controller });
+    this.running.set(messageId, { accountId: ctx.accountId, appId: ctx.appId, endUser: ctx.endUser, controller });
 
     const review = ctx.config.review_config;
     const masker = new KeywordMasker(review.enable && review.outputs_config.enable ? review.keywords : []);
@@ -262,6 +337,7 @@ export class ChatService {
       status,
       error: status === MessageStatus.Error ? failure!.message : '',
       usage,
+      resources,
     });
 
     if (status === MessageStatus.Error) {
@@ -283,7 +359,7 @@ export class ChatService {
     const ids = { task_id: messageId, message_id: messageId, conversation_id: ctx.conversationId };
     yield { event: ChatEventName.Message, id: messageId, ...ids, answer: response, created_at: Math.floor(Date.now() / 1000) };
     const usage = usageReport(ctx.resolved.spec, 0, 0, (performance.now() - ctx.startedAt) / 1000, 0);
-    await this.finish(ctx, messageId, written, { answer: response, status: MessageStatus.Normal, error: '', usage });
+    await this.finish(ctx, messageId, written, { answer: response, status: MessageStatus.Normal, error: '', usage, resources: [] });
     yield {
       event: ChatEventName.MessageEnd,
       id: messageId,
@@ -324,14 +400,15 @@ export class ChatService {
    */
   private async insertRows(ctx: RunContext, messageId: string): Promise<boolean> {
     const { provider, model } = ctx.resolved.spec;
-    const message = sql`INSERT INTO messages (id, conversation_id, app_id, account_id, invoke_from, query, provider, model)
-      VALUES (${messageId}, ${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.query}, ${provider}, ${model})`;
+    const message = sql`INSERT INTO messages (id, conversation_id, app_id, account_id, invoke_from, query, provider, model, end_user, inputs)
+      VALUES (${messageId}, ${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.query}, ${provider}, ${model},
+        ${ctx.endUser}, ${JSON.stringify(ctx.inputs)}::jsonb)`;
     try {
       await this.db.execute(
         ctx.isNewConversation
           ? sql`WITH conversation AS (
-              INSERT INTO conversations (id, app_id, account_id, invoke_from)
-              VALUES (${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom})
+              INSERT INTO conversations (id, app_id, account_id, invoke_from, end_user)
+              VALUES (${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.endUser})
             ) ${message}`
           : message,
       );
@@ -347,7 +424,13 @@ export class ChatService {
     ctx: RunContext,
     messageId: string,
     written: Promise<boolean>,
-    outcome: { answer: string; status: MessageStatus; error: string; usage: ReturnType<typeof usageReport> },
+    outcome: {
+      answer: string;
+      status: MessageStatus;
+      error: string;
+      usage: ReturnType<typeof usageReport>;
+      resources: RetrieverResource[];
+    },
   ): Promise<void> {
     if (!(await written)) return;
     const { usage } = outcome;
@@ -356,7 +439,8 @@ export class ChatService {
           answer = ${outcome.answer}, status = ${outcome.status}, error = ${outcome.error},
           message_tokens = ${usage.prompt_tokens}, answer_tokens = ${usage.completion_tokens}, total_tokens = ${usage.total_tokens},
           total_price = ${usage.totalPriceNumber}, currency = ${usage.currency},
-          latency = ${usage.latency}, first_token_latency = ${usage.time_to_first_token}, updated_at = now()
+          latency = ${usage.latency}, first_token_latency = ${usage.time_to_first_token},
+          retriever_resources = ${JSON.stringify(outcome.resources)}::jsonb, updated_at = now()
         WHERE id = ${messageId}
         RETURNING conversation_id
       )
@@ -373,7 +457,7 @@ export class ChatService {
       answer,
     };
     try {
-      if (ctx.isNewConversation) await this.queue.enqueue(JobName.ConversationName, job);
+      if (ctx.isNewConversation && ctx.autoName) await this.queue.enqueue(JobName.ConversationName, job);
       if (ctx.config.long_term_memory.enable) await this.queue.enqueue(JobName.ConversationSummary, job);
     } catch (err) {
       // The answer is stored; a missed title or summary must not turn it into a failure.

@@ -31,6 +31,24 @@ export class ConversationService {
     return conversation;
   }
 
+  /** A live service-API conversation of this app and end user. */
+  async findEndUserConversation(appId: string, endUser: string, conversationId: string): Promise<Conversation | undefined> {
+    const [conversation] = await this.db
+      .select()
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.id, conversationId),
+          eq(conversations.appId, appId),
+          eq(conversations.invokeFrom, InvokeFrom.ServiceApi),
+          eq(conversations.endUser, endUser),
+          eq(conversations.isDeleted, false),
+        ),
+      )
+      .limit(1);
+    return conversation;
+  }
+
   /** The last `turns` answered turns, oldest first: what memory may put back into the prompt. */
   async recentTurns(conversationId: string, turns: number): Promise<DialogTurn[]> {
     if (turns <= 0) return [];

@@ -27,6 +27,7 @@ async function tables(database: Database): Promise<string[]> {
 
 const EXPECTED_TABLES = [
   'accounts',
+  'app_api_keys',
   'app_config_versions',
   'apps',
   'conversations',

@@ -1,0 +1,150 @@
+import type { FastifyReply } from 'fastify';
+import { ServiceApiException } from '../exception/app-error.js';
+import { currentAppKey } from '../middleware/app-key-auth.js';
+import {
+  conversationView,
+  infoView,
+  messageView,
+  parametersView,
+  type chatMessageBody,
+  type conversationIdParams,
+  type conversationsQuery,
+  type feedbackBody,
+  type messageIdParams,
+  type messagesQuery,
+  type renameBody,
+  type taskStopParams,
+  type userBody,
+  type userQuery,
+} from '../schema/service-api-schema.js';
+import type { ChatEvent, ChatService } from '../service/chat-service.js';
+import type { ServiceApiService } from '../service/service-api-service.js';
+import type { Validated } from './request-types.js';
+import { disconnectSignal, streamEvents } from './sse-response.js';
+
+export interface ServiceApiLimits {
+  ssePingIntervalMs: number;
+  uploadFileMaxBytes: number;
+  uploadImageMaxBytes: number;
+}
+
+/** Dify's service API, on the app the key belongs to, answering with its published config. */
+export class ServiceApiHandler {
+  constructor(
+    private readonly chat: ChatService,
+    private readonly service: ServiceApiService,
+    private readonly limits: ServiceApiLimits,
+  ) {}
+
+  chatMessages = async (req: Validated<{ body: typeof chatMessageBody }>, reply: FastifyReply) => {
+    const { app } = currentAppKey(req);
+    const body = req.body;
+    const input = {
+      query: body.query,
+      user: body.user,
+      inputs: body.inputs,
+      conversationId: body.conversation_id || undefined,
+      autoGenerateName: body.auto_generate_name,
+    };
+    if (body.response_mode === 'streaming') {
+      const run = await this.chat.serviceChat(app, input, disconnectSignal(reply));
+      await streamEvents(req, reply, run.events, this.limits.ssePingIntervalMs);
+      return;
+    }
+    const run = await this.chat.serviceChat(app, input);
+    return blockingAnswer(run.events);
+  };
+
+  stop = async (req: Validated<{ params: typeof taskStopParams; body: typeof userBody }>) => {
+    await this.chat.stopForEndUser(currentAppKey(req).app.id, req.body.user, req.params.task_id);
+    return { result: 'success' as const };
+  };
+
+  messages = async (req: Validated<{ query: typeof messagesQuery }>) => {
+    const { conversation_id, user, first_id, limit } = req.query;
+    const page = await this.service.messages(currentAppKey(req).app, user, conversation_id, first_id || undefined, limit);
+    return { limit, has_more: page.hasMore, data: page.list.map(messageView) };
+  };
+
+  feedback = async (req: Validated<{ params: typeof messageIdParams; body: typeof feedbackBody }>) => {
+    await this.service.feedback(currentAppKey(req).app, req.body.user, req.params.message_id, req.body.rating, req.body.content ?? '');
+    return { result: 'success' as const };
+  };
+
+  suggested = async (req: Validated<{ params: typeof messageIdParams; query: typeof userQuery }>) => {
+    const data = await this.service.suggested(currentAppKey(req).app, req.query.user, req.params.message_id);
+    return { result: 'success' as const, data };
+  };
+
+  conversations = async (req: Validated<{ query: typeof conversationsQuery }>) => {
+    const { app } = currentAppKey(req);
+    const { user, limit, sort_by } = req.query;
+    const lastId = req.query.last_id || req.query.first_id || undefined;
+    const [page, config] = await Promise.all([
+      this.service.conversations(app, user, lastId, limit, sort_by),
+      this.service.publishedConfig(app),
+    ]);
+    return { limit, has_more: page.hasMore, data: page.list.map((c) => conversationView(c, config.opening_statement)) };
+  };
+
+  deleteConversation = async (req: Validated<{ params: typeof conversationIdParams; body: typeof userBody }>, reply: FastifyReply) => {
+    await this.service.deleteConversation(currentAppKey(req).app, req.body.user, req.params.conversation_id);
+    return reply.status(204).send();
+  };
+
+  renameConversation = async (req: Validated<{ params: typeof conversationIdParams; body: typeof renameBody }>) => {
+    const { app } = currentAppKey(req);
+    const { name, auto_generate, user } = req.body;
+    const [conversation, config] = await Promise.all([
+      this.service.renameConversation(app, user, req.params.conversation_id, name ?? undefined, auto_generate ?? false),
+      this.service.publishedConfig(app),
+    ]);
+    return conversationView(conversation, config.opening_statement);
+  };
+
+  parameters = async (req: Validated<object>) =>
+    parametersView(await this.service.publishedConfig(currentAppKey(req).app), {
+      fileBytes: this.limits.uploadFileMaxBytes,
+      imageBytes: this.limits.uploadImageMaxBytes,
+    });
+
+  info = async (req: Validated<object>) => {
+    const { app } = currentAppKey(req);
+    return infoView(app, await this.service.authorName(app));
+  };
+
+  meta = async () => ({ tool_icons: {} });
+}
+
+/** Blocking mode: the whole answer in one body, as Dify returns it; a failed run is an error response. */
+async function blockingAnswer(events: AsyncIterable<ChatEvent>) {
+  let answer = '';
+  let createdAt = Math.floor(Date.now() / 1000);
+  for await (const event of events) {
+    if (event.event === 'message') {
+      answer += event.answer;
+      createdAt = event.created_at;
+    } else if (event.event === 'error') {
+      const code =
+        event.code === 'provider_unauthorized'
+          ? 'provider_not_initialize'
+          : event.code === 'provider_rate_limited'
+            ? 'provider_quota_exceeded'
+            : 'completion_request_error';
+      throw new ServiceApiException(400, code, event.message);
+    } else {
+      return {
+        event: 'message' as const,
+        task_id: event.task_id,
+        id: event.message_id,
+        message_id: event.message_id,
+        conversation_id: event.conversation_id,
+        mode: 'chat' as const,
+        answer,
+        metadata: { usage: { ...event.metadata.usage }, retriever_resources: event.metadata.retriever_resources },
+        created_at: createdAt,
+      };
+    }
+  }
+  throw new ServiceApiException(500, 'internal_server_error', 'the answer ended without a result');
+}

@@ -1,0 +1,37 @@
+import type { FastifyRequest } from 'fastify';
+import { ServiceApiException } from '../exception/app-error.js';
+import type { AppApiKey } from '../model/api-key.js';
+import type { App } from '../model/app.js';
+import type { ApiKeyService } from '../service/api-key-service.js';
+
+export interface AppKeyAuth {
+  key: AppApiKey;
+  app: App;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the app-key hook on 'app-key' routes (the service API). */
+    appKey: AppKeyAuth | null;
+  }
+}
+
+/** onRequest hook for the service API: `Authorization: Bearer <app api key>`, errors in Dify's words. */
+export function appKeyAuthHook(apiKeys: ApiKeyService) {
+  return async (request: FastifyRequest): Promise<void> => {
+    if (request.routeOptions.config.auth !== 'app-key') return;
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    if (!match) {
+      throw new ServiceApiException(401, 'unauthorized', "Authorization header must be provided and start with 'Bearer'");
+    }
+    const result = await apiKeys.check(match[1]!);
+    if (!result.ok && result.reason === 'invalid') throw new ServiceApiException(401, 'unauthorized', 'Access token is invalid');
+    if (!result.ok) throw new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
+    request.appKey = { key: result.key, app: result.app };
+  };
+}
+
+export function currentAppKey(request: FastifyRequest): AppKeyAuth {
+  if (!request.appKey) throw new ServiceApiException(401, 'unauthorized', 'Access token is invalid');
+  return request.appKey;
+}

@@ -1,0 +1,176 @@
+import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
+import { completeConfig, type AppConfig } from '../entity/app-config-entity.js';
+import { InvokeFrom } from '../entity/conversation-entity.js';
+import type { Db } from '../extension/database.js';
+import { ServiceApiException } from '../exception/app-error.js';
+import { accounts } from '../model/account.js';
+import { appConfigVersions } from '../model/app-config-version.js';
+import type { App } from '../model/app.js';
+import { conversations, messages, type Conversation } from '../model/conversation.js';
+import type { AiHelperService } from './ai-helper-service.js';
+
+export type ConversationSort = 'created_at' | '-created_at' | 'updated_at' | '-updated_at';
+
+/**
+ * What Dify's service API offers besides sending messages, for the end users of one app: each
+ * end user (the caller's `user` string) sees only their own conversations.
+ */
+export class ServiceApiService {
+  constructor(
+    private readonly db: Db,
+    private readonly aiHelper: AiHelperService,
+  ) {}
+
+  async publishedConfig(app: App): Promise<AppConfig> {
+    const [version] = await this.db
+      .select()
+      .from(appConfigVersions)
+      .where(eq(appConfigVersions.id, app.publishedVersionId ?? ''))
+      .limit(1);
+    if (!version) throw new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
+    return completeConfig(version.config);
+  }
+
+  async authorName(app: App): Promise<string> {
+    const [row] = await this.db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, app.accountId)).limit(1);
+    return row?.name ?? '';
+  }
+
+  async conversation(app: App, user: string, conversationId: string): Promise<Conversation> {
+    const [conversation] = await this.db
+      .select()
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.id, conversationId),
+          eq(conversations.appId, app.id),
+          eq(conversations.invokeFrom, InvokeFrom.ServiceApi),
+          eq(conversations.endUser, user),
+          eq(conversations.isDeleted, false),
+        ),
+      )
+      .limit(1);
+    if (!conversation) throw new ServiceApiException(404, 'not_found', 'Conversation Not Exists.');
+    return conversation;
+  }
+
+  /** A page of a conversation's messages in the order they were said; `firstId` pages back to older ones. */
+  async messages(app: App, user: string, conversationId: string, firstId: string | undefined, limit: number) {
+    await this.conversation(app, user, conversationId);
+    let before: SQL | undefined;
+    if (firstId) {
+      const [first] = await this.db
+        .select({ createdAt: messages.createdAt, id: messages.id })
+        .from(messages)
+        .where(and(eq(messages.id, firstId), eq(messages.conversationId, conversationId)))
+        .limit(1);
+      if (!first) throw new ServiceApiException(404, 'not_found', 'First Message Not Exists.');
+      before = or(lt(messages.createdAt, first.createdAt), and(eq(messages.createdAt, first.createdAt), lt(messages.id, first.id)));
+    }
+    const rows = await this.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.isDeleted, false), before))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(limit + 1);
+    return { list: rows.slice(0, limit).reverse(), hasMore: rows.length > limit };
+  }
+
+  /** The end user's conversations; `lastId` continues after that conversation in the chosen order. */
+  async conversations(app: App, user: string, lastId: string | undefined, limit: number, sort: ConversationSort) {
+    const column = sort.endsWith('created_at') ? conversations.createdAt : conversations.updatedAt;
+    const descending = sort.startsWith('-');
+    const mine = and(
+      eq(conversations.appId, app.id),
+      eq(conversations.invokeFrom, InvokeFrom.ServiceApi),
+      eq(conversations.endUser, user),
+      eq(conversations.isDeleted, false),
+    );
+    let after: SQL | undefined;
+    if (lastId) {
+      const [last] = await this.db
+        .select({ at: column, id: conversations.id })
+        .from(conversations)
+        .where(and(mine, eq(conversations.id, lastId)))
+        .limit(1);
+      if (!last) throw new ServiceApiException(404, 'not_found', 'Last Conversation Not Exists.');
+      after = descending
+        ? or(lt(column, last.at), and(eq(column, last.at), lt(conversations.id, last.id)))
+        : or(gt(column, last.at), and(eq(column, last.at), gt(conversations.id, last.id)));
+    }
+    const rows = await this.db
+      .select()
+      .from(conversations)
+      .where(and(mine, after))
+      .orderBy(descending ? desc(column) : asc(column), descending ? desc(conversations.id) : asc(conversations.id))
+      .limit(limit + 1);
+    return { list: rows.slice(0, limit), hasMore: rows.length > limit };
+  }
+
+  async deleteConversation(app: App, user: string, conversationId: string): Promise<void> {
+    await this.conversation(app, user, conversationId);
+    await this.db.update(conversations).set({ isDeleted: true, updatedAt: new Date() }).where(eq(conversations.id, conversationId));
+  }
+
+  /** A name given, or one the model makes from the first exchange. */
+  async renameConversation(
+    app: App,
+    user: string,
+    conversationId: string,
+    name: string | undefined,
+    autoGenerate: boolean,
+  ): Promise<Conversation> {
+    await this.conversation(app, user, conversationId);
+    if (autoGenerate) {
+      const [first] = await this.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversationId), eq(messages.isDeleted, false)))
+        .orderBy(asc(messages.createdAt))
+        .limit(1);
+      if (first) {
+        await this.aiHelper.nameConversation({
+          conversationId,
+          accountId: app.accountId,
+          provider: first.provider,
+          model: first.model,
+          query: first.query,
+          answer: first.answer,
+        });
+      }
+    } else {
+      await this.db.update(conversations).set({ name: name!, updatedAt: new Date() }).where(eq(conversations.id, conversationId));
+    }
+    return this.conversation(app, user, conversationId);
+  }
+
+  async feedback(app: App, user: string, messageId: string, rating: 'like' | 'dislike' | null, content: string): Promise<void> {
+    const updated = await this.db
+      .update(messages)
+      .set({ feedbackRating: rating, feedbackContent: content, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(messages.id, messageId),
+          eq(messages.appId, app.id),
+          eq(messages.invokeFrom, InvokeFrom.ServiceApi),
+          eq(messages.endUser, user),
+          eq(messages.isDeleted, false),
+        ),
+      )
+      .returning({ id: messages.id });
+    if (updated.length === 0) throw new ServiceApiException(404, 'not_found', 'Message Not Exists.');
+  }
+
+  /** Follow-up questions for one of the end user's messages, when the app has them switched on. */
+  async suggested(app: App, user: string, messageId: string): Promise<string[]> {
+    const config = await this.publishedConfig(app);
+    if (!config.suggested_after_answer.enable) throw new ServiceApiException(400, 'bad_request', 'Suggested Questions Is Disabled.');
+    const [message] = await this.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.id, messageId), eq(messages.appId, app.id), eq(messages.endUser, user), eq(messages.isDeleted, false)))
+      .limit(1);
+    if (!message) throw new ServiceApiException(404, 'not_found', 'Message Not Exists.');
+    return this.aiHelper.suggestedQuestions(app.accountId, messageId);
+  }
+}
