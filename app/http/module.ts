@@ -12,6 +12,7 @@ import { VectorStore } from '../../internal/extension/vector-store.js';
 import { AccountHandler } from '../../internal/handler/account-handler.js';
 import { ApiKeyHandler } from '../../internal/handler/api-key-handler.js';
 import { ServiceApiHandler } from '../../internal/handler/service-api-handler.js';
+import { OpenAiHandler } from '../../internal/handler/openai-handler.js';
 import { appKeyAuthHook } from '../../internal/middleware/app-key-auth.js';
 import { AiHandler } from '../../internal/handler/ai-handler.js';
 import { AppConfigHandler } from '../../internal/handler/app-config-handler.js';
@@ -203,6 +204,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       document: new DocumentHandler(services.document, services.segment),
       apiKey: new ApiKeyHandler(services.apiKey),
       serviceApi: new ServiceApiHandler(services.chat, services.serviceApi, config),
+      openAi: new OpenAiHandler(services.chat, config.ssePingIntervalMs),
     });
     await server.ready();
     await services.chat.listenForStops();

@@ -21,8 +21,9 @@ export async function streamEvents(
   reply: FastifyReply,
   events: AsyncIterable<object>,
   pingIntervalMs: number,
+  options: { pingStyle?: 'event' | 'comment'; errorEvent?: (message: string) => object; done?: string } = {},
 ): Promise<void> {
-  const sse = new SseWriter(reply.raw, pingIntervalMs);
+  const sse = new SseWriter(reply.raw, pingIntervalMs, options.pingStyle);
   // Headers hooks already set (CORS) travel along; Fastify's onSend hooks do not run once hijacked.
   const headers = { ...reply.getHeaders(), [REQUEST_ID_HEADER]: req.id } as OutgoingHttpHeaders;
   reply.hijack();
@@ -31,8 +32,10 @@ export async function streamEvents(
     for await (const event of events) sse.send(event);
   } catch (err) {
     req.log.error({ err }, 'event stream failed');
-    sse.send({ event: 'error', status: 500, code: 'internal_error', message: `internal server error; quote request id ${req.id}` });
+    const message = `internal server error; quote request id ${req.id}`;
+    sse.send(options.errorEvent ? options.errorEvent(message) : { event: 'error', status: 500, code: 'internal_error', message });
   } finally {
+    if (options.done) sse.sendRaw(options.done);
     sse.end();
   }
 }

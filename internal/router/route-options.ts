@@ -1,5 +1,6 @@
 import type { RouteAuth } from '../middleware/auth.js';
 import { errorResponses } from '../schema/common-schema.js';
+import { openAiErrorBody } from '../schema/openai-schema.js';
 import { difyError } from '../schema/service-api-schema.js';
 
 /**
@@ -29,6 +30,20 @@ export function serviceRoute<S extends { response?: object }>(summary: string, s
       security: [{ bearer: [] }],
       ...schema,
       response: { 400: difyError, 401: difyError, 404: difyError, ...schema.response },
+    },
+  };
+}
+
+/** A route of the OpenAI-compatible endpoint: app-key auth, and errors in OpenAI's `{error: {...}}`. */
+export function openAiRoute<S extends { response?: object }>(summary: string, schema: S) {
+  return {
+    config: { auth: 'app-key' as const, errorFormat: 'openai' as const },
+    schema: {
+      tags: ['OpenAI-compatible'],
+      summary,
+      security: [{ bearer: [] }],
+      ...schema,
+      response: { 400: openAiErrorBody, 401: openAiErrorBody, 404: openAiErrorBody, ...schema.response },
     },
   };
 }

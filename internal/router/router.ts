@@ -11,6 +11,7 @@ import type { AuthHandler } from '../handler/auth-handler.js';
 import type { LlmModelHandler } from '../handler/llm-model-handler.js';
 import type { PingHandler } from '../handler/ping-handler.js';
 import type { ServiceApiHandler } from '../handler/service-api-handler.js';
+import type { OpenAiHandler } from '../handler/openai-handler.js';
 import type { UploadFileHandler } from '../handler/upload-file-handler.js';
 import type { HttpServer } from '../server/http.js';
 import { registerAppRoutes } from './app-routes.js';
@@ -36,6 +37,7 @@ export interface Handlers {
   document: DocumentHandler;
   apiKey: ApiKeyHandler;
   serviceApi: ServiceApiHandler;
+  openAi: OpenAiHandler;
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { ApiKeyHandler } from '../handler/api-key-handler.js';
+import type { OpenAiHandler } from '../handler/openai-handler.js';
 import type { ServiceApiHandler } from '../handler/service-api-handler.js';
+import { chatCompletionBody, chatCompletionResponse, modelsResponse } from '../schema/openai-schema.js';
 import { apiKeyListResponse, apiKeyParams, apiKeyResponse, createApiKeyBody, updateApiKeyBody } from '../schema/api-key-schema.js';
 import { appIdParams } from '../schema/app-schema.js';
 import { messageEnvelope } from '../schema/common-schema.js';
@@ -26,9 +28,12 @@ import {
 } from '../schema/service-api-schema.js';
 import { z } from 'zod';
 import type { HttpServer } from '../server/http.js';
-import { route, serviceRoute } from './route-options.js';
+import { openAiRoute, route, serviceRoute } from './route-options.js';
 
-export function registerServiceApiRoutes(server: HttpServer, h: { apiKey: ApiKeyHandler; serviceApi: ServiceApiHandler }): void {
+export function registerServiceApiRoutes(
+  server: HttpServer,
+  h: { apiKey: ApiKeyHandler; serviceApi: ServiceApiHandler; openAi: OpenAiHandler },
+): void {
   const t = 'api keys';
   server.post(
     '/apps/:app_id/api-keys',
@@ -111,4 +116,18 @@ export function registerServiceApiRoutes(server: HttpServer, h: { apiKey: ApiKey
   server.get('/v1/parameters', serviceRoute('App parameters', { response: { 200: parametersResponse } }), s.parameters);
   server.get('/v1/info', serviceRoute('App name and description', { response: { 200: infoResponse } }), s.info);
   server.get('/v1/meta', serviceRoute('Tool icons', { response: { 200: metaResponse } }), s.meta);
+
+  server.post(
+    '/v1/chat/completions',
+    openAiRoute("Chat completion in OpenAI's format (the request's messages are the conversation)", {
+      body: chatCompletionBody,
+      response: { 200: chatCompletionResponse },
+    }),
+    h.openAi.chatCompletions,
+  );
+  server.get(
+    '/v1/models',
+    openAiRoute('The app, as the one model this key can use', { response: { 200: modelsResponse } }),
+    h.openAi.models,
+  );
 }

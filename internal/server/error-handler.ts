@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpCode } from '../../pkg/response/http-code.js';
 import { fail } from '../../pkg/response/response.js';
 import { AppError, RateLimitedException, ServiceApiException } from '../exception/app-error.js';
+import { openAiError } from '../schema/openai-schema.js';
 
 interface FieldError {
   field: string;
@@ -21,7 +22,7 @@ interface Failure {
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** 'dify': errors as Dify's service API writes them, `{code, message, status}`; else the envelope. */
-    errorFormat?: 'envelope' | 'dify';
+    errorFormat?: 'envelope' | 'dify' | 'openai';
   }
 }
 
@@ -29,11 +30,13 @@ declare module 'fastify' {
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   const failure = toFailure(error, request);
   if (error instanceof RateLimitedException) reply.header('retry-after', String(error.retryAfterSeconds));
-  if (request.routeOptions?.config?.errorFormat === 'dify') {
+  const format = request.routeOptions?.config?.errorFormat;
+  if (format === 'dify') {
     return reply
       .status(failure.status)
       .send({ code: failure.difyCode ?? difyCodeOf(failure), message: failure.message, status: failure.status });
   }
+  if (format === 'openai') return reply.status(failure.status).send({ error: openAiError(failure) });
   return reply.status(failure.status).send(fail(failure.code, failure.message, failure.data));
 }
 

@@ -5,7 +5,7 @@ import { LlmError } from '../core/llm/llm-types.js';
 import { retryBeforeFirstEvent } from '../core/llm/retry.js';
 import { countTextTokens, loadTokenizer } from '../core/llm/token-counter.js';
 import { usageReport, type UsageReport } from '../core/llm/usage.js';
-import { buildPrompt, PromptTooLongError } from '../core/memory/prompt-builder.js';
+import { buildPrompt, PromptTooLongError, type DialogTurn } from '../core/memory/prompt-builder.js';
 import { containsKeyword, KeywordMasker } from '../core/review/keyword-masker.js';
 import { completeConfig, type AppConfig } from '../entity/app-config-entity.js';
 import { ChatEventName, InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
@@ -77,6 +77,17 @@ interface RunContext {
   inputs: Record<string, unknown>;
   /** Name a new conversation in the background after its first answer. */
   autoName: boolean;
+  /** The caller brings the earlier turns itself (OpenAI-style): they replace the stored ones. */
+  history?: DialogTurn[];
+  /** The caller's own system messages, after the app's prompt. */
+  extraSystem?: string;
+}
+
+export interface StatelessChatInput {
+  history: DialogTurn[];
+  query: string;
+  system: string;
+  user: string;
 }
 
 export interface ServiceChatInput {
@@ -201,6 +212,46 @@ export class ChatService {
     });
   }
 
+  /**
+   * The OpenAI-compatible endpoint: the request carries the whole conversation. Each call is kept
+   * as a one-message conversation of the service API, so logs and analytics see it.
+   */
+  async statelessChat(app: App, input: StatelessChatInput, clientSignal?: AbortSignal): Promise<ChatRun> {
+    const startedAt = performance.now();
+    const [version] = await this.db
+      .select()
+      .from(appConfigVersions)
+      .where(eq(appConfigVersions.id, app.publishedVersionId ?? ''))
+      .limit(1);
+    if (!version) throw new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
+    const config = completeConfig(version.config);
+    let resolved: ResolvedModel;
+    try {
+      resolved = await this.llmModels.resolve(app.accountId, config.model_config.provider, config.model_config.model);
+    } catch (err) {
+      if (err instanceof AppError) throw new ServiceApiException(400, 'provider_not_initialize', err.message);
+      throw err;
+    }
+    return this.start({
+      accountId: app.accountId,
+      appId: app.id,
+      config: { ...config, dialog_round: Math.max(config.dialog_round, input.history.length) },
+      resolved,
+      conversationId: randomUUID(),
+      isNewConversation: true,
+      summary: '',
+      query: input.query,
+      invokeFrom: InvokeFrom.ServiceApi,
+      startedAt,
+      clientSignal,
+      endUser: input.user,
+      inputs: {},
+      autoName: false,
+      history: input.history,
+      extraSystem: input.system,
+    });
+  }
+
   /** The service API's stop: only the end user who asked may stop the answer. */
   async stopForEndUser(appId: string, endUser: string, taskId: string): Promise<void> {
     const local = this.running.get(taskId);
@@ -243,13 +294,13 @@ export class ChatService {
     const inputBlocked = review.enable && review.inputs_config.enable && containsKeyword(ctx.query, review.keywords);
     const history = inputBlocked
       ? []
-      : await this.conversations.recentTurns(ctx.conversationId, ctx.isNewConversation ? 0 : ctx.config.dialog_round);
+      : (ctx.history ?? (await this.conversations.recentTurns(ctx.conversationId, ctx.isNewConversation ? 0 : ctx.config.dialog_round)));
     const parameters = effectiveParameters(ctx.resolved.spec, ctx.config.model_config.parameters);
     const knowledge = inputBlocked ? [] : await this.retrieveKnowledge(ctx);
     let prompt;
     try {
       prompt = buildPrompt({
-        presetPrompt: ctx.config.preset_prompt,
+        presetPrompt: [ctx.config.preset_prompt, ctx.extraSystem ?? ''].filter((p) => p.trim()).join('\n\n'),
         context: knowledgeContext(knowledge),
         summary: ctx.config.long_term_memory.enable ? ctx.summary : '',
         history,

@@ -10,6 +10,8 @@ export class SseWriter {
   constructor(
     private readonly res: ServerResponse,
     private readonly pingIntervalMs: number,
+    /** 'event': Dify's `event: ping`; 'comment': a `: ping` line, which OpenAI's clients skip. */
+    private readonly pingStyle: 'event' | 'comment' = 'event',
   ) {}
 
   get closed(): boolean {
@@ -35,6 +37,11 @@ export class SseWriter {
     this.schedulePing();
   }
 
+  /** A literal data line, such as OpenAI's closing `[DONE]`. */
+  sendRaw(data: string): void {
+    if (!this.closed) this.res.write(`data: ${data}\n\n`);
+  }
+
   end(): void {
     clearTimeout(this.pinger);
     if (!this.closed) this.res.end();
@@ -44,7 +51,7 @@ export class SseWriter {
     clearTimeout(this.pinger);
     this.pinger = setTimeout(() => {
       if (this.closed) return;
-      this.res.write('event: ping\n\n');
+      this.res.write(this.pingStyle === 'event' ? 'event: ping\n\n' : ': ping\n\n');
       this.schedulePing();
     }, this.pingIntervalMs);
   }
