@@ -203,7 +203,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       dataset: new DatasetHandler(services.dataset, services.retrieval),
       document: new DocumentHandler(services.document, services.segment),
       apiKey: new ApiKeyHandler(services.apiKey),
-      serviceApi: new ServiceApiHandler(services.chat, services.serviceApi, config),
+      serviceApi: new ServiceApiHandler(services.chat, services.serviceApi, services.uploadFile, config),
       openAi: new OpenAiHandler(services.chat, config.ssePingIntervalMs),
     });
     await server.ready();

@@ -1,5 +1,7 @@
-import type { FastifyReply } from 'fastify';
-import { ServiceApiException } from '../exception/app-error.js';
+import path from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IMAGE_TYPES, UploadKind } from '../entity/upload-file-entity.js';
+import { AppError, ServiceApiException } from '../exception/app-error.js';
 import { currentAppKey } from '../middleware/app-key-auth.js';
 import {
   conversationView,
@@ -19,6 +21,7 @@ import {
 } from '../schema/service-api-schema.js';
 import type { ChatEvent, ChatService } from '../service/chat-service.js';
 import type { ServiceApiService } from '../service/service-api-service.js';
+import type { UploadFileService } from '../service/upload-file-service.js';
 import type { Validated } from './request-types.js';
 import { disconnectSignal, streamEvents } from './sse-response.js';
 
@@ -33,6 +36,7 @@ export class ServiceApiHandler {
   constructor(
     private readonly chat: ChatService,
     private readonly service: ServiceApiService,
+    private readonly uploads: UploadFileService,
     private readonly limits: ServiceApiLimits,
   ) {}
 
@@ -114,6 +118,49 @@ export class ServiceApiHandler {
   };
 
   meta = async () => ({ tool_icons: {} });
+
+  /** Dify's file upload: a multipart `file` (an image or a document) and the `user` field; answers 201. */
+  uploadFile = async (req: FastifyRequest, reply: FastifyReply) => {
+    const { app } = currentAppKey(req);
+    if (!req.isMultipart()) throw new ServiceApiException(400, 'no_file_uploaded', 'Please upload your file.');
+    let user = '';
+    let file: { filename: string; data: Buffer } | undefined;
+    for await (const part of req.parts({
+      limits: { fileSize: Math.max(this.limits.uploadFileMaxBytes, this.limits.uploadImageMaxBytes) },
+    })) {
+      if (part.type === 'field' && part.fieldname === 'user') user = String(part.value).trim();
+      else if (part.type === 'file') {
+        if (part.fieldname !== 'file' || file) throw new ServiceApiException(400, 'too_many_files', 'Only one file is allowed.');
+        file = { filename: part.filename, data: await part.toBuffer() };
+      }
+    }
+    if (!file) throw new ServiceApiException(400, 'no_file_uploaded', 'Please upload your file.');
+    if (!user) throw new ServiceApiException(400, 'invalid_param', 'user is required');
+    const image = isImageName(file.filename);
+    const limit = image ? this.limits.uploadImageMaxBytes : this.limits.uploadFileMaxBytes;
+    if (file.data.length > limit)
+      throw new ServiceApiException(413, 'file_too_large', `File size exceeded. ${file.data.length} > ${limit}`);
+    let stored;
+    try {
+      stored = await this.uploads.upload(app.accountId, {
+        kind: image ? UploadKind.Image : UploadKind.Document,
+        filename: file.filename,
+        data: file.data,
+      });
+    } catch (err) {
+      if (err instanceof AppError && err.status === 400) throw new ServiceApiException(415, 'unsupported_file_type', err.message);
+      throw err;
+    }
+    return reply.status(201).send({
+      id: stored.id,
+      name: stored.name,
+      size: stored.size,
+      extension: stored.extension,
+      mime_type: stored.mimeType,
+      created_by: user,
+      created_at: Math.floor(stored.createdAt.getTime() / 1000),
+    });
+  };
 }
 
 /** Blocking mode: the whole answer in one body, as Dify returns it; a failed run is an error response. */
@@ -147,4 +194,8 @@ async function blockingAnswer(events: AsyncIterable<ChatEvent>) {
     }
   }
   throw new ServiceApiException(500, 'internal_server_error', 'the answer ended without a result');
+}
+
+function isImageName(filename: string): boolean {
+  return path.extname(filename).slice(1).toLowerCase() in IMAGE_TYPES;
 }

@@ -17,6 +17,7 @@ import {
   messageIdParams,
   messagesQuery,
   messagesResponse,
+  fileUploadResponse,
   metaResponse,
   parametersResponse,
   renameBody,
@@ -116,6 +117,11 @@ export function registerServiceApiRoutes(
   server.get('/v1/parameters', serviceRoute('App parameters', { response: { 200: parametersResponse } }), s.parameters);
   server.get('/v1/info', serviceRoute('App name and description', { response: { 200: infoResponse } }), s.info);
   server.get('/v1/meta', serviceRoute('Tool icons', { response: { 200: metaResponse } }), s.meta);
+  server.post(
+    '/v1/files/upload',
+    serviceRoute('Upload a file (multipart: file, user)', { consumes: ['multipart/form-data'], response: { 201: fileUploadResponse } }),
+    s.uploadFile,
+  );
 
   server.post(
     '/v1/chat/completions',

@@ -128,6 +128,16 @@ export const infoResponse = z.object({
 });
 export const metaResponse = z.object({ tool_icons: z.record(z.string(), z.unknown()) });
 
+export const fileUploadResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  size: z.number().int(),
+  extension: z.string(),
+  mime_type: z.string(),
+  created_by: z.string(),
+  created_at: z.number().int(),
+});
+
 export const difyError = z.object({ code: z.string(), message: z.string(), status: z.number().int() });
 
 export function messageView(m: Message): z.infer<typeof messageItem> {

@@ -122,6 +122,7 @@ describe('HTTP server', () => {
         'GET /v1/parameters',
         'GET /v1/info',
         'GET /v1/meta',
+        'POST /v1/files/upload',
         'POST /v1/chat/completions',
         'GET /v1/models',
         'POST /datasets',

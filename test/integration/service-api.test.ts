@@ -5,6 +5,7 @@ import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
 import { registerAccount } from '../helpers/accounts.js';
 import { connectFakeModel, createChatApp } from '../helpers/chat-setup.js';
 import { backends, backendTitle } from '../helpers/environment.js';
+import { fixtureFile } from '../helpers/knowledge-setup.js';
 import { parseSse } from '../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -199,6 +200,39 @@ for (const backend of backends) {
       const otherKey = (await server.post(`/apps/${otherApp}/api-keys`, { token, body: {} })).body.data.key;
       expect((await v1('GET', `/messages?conversation_id=${conversation_id}&user=carol`, otherKey)).body).toMatchObject(notFound);
       expect((await v1('GET', `/messages?conversation_id=${conversation_id}&user=carol`, apiKey)).status).toBe(200);
+    });
+
+    it('dify-client file upload: images and documents, checked like console uploads', async () => {
+      const form = new FormData();
+      form.append('file', new Blob([await fixtureFile('tiny.png')]), 'photo.png');
+      form.append('user', 'alice');
+      const uploaded = await dify.fileUpload(form);
+      expect(uploaded.status).toBe(201);
+      expect(uploaded.data).toMatchObject({ name: 'photo.png', extension: 'png', mime_type: 'image/png', created_by: 'alice' });
+      expect(uploaded.data.id).toMatch(/^[0-9a-f-]{36}$/);
+
+      const upload = async (name: string, data: Uint8Array, user = 'alice') => {
+        const body = new FormData();
+        body.append('user', user);
+        body.append('file', new Blob([data]), name);
+        const res = await fetch(`${server.baseUrl}/v1/files/upload`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${apiKey}` },
+          body,
+        });
+        return { status: res.status, body: await res.json() };
+      };
+      expect((await upload('faq.md', await fixtureFile('faq.md'))).status).toBe(201);
+      expect(await upload('fake.pdf', await fixtureFile('tiny.png'))).toMatchObject({
+        status: 415,
+        body: { code: 'unsupported_file_type', status: 415 },
+      });
+      expect(await upload('faq.md', await fixtureFile('faq.md'), '')).toMatchObject({
+        status: 400,
+        body: { code: 'invalid_param', status: 400 },
+      });
+      const none = await v1('POST', '/files/upload', apiKey, { user: 'alice' });
+      expect(none.body).toEqual({ code: 'no_file_uploaded', message: 'Please upload your file.', status: 400 });
     });
 
     it('stops a streaming answer for the user who asked; the partial answer is kept', async () => {
