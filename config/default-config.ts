@@ -70,6 +70,8 @@ export const defaultConfig = {
   s3SecretKey: '',
   /** S3_FORCE_PATH_STYLE: endpoint/bucket/key URLs (MinIO and most self-hosted stores). */
   s3ForcePathStyle: true,
+  /** RATE_LIMIT_API_KEY_PER_MINUTE: service API and OpenAI-endpoint calls one app key may make per minute (across all nodes with Redis). */
+  rateLimitApiKeyPerMinute: 600,
   /** UPLOAD_FILE_MAX_BYTES: largest document accepted by POST /upload-files/file. */
   uploadFileMaxBytes: 15 * 1024 * 1024,
   /** UPLOAD_IMAGE_MAX_BYTES: largest image accepted by POST /upload-files/image. */

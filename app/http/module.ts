@@ -9,6 +9,7 @@ import { createQueue } from '../../internal/extension/queue/create-queue.js';
 import type { Queue } from '../../internal/extension/queue/queue.js';
 import { createStopSignal, type StopSignal } from '../../internal/extension/stop-signal.js';
 import { VectorStore } from '../../internal/extension/vector-store.js';
+import { createRateLimiter, type RateLimiter } from '../../internal/extension/rate-limiter.js';
 import { AccountHandler } from '../../internal/handler/account-handler.js';
 import { ApiKeyHandler } from '../../internal/handler/api-key-handler.js';
 import { ServiceApiHandler } from '../../internal/handler/service-api-handler.js';
@@ -79,6 +80,7 @@ export interface Core {
   database: Database;
   queue: Queue;
   stopSignal: StopSignal;
+  rateLimiter: RateLimiter;
   files: FileStorage;
   services: Services;
   close(): Promise<void>;
@@ -100,6 +102,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   });
   const queue = createQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
   const stopSignal = createStopSignal({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
+  const rateLimiter = createRateLimiter({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
   const files = createFileStorage(config);
 
   const { db } = database;
@@ -143,11 +146,13 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     database,
     queue,
     stopSignal,
+    rateLimiter,
     files,
     services,
     async close() {
       await queue.close();
       await stopSignal.close();
+      await rateLimiter.close();
       await database.close();
     },
   };
@@ -187,7 +192,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       version: VERSION,
     });
     server.addHook('onRequest', accountAuthHook(core.services.auth));
-    server.addHook('onRequest', appKeyAuthHook(core.services.apiKey));
+    server.addHook('onRequest', appKeyAuthHook(core.services.apiKey, core.rateLimiter, config.rateLimitApiKeyPerMinute));
     const { services } = core;
     registerRoutes(server, {
       ping: new PingHandler(services.health),

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { ServiceApiException } from '../exception/app-error.js';
+import { RateLimitedException, ServiceApiException } from '../exception/app-error.js';
+import type { RateLimiter } from '../extension/rate-limiter.js';
 import type { AppApiKey } from '../model/api-key.js';
 import type { App } from '../model/app.js';
 import type { ApiKeyService } from '../service/api-key-service.js';
@@ -16,8 +17,13 @@ declare module 'fastify' {
   }
 }
 
-/** onRequest hook for the service API: `Authorization: Bearer <app api key>`, errors in Dify's words. */
-export function appKeyAuthHook(apiKeys: ApiKeyService) {
+const MINUTE_MS = 60_000;
+
+/**
+ * onRequest hook for the service API and the OpenAI endpoint: `Authorization: Bearer <app api key>`,
+ * then the key's per-minute rate limit. Errors go out in the route's format (Dify's or OpenAI's).
+ */
+export function appKeyAuthHook(apiKeys: ApiKeyService, limiter: RateLimiter, perMinute: number) {
   return async (request: FastifyRequest): Promise<void> => {
     if (request.routeOptions.config.auth !== 'app-key') return;
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
@@ -27,6 +33,9 @@ export function appKeyAuthHook(apiKeys: ApiKeyService) {
     const result = await apiKeys.check(match[1]!);
     if (!result.ok && result.reason === 'invalid') throw new ServiceApiException(401, 'unauthorized', 'Access token is invalid');
     if (!result.ok) throw new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
+    const rate = await limiter.hit(`app-key:${result.key.id}`, perMinute, MINUTE_MS);
+    if (!rate.allowed)
+      throw new RateLimitedException(`Rate limit exceeded: at most ${perMinute} requests per minute for this key.`, rate.retryAfterSeconds);
     request.appKey = { key: result.key, app: result.app };
   };
 }
