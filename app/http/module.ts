@@ -16,6 +16,7 @@ import { ServiceApiHandler } from '../../internal/handler/service-api-handler.js
 import { OpenAiHandler } from '../../internal/handler/openai-handler.js';
 import { appKeyAuthHook } from '../../internal/middleware/app-key-auth.js';
 import { AiHandler } from '../../internal/handler/ai-handler.js';
+import { AnalyticsHandler } from '../../internal/handler/analytics-handler.js';
 import { AppConfigHandler } from '../../internal/handler/app-config-handler.js';
 import { AppHandler } from '../../internal/handler/app-handler.js';
 import { AuthHandler } from '../../internal/handler/auth-handler.js';
@@ -34,6 +35,7 @@ import { AccountService } from '../../internal/service/account-service.js';
 import { ApiKeyService } from '../../internal/service/api-key-service.js';
 import { ServiceApiService } from '../../internal/service/service-api-service.js';
 import { AiHelperService } from '../../internal/service/ai-helper-service.js';
+import { AnalyticsService } from '../../internal/service/analytics-service.js';
 import { AppConfigService } from '../../internal/service/app-config-service.js';
 import { AppService } from '../../internal/service/app-service.js';
 import { AuthService } from '../../internal/service/auth-service.js';
@@ -71,6 +73,7 @@ export interface Services {
   retrieval: RetrievalService;
   apiKey: ApiKeyService;
   serviceApi: ServiceApiService;
+  analytics: AnalyticsService;
 }
 
 /** Extensions and services shared by the API and worker processes. */
@@ -130,6 +133,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     chat: new ChatService(db, app, conversation, llmModel, queue, stopSignal, retrieval, config, logger),
     aiHelper,
     serviceApi: new ServiceApiService(db, aiHelper),
+    analytics: new AnalyticsService(db, app),
     uploadFile,
     dataset,
     document,
@@ -210,6 +214,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       apiKey: new ApiKeyHandler(services.apiKey),
       serviceApi: new ServiceApiHandler(services.chat, services.serviceApi, services.uploadFile, config),
       openAi: new OpenAiHandler(services.chat, config.ssePingIntervalMs),
+      analytics: new AnalyticsHandler(services.analytics),
     });
     await server.ready();
     await services.chat.listenForStops();

@@ -1,5 +1,6 @@
 import type { AccountHandler } from '../handler/account-handler.js';
 import type { AiHandler } from '../handler/ai-handler.js';
+import type { AnalyticsHandler } from '../handler/analytics-handler.js';
 import type { ChatHandler } from '../handler/chat-handler.js';
 import type { ConversationHandler } from '../handler/conversation-handler.js';
 import type { AppConfigHandler } from '../handler/app-config-handler.js';
@@ -38,6 +39,7 @@ export interface Handlers {
   apiKey: ApiKeyHandler;
   serviceApi: ServiceApiHandler;
   openAi: OpenAiHandler;
+  analytics: AnalyticsHandler;
 }
 
 /**

@@ -1,4 +1,6 @@
+import type { AnalyticsHandler } from '../handler/analytics-handler.js';
 import type { ApiKeyHandler } from '../handler/api-key-handler.js';
+import { analysisParams, analysisResponse, logsQuery, logsResponse } from '../schema/analytics-schema.js';
 import type { OpenAiHandler } from '../handler/openai-handler.js';
 import type { ServiceApiHandler } from '../handler/service-api-handler.js';
 import { chatCompletionBody, chatCompletionResponse, modelsResponse } from '../schema/openai-schema.js';
@@ -33,7 +35,7 @@ import { openAiRoute, route, serviceRoute } from './route-options.js';
 
 export function registerServiceApiRoutes(
   server: HttpServer,
-  h: { apiKey: ApiKeyHandler; serviceApi: ServiceApiHandler; openAi: OpenAiHandler },
+  h: { apiKey: ApiKeyHandler; serviceApi: ServiceApiHandler; openAi: OpenAiHandler; analytics: AnalyticsHandler },
 ): void {
   const t = 'api keys';
   server.post(
@@ -63,6 +65,24 @@ export function registerServiceApiRoutes(
     '/apps/:app_id/api-keys/:key_id/delete',
     route('account', t, 'Delete a key', { params: apiKeyParams, response: { 200: messageEnvelope } }),
     h.apiKey.delete,
+  );
+
+  server.get(
+    '/analysis/:app_id',
+    route('account', 'analytics', 'The last 7 days against the 7 before, with a trend per day', {
+      params: analysisParams,
+      response: { 200: analysisResponse },
+    }),
+    h.analytics.analysis,
+  );
+  server.get(
+    '/apps/:app_id/logs',
+    route('account', 'analytics', 'Conversations from every source, filtered by date and source', {
+      params: analysisParams,
+      querystring: logsQuery,
+      response: { 200: logsResponse },
+    }),
+    h.analytics.logs,
   );
 
   const s = h.serviceApi;

@@ -125,6 +125,8 @@ describe('HTTP server', () => {
         'POST /v1/files/upload',
         'POST /v1/chat/completions',
         'GET /v1/models',
+        'GET /analysis/{app_id}',
+        'GET /apps/{app_id}/logs',
         'POST /datasets',
         'GET /datasets',
         'GET /datasets/{dataset_id}',

@@ -1,0 +1,1 @@
+CREATE INDEX "messages_app_created_idx" ON "messages" USING btree ("app_id","created_at");
