@@ -44,6 +44,7 @@ const envSchema = {
   S3_SECRET_KEY: ['s3SecretKey', z.string()],
   S3_FORCE_PATH_STYLE: ['s3ForcePathStyle', bool],
   RATE_LIMIT_API_KEY_PER_MINUTE: ['rateLimitApiKeyPerMinute', int(1, 1_000_000)],
+  RATE_LIMIT_WEB_APP_VISITOR_PER_MINUTE: ['rateLimitWebAppVisitorPerMinute', int(1, 1_000_000)],
   UPLOAD_FILE_MAX_BYTES: ['uploadFileMaxBytes', int(1, 1024 * 1024 * 1024)],
   UPLOAD_IMAGE_MAX_BYTES: ['uploadImageMaxBytes', int(1, 1024 * 1024 * 1024)],
   SHUTDOWN_TIMEOUT_MS: ['shutdownTimeoutMs', int(0, 10 * 60 * 1000)],

@@ -72,6 +72,8 @@ export const defaultConfig = {
   s3ForcePathStyle: true,
   /** RATE_LIMIT_API_KEY_PER_MINUTE: service API and OpenAI-endpoint calls one app key may make per minute (across all nodes with Redis). */
   rateLimitApiKeyPerMinute: 600,
+  /** RATE_LIMIT_WEB_APP_VISITOR_PER_MINUTE: messages one web-app visitor may send per minute. */
+  rateLimitWebAppVisitorPerMinute: 20,
   /** UPLOAD_FILE_MAX_BYTES: largest document accepted by POST /upload-files/file. */
   uploadFileMaxBytes: 15 * 1024 * 1024,
   /** UPLOAD_IMAGE_MAX_BYTES: largest image accepted by POST /upload-files/image. */

@@ -26,6 +26,7 @@ import { ChatHandler } from '../../internal/handler/chat-handler.js';
 import { ConversationHandler } from '../../internal/handler/conversation-handler.js';
 import { LlmModelHandler } from '../../internal/handler/llm-model-handler.js';
 import { PingHandler } from '../../internal/handler/ping-handler.js';
+import { WebAppHandler } from '../../internal/handler/web-app-handler.js';
 import { UploadFileHandler } from '../../internal/handler/upload-file-handler.js';
 import { accountAuthHook } from '../../internal/middleware/auth.js';
 import { registerRoutes } from '../../internal/router/router.js';
@@ -50,6 +51,7 @@ import { LlmModelService } from '../../internal/service/llm-model-service.js';
 import { RetrievalService } from '../../internal/service/retrieval-service.js';
 import { SegmentService } from '../../internal/service/segment-service.js';
 import { TokenService } from '../../internal/service/token-service.js';
+import { WebAppService } from '../../internal/service/web-app-service.js';
 import { UploadFileService } from '../../internal/service/upload-file-service.js';
 import { defineTasks } from '../../internal/task/tasks.js';
 import { VERSION } from './version.js';
@@ -74,6 +76,7 @@ export interface Services {
   apiKey: ApiKeyService;
   serviceApi: ServiceApiService;
   analytics: AnalyticsService;
+  webApp: WebAppService;
 }
 
 /** Extensions and services shared by the API and worker processes. */
@@ -134,6 +137,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     aiHelper,
     serviceApi: new ServiceApiService(db, aiHelper),
     analytics: new AnalyticsService(db, app),
+    webApp: new WebAppService(db, app, rateLimiter, config),
     uploadFile,
     dataset,
     document,
@@ -215,6 +219,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       serviceApi: new ServiceApiHandler(services.chat, services.serviceApi, services.uploadFile, config),
       openAi: new OpenAiHandler(services.chat, config.ssePingIntervalMs),
       analytics: new AnalyticsHandler(services.analytics),
+      webApp: new WebAppHandler(services.webApp, services.chat, services.serviceApi, config.ssePingIntervalMs),
     });
     await server.ready();
     await services.chat.listenForStops();

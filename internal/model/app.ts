@@ -19,6 +19,8 @@ export const apps = pgTable(
     draftConfig: jsonb('draft_config').$type<Partial<AppConfig>>().notNull().default({}),
     /** The version answering published traffic; null while the app is a draft. */
     publishedVersionId: uuid('published_version_id'),
+    /** The public web app's link token, made at the first publish; replacing it revokes the old link. */
+    webAppToken: varchar('web_app_token', { length: 64 }).unique(),
     ...timestamps(),
   },
   (t) => [index('apps_account_id_created_at_idx').on(t.accountId, t.createdAt)],

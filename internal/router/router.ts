@@ -11,6 +11,7 @@ import type { DocumentHandler } from '../handler/document-handler.js';
 import type { AuthHandler } from '../handler/auth-handler.js';
 import type { LlmModelHandler } from '../handler/llm-model-handler.js';
 import type { PingHandler } from '../handler/ping-handler.js';
+import type { WebAppHandler } from '../handler/web-app-handler.js';
 import type { ServiceApiHandler } from '../handler/service-api-handler.js';
 import type { OpenAiHandler } from '../handler/openai-handler.js';
 import type { UploadFileHandler } from '../handler/upload-file-handler.js';
@@ -22,6 +23,7 @@ import { registerDatasetRoutes } from './dataset-routes.js';
 import { registerLlmModelRoutes } from './llm-model-routes.js';
 import { registerServiceApiRoutes } from './service-api-routes.js';
 import { registerUploadFileRoutes } from './upload-file-routes.js';
+import { registerWebAppRoutes } from './web-app-routes.js';
 
 export interface Handlers {
   ping: PingHandler;
@@ -40,6 +42,7 @@ export interface Handlers {
   serviceApi: ServiceApiHandler;
   openAi: OpenAiHandler;
   analytics: AnalyticsHandler;
+  webApp: WebAppHandler;
 }
 
 /**
@@ -54,6 +57,7 @@ export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerUploadFileRoutes(server, h);
   registerDatasetRoutes(server, h);
   registerServiceApiRoutes(server, h);
+  registerWebAppRoutes(server, h);
 
   server.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => server.swagger());
 }

@@ -29,6 +29,7 @@ export const appItem = z.object({
   icon: z.string(),
   description: z.string(),
   status: z.enum(Object.values(AppStatus)),
+  web_app_token: z.string().nullable().describe('the public web app is at /web-apps/<token> while the app is published'),
   created_at: unixTime,
   updated_at: unixTime,
 });
@@ -42,6 +43,7 @@ export function appView(app: App): z.infer<typeof appItem> {
     icon: app.icon,
     description: app.description,
     status: app.status,
+    web_app_token: app.webAppToken,
     created_at: unixSeconds(app.createdAt),
     updated_at: unixSeconds(app.updatedAt),
   };

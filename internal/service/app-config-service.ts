@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { parameterProblems } from '../core/llm/model-catalog.js';
 import { completeConfig, type AppConfig, type ModelConfig } from '../entity/app-config-entity.js';
@@ -10,6 +11,10 @@ import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
 import type { AppService } from './app-service.js';
 import type { DatasetService } from './dataset-service.js';
 import type { LlmModelService } from './llm-model-service.js';
+
+export function newWebAppToken(): string {
+  return randomBytes(16).toString('base64url');
+}
 
 /** An app's draft configuration, its numbered published versions, and going back to one. */
 export class AppConfigService {
@@ -50,7 +55,13 @@ export class AppConfigService {
       const [version] = await tx.insert(appConfigVersions).values({ appId, version: next, config: draft }).returning();
       await tx
         .update(apps)
-        .set({ status: AppStatus.Published, publishedVersionId: version!.id, updatedAt: new Date() })
+        .set({
+          status: AppStatus.Published,
+          publishedVersionId: version!.id,
+          // The first publish gives the app its public link; later ones keep it.
+          webAppToken: sql`coalesce(${apps.webAppToken}, ${newWebAppToken()})`,
+          updatedAt: new Date(),
+        })
         .where(eq(apps.id, appId));
       return version!;
     });

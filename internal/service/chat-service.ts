@@ -173,8 +173,13 @@ export class ChatService {
     });
   }
 
-  /** A message from an end user through the service API, answered with the app's published config. */
-  async serviceChat(app: App, input: ServiceChatInput, clientSignal?: AbortSignal): Promise<ChatRun> {
+  /** A message from an end user (service API or web app), answered with the app's published config. */
+  async serviceChat(
+    app: App,
+    input: ServiceChatInput,
+    clientSignal?: AbortSignal,
+    invokeFrom: InvokeFrom = InvokeFrom.ServiceApi,
+  ): Promise<ChatRun> {
     const startedAt = performance.now();
     const [version] = await this.db
       .select()
@@ -183,7 +188,7 @@ export class ChatService {
       .limit(1);
     if (!version) throw new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
     const conversation = input.conversationId
-      ? await this.conversations.findEndUserConversation(app.id, input.user, input.conversationId)
+      ? await this.conversations.findEndUserConversation(app.id, input.user, input.conversationId, invokeFrom)
       : undefined;
     if (input.conversationId && !conversation) throw new ServiceApiException(404, 'not_found', 'Conversation Not Exists.');
     const config = completeConfig(version.config);
@@ -203,7 +208,7 @@ export class ChatService {
       isNewConversation: !conversation,
       summary: conversation?.summary ?? '',
       query: input.query,
-      invokeFrom: InvokeFrom.ServiceApi,
+      invokeFrom,
       startedAt,
       clientSignal,
       endUser: input.user,
@@ -253,7 +258,7 @@ export class ChatService {
   }
 
   /** The service API's stop: only the end user who asked may stop the answer. */
-  async stopForEndUser(appId: string, endUser: string, taskId: string): Promise<void> {
+  async stopForEndUser(appId: string, endUser: string, taskId: string, invokeFrom: InvokeFrom = InvokeFrom.ServiceApi): Promise<void> {
     const local = this.running.get(taskId);
     if (local) {
       if (local.appId !== appId || local.endUser !== endUser) throw new ServiceApiException(404, 'not_found', 'Task not found.');
@@ -263,7 +268,7 @@ export class ChatService {
         .from(messages)
         .where(eq(messages.id, taskId))
         .limit(1);
-      if (!message || message.appId !== appId || message.endUser !== endUser || message.invokeFrom !== InvokeFrom.ServiceApi) {
+      if (!message || message.appId !== appId || message.endUser !== endUser || message.invokeFrom !== invokeFrom) {
         throw new ServiceApiException(404, 'not_found', 'Task not found.');
       }
     }

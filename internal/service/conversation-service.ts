@@ -32,7 +32,12 @@ export class ConversationService {
   }
 
   /** A live service-API conversation of this app and end user. */
-  async findEndUserConversation(appId: string, endUser: string, conversationId: string): Promise<Conversation | undefined> {
+  async findEndUserConversation(
+    appId: string,
+    endUser: string,
+    conversationId: string,
+    invokeFrom: InvokeFrom = InvokeFrom.ServiceApi,
+  ): Promise<Conversation | undefined> {
     const [conversation] = await this.db
       .select()
       .from(conversations)
@@ -40,7 +45,7 @@ export class ConversationService {
         and(
           eq(conversations.id, conversationId),
           eq(conversations.appId, appId),
-          eq(conversations.invokeFrom, InvokeFrom.ServiceApi),
+          eq(conversations.invokeFrom, invokeFrom),
           eq(conversations.endUser, endUser),
           eq(conversations.isDeleted, false),
         ),

@@ -33,6 +33,7 @@ for (const backend of backends) {
           icon: '🦜',
           description: 'Answers questions',
           status: 'draft',
+          web_app_token: null,
           created_at: expect.any(Number),
           updated_at: expect.any(Number),
         });

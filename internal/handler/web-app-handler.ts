@@ -1,0 +1,73 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { success, successMessage } from '../../pkg/response/response.js';
+import { InvokeFrom } from '../entity/conversation-entity.js';
+import { currentAuth } from '../middleware/auth.js';
+import type { appIdParams } from '../schema/app-schema.js';
+import {
+  webAppConversationView,
+  webAppView,
+  type webAppChatBody,
+  type webAppConversationsQuery,
+  type webAppParams,
+  type webAppTaskParams,
+} from '../schema/web-app-schema.js';
+import type { ChatService } from '../service/chat-service.js';
+import type { ServiceApiService } from '../service/service-api-service.js';
+import type { WebAppService } from '../service/web-app-service.js';
+import type { Validated } from './request-types.js';
+import { disconnectSignal, streamEvents } from './sse-response.js';
+
+const COOKIE = 'llmops_visitor';
+const YEAR_SECONDS = 365 * 24 * 3600;
+
+/** The public web app: anyone with the link, each visitor known by a signed cookie. */
+export class WebAppHandler {
+  constructor(
+    private readonly webApps: WebAppService,
+    private readonly chat: ChatService,
+    private readonly service: ServiceApiService,
+    private readonly ssePingIntervalMs: number,
+  ) {}
+
+  get = async (req: Validated<{ params: typeof webAppParams }>) => {
+    const app = await this.webApps.appByToken(req.params.token);
+    return success(webAppView(app, await this.service.publishedConfig(app)));
+  };
+
+  chatMessage = async (req: Validated<{ params: typeof webAppParams; body: typeof webAppChatBody }>, reply: FastifyReply) => {
+    const app = await this.webApps.appByToken(req.params.token);
+    const visitor = this.visitor(req, reply);
+    await this.webApps.checkRate(req.params.token, visitor);
+    const input = { query: req.body.query, user: visitor, inputs: {}, conversationId: req.body.conversation_id, autoGenerateName: true };
+    const run = await this.chat.serviceChat(app, input, disconnectSignal(reply), InvokeFrom.WebApp);
+    await streamEvents(req, reply, run.events, this.ssePingIntervalMs);
+  };
+
+  stop = async (req: Validated<{ params: typeof webAppTaskParams }>, reply: FastifyReply) => {
+    const app = await this.webApps.appByToken(req.params.token);
+    await this.chat.stopForEndUser(app.id, this.visitor(req, reply), req.params.task_id, InvokeFrom.WebApp);
+    return successMessage('stopped');
+  };
+
+  conversations = async (req: Validated<{ params: typeof webAppParams; query: typeof webAppConversationsQuery }>, reply: FastifyReply) => {
+    const app = await this.webApps.appByToken(req.params.token);
+    const page = await this.webApps.conversations(app, this.visitor(req, reply), req.query.last_id, req.query.limit);
+    return success({ list: page.list.map(webAppConversationView), has_more: page.hasMore });
+  };
+
+  regenerateToken = async (req: Validated<{ params: typeof appIdParams }>) =>
+    success({ web_app_token: await this.webApps.regenerateToken(currentAuth(req).account.id, req.params.app_id) }, 'web app link replaced');
+
+  /** The visitor of this browser; a first visit (or a forged cookie) gets a new signed one. */
+  private visitor(req: FastifyRequest, reply: FastifyReply): string {
+    const raw = /(?:^|;\s*)llmops_visitor=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const visitor = this.webApps.visitor(raw ? decodeURIComponent(raw) : undefined);
+    if (visitor.cookie) {
+      reply.header(
+        'set-cookie',
+        `${COOKIE}=${encodeURIComponent(visitor.cookie)}; Path=/web-apps; Max-Age=${YEAR_SECONDS}; HttpOnly; SameSite=Lax`,
+      );
+    }
+    return visitor.id;
+  }
+}

@@ -1,0 +1,56 @@
+import type { WebAppHandler } from '../handler/web-app-handler.js';
+import { appIdParams } from '../schema/app-schema.js';
+import { messageEnvelope } from '../schema/common-schema.js';
+import { eventStream } from '../schema/conversation-schema.js';
+import {
+  regenerateTokenResponse,
+  webAppChatBody,
+  webAppConversationsQuery,
+  webAppConversationsResponse,
+  webAppParams,
+  webAppResponse,
+  webAppTaskParams,
+} from '../schema/web-app-schema.js';
+import type { HttpServer } from '../server/http.js';
+import { route } from './route-options.js';
+
+export function registerWebAppRoutes(server: HttpServer, h: { webApp: WebAppHandler }): void {
+  const t = 'web apps';
+  const w = h.webApp;
+  server.get(
+    '/web-apps/:token',
+    route('public', t, 'A published app by its public link', { params: webAppParams, response: { 200: webAppResponse } }),
+    w.get,
+  );
+  server.post(
+    '/web-apps/:token/chat',
+    route('public', t, "Chat as this browser's visitor (signed cookie); Server-Sent Events", {
+      params: webAppParams,
+      body: webAppChatBody,
+      response: { 200: eventStream },
+    }),
+    w.chatMessage,
+  );
+  server.post(
+    '/web-apps/:token/chat/:task_id/stop',
+    route('public', t, "Stop the visitor's running answer", { params: webAppTaskParams, response: { 200: messageEnvelope } }),
+    w.stop,
+  );
+  server.get(
+    '/web-apps/:token/conversations',
+    route('public', t, "The visitor's conversations", {
+      params: webAppParams,
+      querystring: webAppConversationsQuery,
+      response: { 200: webAppConversationsResponse },
+    }),
+    w.conversations,
+  );
+  server.post(
+    '/apps/:app_id/regenerate-web-app-token',
+    route('account', 'apps', 'Replace the public link; the old one stops working at once', {
+      params: appIdParams,
+      response: { 200: regenerateTokenResponse },
+    }),
+    w.regenerateToken,
+  );
+}

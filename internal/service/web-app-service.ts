@@ -1,0 +1,101 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { AppStatus } from '../entity/app-entity.js';
+import { InvokeFrom } from '../entity/conversation-entity.js';
+import type { Db } from '../extension/database.js';
+import type { RateLimiter } from '../extension/rate-limiter.js';
+import { NotFoundException, RateLimitedException } from '../exception/app-error.js';
+import { deriveKey } from '../lib/crypto.js';
+import { apps, type App } from '../model/app.js';
+import { conversations } from '../model/conversation.js';
+import { newWebAppToken } from './app-config-service.js';
+import type { AppService } from './app-service.js';
+
+export interface WebAppSettings {
+  secretKey: string;
+  rateLimitWebAppVisitorPerMinute: number;
+}
+
+/**
+ * The public web app: an app reached by its link token, used by anonymous visitors. A visitor is
+ * an id in a cookie signed with a key derived from SECRET_KEY, so it cannot be forged or borrowed.
+ */
+export class WebAppService {
+  private readonly visitorKey: Uint8Array;
+
+  constructor(
+    private readonly db: Db,
+    private readonly appService: AppService,
+    private readonly limiter: RateLimiter,
+    private readonly settings: WebAppSettings,
+  ) {
+    this.visitorKey = deriveKey(settings.secretKey, 'web-app-visitor');
+  }
+
+  /** The published app behind a link; a replaced token or an unpublished app is not found. */
+  async appByToken(token: string): Promise<App> {
+    const [app] = await this.db
+      .select()
+      .from(apps)
+      .where(and(eq(apps.webAppToken, token), eq(apps.status, AppStatus.Published)))
+      .limit(1);
+    if (!app) throw new NotFoundException('web app not found');
+    return app;
+  }
+
+  /** A new link: the old one stops working on every node at once (it is looked up on every request). */
+  async regenerateToken(accountId: string, appId: string): Promise<string> {
+    await this.appService.get(accountId, appId);
+    const token = newWebAppToken();
+    await this.db.update(apps).set({ webAppToken: token, updatedAt: new Date() }).where(eq(apps.id, appId));
+    return token;
+  }
+
+  /** The visitor of a signed cookie value, or a new one (with the cookie value to set). */
+  visitor(cookieValue: string | undefined): { id: string; cookie?: string } {
+    const [id, signature] = (cookieValue ?? '').split('.');
+    if (id && signature && /^[0-9a-f-]{36}$/.test(id)) {
+      const expected = this.sign(id);
+      if (signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) return { id };
+    }
+    const fresh = randomUUID();
+    return { id: fresh, cookie: `${fresh}.${this.sign(fresh)}` };
+  }
+
+  async checkRate(token: string, visitorId: string): Promise<void> {
+    const perMinute = this.settings.rateLimitWebAppVisitorPerMinute;
+    const rate = await this.limiter.hit(`web-app:${token}:${visitorId}`, perMinute, 60_000);
+    if (!rate.allowed) throw new RateLimitedException(`too many messages: at most ${perMinute} per minute`, rate.retryAfterSeconds);
+  }
+
+  /** The visitor's conversations, newest activity first; `lastId` continues after that one. */
+  async conversations(app: App, visitorId: string, lastId: string | undefined, limit: number) {
+    const mine = and(
+      eq(conversations.appId, app.id),
+      eq(conversations.invokeFrom, InvokeFrom.WebApp),
+      eq(conversations.endUser, visitorId),
+      eq(conversations.isDeleted, false),
+    );
+    let after: SQL | undefined;
+    if (lastId) {
+      const [last] = await this.db
+        .select({ at: conversations.updatedAt, id: conversations.id })
+        .from(conversations)
+        .where(and(mine, eq(conversations.id, lastId)))
+        .limit(1);
+      if (!last) throw new NotFoundException('conversation not found');
+      after = or(lt(conversations.updatedAt, last.at), and(eq(conversations.updatedAt, last.at), lt(conversations.id, last.id)));
+    }
+    const rows = await this.db
+      .select()
+      .from(conversations)
+      .where(and(mine, after))
+      .orderBy(desc(conversations.updatedAt), desc(conversations.id))
+      .limit(limit + 1);
+    return { list: rows.slice(0, limit), hasMore: rows.length > limit };
+  }
+
+  private sign(id: string): string {
+    return createHmac('sha256', this.visitorKey).update(id).digest('base64url');
+  }
+}
