@@ -235,6 +235,24 @@ for (const backend of backends) {
       expect(none.body).toEqual({ code: 'no_file_uploaded', message: 'Please upload your file.', status: 400 });
     });
 
+    it('suggests follow-up questions for the user who asked', async () => {
+      const asked = await v1('POST', '/chat-messages', apiKey, {
+        query: '[[reply:["Where to stay?","What to eat?","How to get around?"]]] tips',
+        user: 'frank',
+        response_mode: 'blocking',
+      });
+      const suggested = await v1('GET', `/messages/${asked.body.message_id}/suggested?user=frank`, apiKey);
+      expect(suggested).toMatchObject({
+        status: 200,
+        body: { result: 'success', data: ['Where to stay?', 'What to eat?', 'How to get around?'] },
+      });
+      expect((await v1('GET', `/messages/${asked.body.message_id}/suggested?user=grace`, apiKey)).body).toEqual({
+        code: 'not_found',
+        message: 'Message Not Exists.',
+        status: 404,
+      });
+    });
+
     it('stops a streaming answer for the user who asked; the partial answer is kept', async () => {
       const res = await fetch(`${server.baseUrl}/v1/chat-messages`, {
         method: 'POST',
