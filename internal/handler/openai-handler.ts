@@ -3,7 +3,8 @@ import type { DialogTurn } from '../core/memory/prompt-builder.js';
 import { ServiceApiException } from '../exception/app-error.js';
 import { currentAppKey } from '../middleware/app-key-auth.js';
 import { messageText, openAiError, type chatCompletionBody, type ChatCompletionBody } from '../schema/openai-schema.js';
-import type { ChatEvent, ChatService } from '../service/chat-service.js';
+import type { ChatService } from '../service/chat-service.js';
+import type { ChatEvent } from '../service/chat-types.js';
 import type { Validated } from './request-types.js';
 import { disconnectSignal, streamEvents } from './sse-response.js';
 

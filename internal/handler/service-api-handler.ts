@@ -19,7 +19,8 @@ import {
   type userBody,
   type userQuery,
 } from '../schema/service-api-schema.js';
-import type { ChatEvent, ChatService } from '../service/chat-service.js';
+import type { ChatService } from '../service/chat-service.js';
+import type { ChatEvent } from '../service/chat-types.js';
 import type { ServiceApiService } from '../service/service-api-service.js';
 import type { UploadFileService } from '../service/upload-file-service.js';
 import type { Validated } from './request-types.js';

@@ -15,7 +15,7 @@ import type { Db } from '../extension/database.js';
 import { FailException } from '../exception/app-error.js';
 import { apps } from '../model/app.js';
 import { conversations, messages } from '../model/conversation.js';
-import type { ChatSettings, NamingJob } from './chat-service.js';
+import type { ChatSettings, NamingJob } from './chat-types.js';
 import type { ConversationService } from './conversation-service.js';
 import type { LlmModelService } from './llm-model-service.js';
 

@@ -5,7 +5,7 @@ import { LlmError } from '../core/llm/llm-types.js';
 import { retryBeforeFirstEvent } from '../core/llm/retry.js';
 import { countTextTokens, loadTokenizer } from '../core/llm/token-counter.js';
 import { usageReport, type UsageReport } from '../core/llm/usage.js';
-import { buildPrompt, PromptTooLongError, type DialogTurn } from '../core/memory/prompt-builder.js';
+import { buildPrompt, PromptTooLongError } from '../core/memory/prompt-builder.js';
 import { containsKeyword, KeywordMasker } from '../core/review/keyword-masker.js';
 import { completeConfig, type AppConfig } from '../entity/app-config-entity.js';
 import { ChatEventName, InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
@@ -22,103 +22,20 @@ import type { AppService } from './app-service.js';
 import type { ConversationService } from './conversation-service.js';
 import type { LlmModelService, ResolvedModel } from './llm-model-service.js';
 import type { RetrievalService } from './retrieval-service.js';
+import {
+  ERROR_CODES,
+  knowledgeContext,
+  resourceView,
+  type ChatEvent,
+  type ChatRun,
+  type ChatSettings,
+  type NamingJob,
+  type RetrieverResource,
+  type RunContext,
+  type ServiceChatInput,
+  type StatelessChatInput,
+} from './chat-types.js';
 import type { RetrievedSegment } from '../entity/dataset-entity.js';
-
-export interface ChatSettings {
-  llmMaxRetries: number;
-  llmRetryBaseMs: number;
-}
-
-interface EventIds {
-  task_id: string;
-  message_id: string;
-  conversation_id: string;
-}
-
-export type ChatEvent =
-  | (EventIds & { event: 'message'; id: string; answer: string; created_at: number })
-  | (EventIds & {
-      event: 'message_end';
-      id: string;
-      metadata: { usage: UsageReport; retriever_resources: RetrieverResource[]; status: string };
-    })
-  | (EventIds & { event: 'error'; status: number; code: string; message: string });
-
-export interface ChatRun {
-  taskId: string;
-  conversationId: string;
-  messageId: string;
-  events: AsyncGenerator<ChatEvent>;
-}
-
-export interface NamingJob {
-  conversationId: string;
-  accountId: string;
-  provider: string;
-  model: string;
-  query: string;
-  answer: string;
-}
-
-interface RunContext {
-  accountId: string;
-  appId: string;
-  config: AppConfig;
-  resolved: ResolvedModel;
-  conversationId: string;
-  isNewConversation: boolean;
-  summary: string;
-  query: string;
-  invokeFrom: InvokeFrom;
-  startedAt: number;
-  clientSignal: AbortSignal | undefined;
-  /** The service API's `user`; empty for the author's debug chat. */
-  endUser: string;
-  inputs: Record<string, unknown>;
-  /** Name a new conversation in the background after its first answer. */
-  autoName: boolean;
-  /** The caller brings the earlier turns itself (OpenAI-style): they replace the stored ones. */
-  history?: DialogTurn[];
-  /** The caller's own system messages, after the app's prompt. */
-  extraSystem?: string;
-}
-
-export interface StatelessChatInput {
-  history: DialogTurn[];
-  query: string;
-  system: string;
-  user: string;
-}
-
-export interface ServiceChatInput {
-  query: string;
-  user: string;
-  inputs: Record<string, unknown>;
-  conversationId?: string | undefined;
-  autoGenerateName: boolean;
-}
-
-/** A segment as `message_end` cites it. */
-export interface RetrieverResource {
-  position: number;
-  dataset_id: string;
-  dataset_name: string;
-  document_id: string;
-  document_name: string;
-  segment_id: string;
-  score: number;
-  content: string;
-}
-
-/** What went wrong upstream, as the client's `error` event says it. */
-const ERROR_CODES: Record<string, { status: number; code: string }> = {
-  unauthorized: { status: 401, code: 'provider_unauthorized' },
-  rate_limited: { status: 429, code: 'provider_rate_limited' },
-  upstream: { status: 502, code: 'provider_error' },
-  timeout: { status: 504, code: 'provider_timeout' },
-  connection: { status: 502, code: 'provider_unreachable' },
-  bad_request: { status: 400, code: 'provider_bad_request' },
-};
 
 /**
  * The chat pipeline: load config and memory, start the model, stream its answer while the
@@ -181,24 +98,11 @@ export class ChatService {
     invokeFrom: InvokeFrom = InvokeFrom.ServiceApi,
   ): Promise<ChatRun> {
     const startedAt = performance.now();
-    const [version] = await this.db
-      .select()
-      .from(appConfigVersions)
-      .where(eq(appConfigVersions.id, app.publishedVersionId ?? ''))
-      .limit(1);
-    if (!version) throw new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
+    const { config, resolved } = await this.publishedModel(app);
     const conversation = input.conversationId
       ? await this.conversations.findEndUserConversation(app.id, input.user, input.conversationId, invokeFrom)
       : undefined;
     if (input.conversationId && !conversation) throw new ServiceApiException(404, 'not_found', 'Conversation Not Exists.');
-    const config = completeConfig(version.config);
-    let resolved: ResolvedModel;
-    try {
-      resolved = await this.llmModels.resolve(app.accountId, config.model_config.provider, config.model_config.model);
-    } catch (err) {
-      if (err instanceof AppError) throw new ServiceApiException(400, 'provider_not_initialize', err.message);
-      throw err;
-    }
     return this.start({
       accountId: app.accountId,
       appId: app.id,
@@ -223,20 +127,7 @@ export class ChatService {
    */
   async statelessChat(app: App, input: StatelessChatInput, clientSignal?: AbortSignal): Promise<ChatRun> {
     const startedAt = performance.now();
-    const [version] = await this.db
-      .select()
-      .from(appConfigVersions)
-      .where(eq(appConfigVersions.id, app.publishedVersionId ?? ''))
-      .limit(1);
-    if (!version) throw new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
-    const config = completeConfig(version.config);
-    let resolved: ResolvedModel;
-    try {
-      resolved = await this.llmModels.resolve(app.accountId, config.model_config.provider, config.model_config.model);
-    } catch (err) {
-      if (err instanceof AppError) throw new ServiceApiException(400, 'provider_not_initialize', err.message);
-      throw err;
-    }
+    const { config, resolved } = await this.publishedModel(app);
     return this.start({
       accountId: app.accountId,
       appId: app.id,
@@ -255,6 +146,23 @@ export class ChatService {
       history: input.history,
       extraSystem: input.system,
     });
+  }
+
+  /** The published config and its model, with the owner's credentials; what outside callers are answered with. */
+  private async publishedModel(app: App): Promise<{ config: AppConfig; resolved: ResolvedModel }> {
+    const [version] = await this.db
+      .select()
+      .from(appConfigVersions)
+      .where(eq(appConfigVersions.id, app.publishedVersionId ?? ''))
+      .limit(1);
+    if (!version) throw new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
+    const config = completeConfig(version.config);
+    try {
+      return { config, resolved: await this.llmModels.resolve(app.accountId, config.model_config.provider, config.model_config.model) };
+    } catch (err) {
+      if (err instanceof AppError) throw new ServiceApiException(400, 'provider_not_initialize', err.message);
+      throw err;
+    }
   }
 
   /** The service API's stop: only the end user who asked may stop the answer. */
@@ -520,26 +428,6 @@ export class ChatService {
       this.logger.warn({ err, conversationId: ctx.conversationId }, 'could not enqueue conversation follow-ups');
     }
   }
-}
-
-/** Retrieved segments as the system prompt gives them to the model, numbered so the answer can cite them. */
-function knowledgeContext(found: RetrievedSegment[]): string {
-  if (found.length === 0) return '';
-  const blocks = found.map((r) => `[${r.position}] ${r.documentName}\n${r.content}`).join('\n\n');
-  return `Answer from the context below when it is relevant; say so when it does not contain the answer.\n<context>\n${blocks}\n</context>`;
-}
-
-function resourceView(r: RetrievedSegment): RetrieverResource {
-  return {
-    position: r.position,
-    dataset_id: r.datasetId,
-    dataset_name: r.datasetName,
-    document_id: r.documentId,
-    document_name: r.documentName,
-    segment_id: r.segmentId,
-    score: r.score,
-    content: r.content,
-  };
 }
 
 function withoutInternals(usage: ReturnType<typeof usageReport>): UsageReport {

@@ -1,0 +1,123 @@
+import type { DialogTurn } from '../core/memory/prompt-builder.js';
+import type { UsageReport } from '../core/llm/usage.js';
+import type { AppConfig } from '../entity/app-config-entity.js';
+import type { InvokeFrom } from '../entity/conversation-entity.js';
+import type { RetrievedSegment } from '../entity/dataset-entity.js';
+import type { ResolvedModel } from './llm-model-service.js';
+
+/** What the chat pipeline takes and gives: its inputs, the events it streams, and the run's context. */
+export interface ChatSettings {
+  llmMaxRetries: number;
+  llmRetryBaseMs: number;
+}
+
+export interface EventIds {
+  task_id: string;
+  message_id: string;
+  conversation_id: string;
+}
+
+export type ChatEvent =
+  | (EventIds & { event: 'message'; id: string; answer: string; created_at: number })
+  | (EventIds & {
+      event: 'message_end';
+      id: string;
+      metadata: { usage: UsageReport; retriever_resources: RetrieverResource[]; status: string };
+    })
+  | (EventIds & { event: 'error'; status: number; code: string; message: string });
+
+export interface ChatRun {
+  taskId: string;
+  conversationId: string;
+  messageId: string;
+  events: AsyncGenerator<ChatEvent>;
+}
+
+export interface NamingJob {
+  conversationId: string;
+  accountId: string;
+  provider: string;
+  model: string;
+  query: string;
+  answer: string;
+}
+
+export interface RunContext {
+  accountId: string;
+  appId: string;
+  config: AppConfig;
+  resolved: ResolvedModel;
+  conversationId: string;
+  isNewConversation: boolean;
+  summary: string;
+  query: string;
+  invokeFrom: InvokeFrom;
+  startedAt: number;
+  clientSignal: AbortSignal | undefined;
+  /** The service API's `user`; empty for the author's debug chat. */
+  endUser: string;
+  inputs: Record<string, unknown>;
+  /** Name a new conversation in the background after its first answer. */
+  autoName: boolean;
+  /** The caller brings the earlier turns itself (OpenAI-style): they replace the stored ones. */
+  history?: DialogTurn[];
+  /** The caller's own system messages, after the app's prompt. */
+  extraSystem?: string;
+}
+
+export interface StatelessChatInput {
+  history: DialogTurn[];
+  query: string;
+  system: string;
+  user: string;
+}
+
+export interface ServiceChatInput {
+  query: string;
+  user: string;
+  inputs: Record<string, unknown>;
+  conversationId?: string | undefined;
+  autoGenerateName: boolean;
+}
+
+/** A segment as `message_end` cites it. */
+export interface RetrieverResource {
+  position: number;
+  dataset_id: string;
+  dataset_name: string;
+  document_id: string;
+  document_name: string;
+  segment_id: string;
+  score: number;
+  content: string;
+}
+
+/** What went wrong upstream, as the client's `error` event says it. */
+export const ERROR_CODES: Record<string, { status: number; code: string }> = {
+  unauthorized: { status: 401, code: 'provider_unauthorized' },
+  rate_limited: { status: 429, code: 'provider_rate_limited' },
+  upstream: { status: 502, code: 'provider_error' },
+  timeout: { status: 504, code: 'provider_timeout' },
+  connection: { status: 502, code: 'provider_unreachable' },
+  bad_request: { status: 400, code: 'provider_bad_request' },
+};
+
+/** Retrieved segments as the system prompt gives them to the model, numbered so the answer can cite them. */
+export function knowledgeContext(found: RetrievedSegment[]): string {
+  if (found.length === 0) return '';
+  const blocks = found.map((r) => `[${r.position}] ${r.documentName}\n${r.content}`).join('\n\n');
+  return `Answer from the context below when it is relevant; say so when it does not contain the answer.\n<context>\n${blocks}\n</context>`;
+}
+
+export function resourceView(r: RetrievedSegment): RetrieverResource {
+  return {
+    position: r.position,
+    dataset_id: r.datasetId,
+    dataset_name: r.datasetName,
+    document_id: r.documentId,
+    document_name: r.documentName,
+    segment_id: r.segmentId,
+    score: r.score,
+    content: r.content,
+  };
+}
