@@ -1,8 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
 import { registerAccount } from '../helpers/accounts.js';
 import { connectFakeModel, createChatApp } from '../helpers/chat-setup.js';
-import { backends, backendTitle } from '../helpers/environment.js';
+import { backends, backendTitle, TEST_REDIS_URL } from '../helpers/environment.js';
+import { HttpClient } from '../helpers/http-client.js';
+import { purgeRedisPrefix } from '../helpers/redis-cleanup.js';
+import { spawnServer, type ServerProcess } from '../helpers/server-process.js';
+import { createTestDatabase } from '../helpers/test-database.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 async function call(server: TestServer, path: string, key: string) {
@@ -10,7 +18,7 @@ async function call(server: TestServer, path: string, key: string) {
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any };
 }
 
-async function publishedAppKeys(server: TestServer, upstream: FakeOpenAiServer, count: number) {
+async function publishedAppKeys(server: HttpClient, upstream: FakeOpenAiServer, count: number) {
   const { token } = await registerAccount(server);
   await connectFakeModel(server, token, upstream);
   const appId = await createChatApp(server, token);
@@ -89,5 +97,50 @@ describe.skipIf(scaleOut.skipReason)(`two API nodes sharing PostgreSQL and Redis
       message: 'Access token is invalid',
       status: 401,
     });
+  });
+});
+
+describe.skipIf(scaleOut.skipReason)(`two server processes sharing PostgreSQL and Redis (${backendTitle(scaleOut)})`, () => {
+  let upstream: FakeOpenAiServer;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let storageDir: string;
+  let processes: ServerProcess[] = [];
+  const prefix = `llmops-test-${randomBytes(4).toString('hex')}`;
+  beforeAll(async () => {
+    upstream = await new FakeOpenAiServer().start();
+    database = await createTestDatabase();
+    storageDir = await mkdtemp(path.join(tmpdir(), 'llmops-two-nodes-'));
+    const env = {
+      STORAGE_DIR: storageDir,
+      SECRET_KEY: 'two-nodes-secret-key-0123456789abcdefgh',
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      RATE_LIMIT_API_KEY_PER_MINUTE: '4',
+    };
+    processes = [await spawnServer(env), await spawnServer(env)];
+  });
+  afterAll(async () => {
+    for (const p of processes) p.child.kill('SIGTERM');
+    await Promise.all(processes.map((p) => p.exited));
+    await upstream?.close();
+    await database?.drop();
+    await purgeRedisPrefix(prefix);
+    await rm(storageDir, { recursive: true, force: true });
+  });
+
+  it('share one limit per key and refuse a deactivated key at once', async () => {
+    const [a, b] = processes.map((p) => new HttpClient(p.baseUrl)) as [HttpClient, HttpClient];
+    const { token, appId, keys } = await publishedAppKeys(a, upstream, 2);
+    const get = async (client: HttpClient, key: string) =>
+      (await fetch(`${client.baseUrl}/v1/meta`, { headers: { authorization: `Bearer ${key}` } })).status;
+    expect([await get(a, keys[0]!.key), await get(b, keys[0]!.key), await get(a, keys[0]!.key), await get(b, keys[0]!.key)]).toEqual([
+      200, 200, 200, 200,
+    ]);
+    expect([await get(a, keys[0]!.key), await get(b, keys[0]!.key)]).toEqual([429, 429]);
+
+    expect(await get(b, keys[1]!.key)).toBe(200);
+    await a.post(`/apps/${appId}/api-keys/${keys[1]!.id}`, { token, body: { is_active: false } });
+    expect(await get(b, keys[1]!.key)).toBe(401);
   });
 });
