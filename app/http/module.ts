@@ -124,6 +124,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   const document = new DocumentService(db, dataset, uploadFile, queue, logger);
   const retrieval = new RetrievalService(db, embeddings, vectors);
   const aiHelper = new AiHelperService(db, conversation, llmModel, config);
+  const appConfig = new AppConfigService(db, app, llmModel, dataset);
   const services: Services = {
     tokens,
     auth: new AuthService(db, tokens, config),
@@ -131,13 +132,13 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     app,
     health: new HealthService(database),
     llmModel,
-    appConfig: new AppConfigService(db, app, llmModel, dataset),
+    appConfig,
     conversation,
-    chat: new ChatService(db, app, conversation, llmModel, queue, stopSignal, retrieval, config, logger),
+    chat: new ChatService(db, app, conversation, llmModel, queue, stopSignal, retrieval, appConfig, config, logger),
     aiHelper,
-    serviceApi: new ServiceApiService(db, aiHelper),
+    serviceApi: new ServiceApiService(db, aiHelper, conversation, appConfig),
     analytics: new AnalyticsService(db, app),
-    webApp: new WebAppService(db, app, rateLimiter, config),
+    webApp: new WebAppService(db, app, conversation, rateLimiter, config),
     uploadFile,
     dataset,
     document,

@@ -57,3 +57,30 @@ export interface RetrievedSegment {
   score: number;
   content: string;
 }
+
+/** A retrieved segment as clients see it, in hit tests and in `message_end.metadata.retriever_resources`. */
+export interface Citation {
+  position: number;
+  dataset_id: string;
+  dataset_name: string;
+  document_id: string;
+  document_name: string;
+  segment_id: string;
+  segment_position: number;
+  score: number;
+  content: string;
+}
+
+export function citationOf(r: RetrievedSegment): Citation {
+  return {
+    position: r.position,
+    dataset_id: r.datasetId,
+    dataset_name: r.datasetName,
+    document_id: r.documentId,
+    document_name: r.documentName,
+    segment_id: r.segmentId,
+    segment_position: r.segmentPosition,
+    score: r.score,
+    content: r.content,
+  };
+}

@@ -27,3 +27,9 @@ export const IMAGE_TYPES: Record<string, string> = {
 export const TEXT_EXTENSIONS = new Set(['txt', 'md', 'markdown', 'html', 'htm', 'csv', 'json']);
 
 export const UPLOAD_NAME_MAX_LENGTH = 255;
+
+/** Image or document, by the name's extension (the content is checked against it later). */
+export function uploadKindOf(filename: string): UploadKind {
+  const extension = filename.slice(filename.lastIndexOf('.') + 1).toLowerCase();
+  return filename.includes('.') && extension in IMAGE_TYPES ? UploadKind.Image : UploadKind.Document;
+}

@@ -75,3 +75,8 @@ export class ServiceApiException extends AppError {
     super(status === 404 ? HttpCode.NotFound : status === 401 ? HttpCode.Unauthorized : HttpCode.Fail, message, {}, status);
   }
 }
+
+/** Dify's answer for an app that is not published (or whose published version is gone). */
+export function appUnavailable(): ServiceApiException {
+  return new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
+}

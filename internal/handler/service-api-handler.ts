@@ -1,6 +1,5 @@
-import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { IMAGE_TYPES, UploadKind } from '../entity/upload-file-entity.js';
+import { UploadKind, uploadKindOf } from '../entity/upload-file-entity.js';
 import { AppError, ServiceApiException } from '../exception/app-error.js';
 import { currentAppKey } from '../middleware/app-key-auth.js';
 import {
@@ -137,7 +136,7 @@ export class ServiceApiHandler {
     }
     if (!file) throw new ServiceApiException(400, 'no_file_uploaded', 'Please upload your file.');
     if (!user) throw new ServiceApiException(400, 'invalid_param', 'user is required');
-    const image = isImageName(file.filename);
+    const image = uploadKindOf(file.filename) === UploadKind.Image;
     const limit = image ? this.limits.uploadImageMaxBytes : this.limits.uploadFileMaxBytes;
     if (file.data.length > limit)
       throw new ServiceApiException(413, 'file_too_large', `File size exceeded. ${file.data.length} > ${limit}`);
@@ -195,8 +194,4 @@ async function blockingAnswer(events: AsyncIterable<ChatEvent>) {
     }
   }
   throw new ServiceApiException(500, 'internal_server_error', 'the answer ended without a result');
-}
-
-function isImageName(filename: string): boolean {
-  return path.extname(filename).slice(1).toLowerCase() in IMAGE_TYPES;
 }

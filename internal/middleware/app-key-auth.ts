@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { RateLimitedException, ServiceApiException } from '../exception/app-error.js';
+import { appUnavailable, RateLimitedException, ServiceApiException } from '../exception/app-error.js';
 import type { RateLimiter } from '../extension/rate-limiter.js';
 import type { AppApiKey } from '../model/api-key.js';
 import type { App } from '../model/app.js';
@@ -32,7 +32,7 @@ export function appKeyAuthHook(apiKeys: ApiKeyService, limiter: RateLimiter, per
     }
     const result = await apiKeys.check(match[1]!);
     if (!result.ok && result.reason === 'invalid') throw new ServiceApiException(401, 'unauthorized', 'Access token is invalid');
-    if (!result.ok) throw new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
+    if (!result.ok) throw appUnavailable();
     const rate = await limiter.hit(`app-key:${result.key.id}`, perMinute, MINUTE_MS);
     if (!rate.allowed)
       throw new RateLimitedException(`Rate limit exceeded: at most ${perMinute} requests per minute for this key.`, rate.retryAfterSeconds);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  citationOf,
   DocumentStatus,
   IndexingTechnique,
   RetrievalStrategy,
@@ -133,7 +134,7 @@ const segmentItem = z.object({
 export const segmentResponse = envelope(segmentItem);
 export const segmentPageResponse = pageOf(segmentItem);
 
-const retrievedItem = z.object({
+export const retrievedItem = z.object({
   position: z.number().int(),
   dataset_id: z.uuid(),
   dataset_name: z.string(),
@@ -205,16 +206,4 @@ export function segmentView(s: Segment): z.infer<typeof segmentItem> {
   };
 }
 
-export function retrievedView(r: RetrievedSegment): z.infer<typeof retrievedItem> {
-  return {
-    position: r.position,
-    dataset_id: r.datasetId,
-    dataset_name: r.datasetName,
-    document_id: r.documentId,
-    document_name: r.documentName,
-    segment_id: r.segmentId,
-    segment_position: r.segmentPosition,
-    score: r.score,
-    content: r.content,
-  };
-}
+export const retrievedView: (r: RetrievedSegment) => z.infer<typeof retrievedItem> = citationOf;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retrievedItem } from './dataset-schema.js';
 import type { AppConfig } from '../entity/app-config-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { App } from '../model/app.js';
@@ -63,16 +64,6 @@ const resultSuccess = z.object({ result: z.literal('success') });
 export const resultResponse = resultSuccess;
 export const suggestedResponse = resultSuccess.extend({ data: z.array(z.string()) });
 
-const retrieverResource = z.object({
-  position: z.number().int(),
-  dataset_id: z.string(),
-  dataset_name: z.string(),
-  document_id: z.string(),
-  document_name: z.string(),
-  segment_id: z.string(),
-  score: z.number(),
-  content: z.string(),
-});
 const usage = z.looseObject({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() });
 export const blockingResponse = z.object({
   event: z.literal('message'),
@@ -82,7 +73,7 @@ export const blockingResponse = z.object({
   conversation_id: z.string(),
   mode: z.literal('chat'),
   answer: z.string(),
-  metadata: z.object({ usage, retriever_resources: z.array(retrieverResource) }),
+  metadata: z.object({ usage, retriever_resources: z.array(retrievedItem) }),
   created_at: z.number().int(),
 });
 export const chatResponse = blockingResponse.or(z.string().describe('text/event-stream when response_mode is streaming'));

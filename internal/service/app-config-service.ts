@@ -6,7 +6,7 @@ import { AppStatus } from '../entity/app-entity.js';
 import type { Db } from '../extension/database.js';
 import { AppError, FailException, NotFoundException, ValidateErrorException } from '../exception/app-error.js';
 import { appConfigVersions, type AppConfigVersion } from '../model/app-config-version.js';
-import { apps } from '../model/app.js';
+import { apps, type App } from '../model/app.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
 import type { AppService } from './app-service.js';
 import type { DatasetService } from './dataset-service.js';
@@ -27,6 +27,13 @@ export class AppConfigService {
 
   async getDraft(accountId: string, appId: string): Promise<AppConfig> {
     return completeConfig((await this.appService.get(accountId, appId)).draftConfig);
+  }
+
+  /** The config published traffic answers with; undefined while the app is not published. */
+  async published(app: App): Promise<AppConfig | undefined> {
+    if (!app.publishedVersionId) return undefined;
+    const [version] = await this.db.select().from(appConfigVersions).where(eq(appConfigVersions.id, app.publishedVersionId)).limit(1);
+    return version ? completeConfig(version.config) : undefined;
   }
 
   async updateDraft(accountId: string, appId: string, patch: Partial<AppConfig>): Promise<AppConfig> {

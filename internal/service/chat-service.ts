@@ -14,10 +14,10 @@ import type { Db } from '../extension/database.js';
 import type { Logger } from '../extension/logger.js';
 import type { Queue } from '../extension/queue/queue.js';
 import type { StopSignal } from '../extension/stop-signal.js';
-import { AppError, FailException, NotFoundException, ServiceApiException } from '../exception/app-error.js';
+import { AppError, appUnavailable, FailException, NotFoundException, ServiceApiException } from '../exception/app-error.js';
 import { messages } from '../model/conversation.js';
-import { appConfigVersions } from '../model/app-config-version.js';
 import type { App } from '../model/app.js';
+import type { AppConfigService } from './app-config-service.js';
 import type { AppService } from './app-service.js';
 import type { ConversationService } from './conversation-service.js';
 import type { LlmModelService, ResolvedModel } from './llm-model-service.js';
@@ -25,7 +25,6 @@ import type { RetrievalService } from './retrieval-service.js';
 import {
   ERROR_CODES,
   knowledgeContext,
-  resourceView,
   type ChatEvent,
   type ChatRun,
   type ChatSettings,
@@ -35,7 +34,7 @@ import {
   type ServiceChatInput,
   type StatelessChatInput,
 } from './chat-types.js';
-import type { RetrievedSegment } from '../entity/dataset-entity.js';
+import { citationOf, type RetrievedSegment } from '../entity/dataset-entity.js';
 
 /**
  * The chat pipeline: load config and memory, start the model, stream its answer while the
@@ -54,6 +53,7 @@ export class ChatService {
     private readonly queue: Queue,
     private readonly stopSignal: StopSignal,
     private readonly retrieval: RetrievalService,
+    private readonly appConfig: AppConfigService,
     private readonly settings: ChatSettings,
     private readonly logger: Logger,
   ) {}
@@ -150,13 +150,8 @@ export class ChatService {
 
   /** The published config and its model, with the owner's credentials; what outside callers are answered with. */
   private async publishedModel(app: App): Promise<{ config: AppConfig; resolved: ResolvedModel }> {
-    const [version] = await this.db
-      .select()
-      .from(appConfigVersions)
-      .where(eq(appConfigVersions.id, app.publishedVersionId ?? ''))
-      .limit(1);
-    if (!version) throw new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
-    const config = completeConfig(version.config);
+    const config = await this.appConfig.published(app);
+    if (!config) throw appUnavailable();
     try {
       return { config, resolved: await this.llmModels.resolve(app.accountId, config.model_config.provider, config.model_config.model) };
     } catch (err) {
@@ -229,7 +224,7 @@ export class ChatService {
     const written = this.insertRows(ctx, messageId);
     const events = inputBlocked
       ? this.presetAnswer(ctx, messageId, written, review.inputs_config.preset_response)
-      : this.stream(ctx, messageId, written, prompt.messages, prompt.promptTokens, parameters, knowledge.map(resourceView));
+      : this.stream(ctx, messageId, written, prompt.messages, prompt.promptTokens, parameters, knowledge.map(citationOf));
     return { taskId: messageId, conversationId: ctx.conversationId, messageId, events };
   }
 

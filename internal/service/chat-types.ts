@@ -2,7 +2,7 @@ import type { DialogTurn } from '../core/memory/prompt-builder.js';
 import type { UsageReport } from '../core/llm/usage.js';
 import type { AppConfig } from '../entity/app-config-entity.js';
 import type { InvokeFrom } from '../entity/conversation-entity.js';
-import type { RetrievedSegment } from '../entity/dataset-entity.js';
+import type { Citation, RetrievedSegment } from '../entity/dataset-entity.js';
 import type { ResolvedModel } from './llm-model-service.js';
 
 /** What the chat pipeline takes and gives: its inputs, the events it streams, and the run's context. */
@@ -81,16 +81,7 @@ export interface ServiceChatInput {
 }
 
 /** A segment as `message_end` cites it. */
-export interface RetrieverResource {
-  position: number;
-  dataset_id: string;
-  dataset_name: string;
-  document_id: string;
-  document_name: string;
-  segment_id: string;
-  score: number;
-  content: string;
-}
+export type RetrieverResource = Citation;
 
 /** What went wrong upstream, as the client's `error` event says it. */
 export const ERROR_CODES: Record<string, { status: number; code: string }> = {
@@ -107,17 +98,4 @@ export function knowledgeContext(found: RetrievedSegment[]): string {
   if (found.length === 0) return '';
   const blocks = found.map((r) => `[${r.position}] ${r.documentName}\n${r.content}`).join('\n\n');
   return `Answer from the context below when it is relevant; say so when it does not contain the answer.\n<context>\n${blocks}\n</context>`;
-}
-
-export function resourceView(r: RetrievedSegment): RetrieverResource {
-  return {
-    position: r.position,
-    dataset_id: r.datasetId,
-    dataset_name: r.datasetName,
-    document_id: r.documentId,
-    document_name: r.documentName,
-    segment_id: r.segmentId,
-    score: r.score,
-    content: r.content,
-  };
 }

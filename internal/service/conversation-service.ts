@@ -1,10 +1,12 @@
-import { and, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { DialogTurn } from '../core/memory/prompt-builder.js';
 import { InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
 import { NotFoundException } from '../exception/app-error.js';
 import { conversations, messages, type Conversation, type Message } from '../model/conversation.js';
 import type { AppService } from './app-service.js';
+
+export type ConversationSort = 'created_at' | '-created_at' | 'updated_at' | '-updated_at';
 
 export interface MessageCursor {
   /** Only messages created before this instant (the previous page's last `created_at`). */
@@ -52,6 +54,45 @@ export class ConversationService {
       )
       .limit(1);
     return conversation;
+  }
+
+  /**
+   * An end user's conversations of one app and source, ordered by `sort`; `lastId` continues after
+   * that conversation. Undefined when `lastId` is not one of them.
+   */
+  async endUserConversations(
+    appId: string,
+    invokeFrom: InvokeFrom,
+    endUser: string,
+    page: { lastId?: string | undefined; limit: number; sort: ConversationSort },
+  ): Promise<{ list: Conversation[]; hasMore: boolean } | undefined> {
+    const column = page.sort.endsWith('created_at') ? conversations.createdAt : conversations.updatedAt;
+    const descending = page.sort.startsWith('-');
+    const mine = and(
+      eq(conversations.appId, appId),
+      eq(conversations.invokeFrom, invokeFrom),
+      eq(conversations.endUser, endUser),
+      eq(conversations.isDeleted, false),
+    );
+    let after: SQL | undefined;
+    if (page.lastId) {
+      const [last] = await this.db
+        .select({ at: column, id: conversations.id })
+        .from(conversations)
+        .where(and(mine, eq(conversations.id, page.lastId)))
+        .limit(1);
+      if (!last) return undefined;
+      after = descending
+        ? or(lt(column, last.at), and(eq(column, last.at), lt(conversations.id, last.id)))
+        : or(gt(column, last.at), and(eq(column, last.at), gt(conversations.id, last.id)));
+    }
+    const rows = await this.db
+      .select()
+      .from(conversations)
+      .where(and(mine, after))
+      .orderBy(descending ? desc(column) : asc(column), descending ? desc(conversations.id) : asc(conversations.id))
+      .limit(page.limit + 1);
+    return { list: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
   }
 
   /** The last `turns` answered turns, oldest first: what memory may put back into the prompt. */

@@ -1,15 +1,14 @@
-import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
-import { completeConfig, type AppConfig } from '../entity/app-config-entity.js';
+import { and, asc, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { AppConfig } from '../entity/app-config-entity.js';
 import { InvokeFrom } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
-import { ServiceApiException } from '../exception/app-error.js';
+import { appUnavailable, ServiceApiException } from '../exception/app-error.js';
 import { accounts } from '../model/account.js';
-import { appConfigVersions } from '../model/app-config-version.js';
 import type { App } from '../model/app.js';
 import { conversations, messages, type Conversation } from '../model/conversation.js';
 import type { AiHelperService } from './ai-helper-service.js';
-
-export type ConversationSort = 'created_at' | '-created_at' | 'updated_at' | '-updated_at';
+import type { AppConfigService } from './app-config-service.js';
+import type { ConversationService, ConversationSort } from './conversation-service.js';
 
 /**
  * What Dify's service API offers besides sending messages, for the end users of one app: each
@@ -19,16 +18,14 @@ export class ServiceApiService {
   constructor(
     private readonly db: Db,
     private readonly aiHelper: AiHelperService,
+    private readonly conversationService: ConversationService,
+    private readonly appConfig: AppConfigService,
   ) {}
 
   async publishedConfig(app: App): Promise<AppConfig> {
-    const [version] = await this.db
-      .select()
-      .from(appConfigVersions)
-      .where(eq(appConfigVersions.id, app.publishedVersionId ?? ''))
-      .limit(1);
-    if (!version) throw new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
-    return completeConfig(version.config);
+    const config = await this.appConfig.published(app);
+    if (!config) throw appUnavailable();
+    return config;
   }
 
   async authorName(app: App): Promise<string> {
@@ -37,19 +34,7 @@ export class ServiceApiService {
   }
 
   async conversation(app: App, user: string, conversationId: string): Promise<Conversation> {
-    const [conversation] = await this.db
-      .select()
-      .from(conversations)
-      .where(
-        and(
-          eq(conversations.id, conversationId),
-          eq(conversations.appId, app.id),
-          eq(conversations.invokeFrom, InvokeFrom.ServiceApi),
-          eq(conversations.endUser, user),
-          eq(conversations.isDeleted, false),
-        ),
-      )
-      .limit(1);
+    const conversation = await this.conversationService.findEndUserConversation(app.id, user, conversationId);
     if (!conversation) throw new ServiceApiException(404, 'not_found', 'Conversation Not Exists.');
     return conversation;
   }
@@ -78,33 +63,9 @@ export class ServiceApiService {
 
   /** The end user's conversations; `lastId` continues after that conversation in the chosen order. */
   async conversations(app: App, user: string, lastId: string | undefined, limit: number, sort: ConversationSort) {
-    const column = sort.endsWith('created_at') ? conversations.createdAt : conversations.updatedAt;
-    const descending = sort.startsWith('-');
-    const mine = and(
-      eq(conversations.appId, app.id),
-      eq(conversations.invokeFrom, InvokeFrom.ServiceApi),
-      eq(conversations.endUser, user),
-      eq(conversations.isDeleted, false),
-    );
-    let after: SQL | undefined;
-    if (lastId) {
-      const [last] = await this.db
-        .select({ at: column, id: conversations.id })
-        .from(conversations)
-        .where(and(mine, eq(conversations.id, lastId)))
-        .limit(1);
-      if (!last) throw new ServiceApiException(404, 'not_found', 'Last Conversation Not Exists.');
-      after = descending
-        ? or(lt(column, last.at), and(eq(column, last.at), lt(conversations.id, last.id)))
-        : or(gt(column, last.at), and(eq(column, last.at), gt(conversations.id, last.id)));
-    }
-    const rows = await this.db
-      .select()
-      .from(conversations)
-      .where(and(mine, after))
-      .orderBy(descending ? desc(column) : asc(column), descending ? desc(conversations.id) : asc(conversations.id))
-      .limit(limit + 1);
-    return { list: rows.slice(0, limit), hasMore: rows.length > limit };
+    const page = await this.conversationService.endUserConversations(app.id, InvokeFrom.ServiceApi, user, { lastId, limit, sort });
+    if (!page) throw new ServiceApiException(404, 'not_found', 'Last Conversation Not Exists.');
+    return page;
   }
 
   async deleteConversation(app: App, user: string, conversationId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { AppStatus } from '../entity/app-entity.js';
 import { InvokeFrom } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
@@ -7,9 +7,9 @@ import type { RateLimiter } from '../extension/rate-limiter.js';
 import { NotFoundException, RateLimitedException } from '../exception/app-error.js';
 import { deriveKey } from '../lib/crypto.js';
 import { apps, type App } from '../model/app.js';
-import { conversations } from '../model/conversation.js';
 import { newWebAppToken } from './app-config-service.js';
 import type { AppService } from './app-service.js';
+import type { ConversationService } from './conversation-service.js';
 
 export interface WebAppSettings {
   secretKey: string;
@@ -26,6 +26,7 @@ export class WebAppService {
   constructor(
     private readonly db: Db,
     private readonly appService: AppService,
+    private readonly conversationService: ConversationService,
     private readonly limiter: RateLimiter,
     private readonly settings: WebAppSettings,
   ) {
@@ -70,29 +71,13 @@ export class WebAppService {
 
   /** The visitor's conversations, newest activity first; `lastId` continues after that one. */
   async conversations(app: App, visitorId: string, lastId: string | undefined, limit: number) {
-    const mine = and(
-      eq(conversations.appId, app.id),
-      eq(conversations.invokeFrom, InvokeFrom.WebApp),
-      eq(conversations.endUser, visitorId),
-      eq(conversations.isDeleted, false),
-    );
-    let after: SQL | undefined;
-    if (lastId) {
-      const [last] = await this.db
-        .select({ at: conversations.updatedAt, id: conversations.id })
-        .from(conversations)
-        .where(and(mine, eq(conversations.id, lastId)))
-        .limit(1);
-      if (!last) throw new NotFoundException('conversation not found');
-      after = or(lt(conversations.updatedAt, last.at), and(eq(conversations.updatedAt, last.at), lt(conversations.id, last.id)));
-    }
-    const rows = await this.db
-      .select()
-      .from(conversations)
-      .where(and(mine, after))
-      .orderBy(desc(conversations.updatedAt), desc(conversations.id))
-      .limit(limit + 1);
-    return { list: rows.slice(0, limit), hasMore: rows.length > limit };
+    const page = await this.conversationService.endUserConversations(app.id, InvokeFrom.WebApp, visitorId, {
+      lastId,
+      limit,
+      sort: '-updated_at',
+    });
+    if (!page) throw new NotFoundException('conversation not found');
+    return page;
   }
 
   private sign(id: string): string {
