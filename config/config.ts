@@ -30,6 +30,8 @@ const envSchema = {
   LOGIN_MAX_FAILURES: ['loginMaxFailures', int(1, 1000)],
   LOGIN_LOCK_SECONDS: ['loginLockSeconds', int(1, 30 * 24 * 3600)],
   CLEANUP_INTERVAL_SECONDS: ['cleanupIntervalSeconds', int(1, 7 * 24 * 3600)],
+  ANALYTICS_ROLLUP_INTERVAL_SECONDS: ['analyticsRollupIntervalSeconds', int(1, 24 * 3600)],
+  ANALYTICS_ROLLUP_DELAY_SECONDS: ['analyticsRollupDelaySeconds', int(0, 7 * 24 * 3600)],
   LLM_TIMEOUT_MS: ['llmTimeoutMs', int(100, 30 * 60 * 1000)],
   LLM_MAX_RETRIES: ['llmMaxRetries', int(0, 10)],
   LLM_RETRY_BASE_MS: ['llmRetryBaseMs', int(0, 60_000)],

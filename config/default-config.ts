@@ -39,6 +39,13 @@ export const defaultConfig = {
   loginLockSeconds: 15 * 60,
   /** CLEANUP_INTERVAL_SECONDS: how often expired login locks and revoked tokens are purged. */
   cleanupIntervalSeconds: 10 * 60,
+  /** ANALYTICS_ROLLUP_INTERVAL_SECONDS: how often finished messages are added to the per-day analytics rollup. */
+  analyticsRollupIntervalSeconds: 5 * 60,
+  /**
+   * ANALYTICS_ROLLUP_DELAY_SECONDS: a message is rolled up once it is this old, so that its tokens and latency are final;
+   * analytics read newer messages directly.
+   */
+  analyticsRollupDelaySeconds: 3600,
 
   /** LLM_TIMEOUT_MS: longest wait for a model's answer to start, and between two streamed chunks. */
   llmTimeoutMs: 60_000,

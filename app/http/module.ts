@@ -36,6 +36,7 @@ import { AccountService } from '../../internal/service/account-service.js';
 import { ApiKeyService } from '../../internal/service/api-key-service.js';
 import { ServiceApiService } from '../../internal/service/service-api-service.js';
 import { AiHelperService } from '../../internal/service/ai-helper-service.js';
+import { AnalyticsRollupService } from '../../internal/service/analytics-rollup-service.js';
 import { AnalyticsService } from '../../internal/service/analytics-service.js';
 import { AppConfigService } from '../../internal/service/app-config-service.js';
 import { AppService } from '../../internal/service/app-service.js';
@@ -76,6 +77,7 @@ export interface Services {
   apiKey: ApiKeyService;
   serviceApi: ServiceApiService;
   analytics: AnalyticsService;
+  analyticsRollup: AnalyticsRollupService;
   webApp: WebAppService;
 }
 
@@ -138,6 +140,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     aiHelper,
     serviceApi: new ServiceApiService(db, aiHelper, conversation, appConfig),
     analytics: new AnalyticsService(db, app),
+    analyticsRollup: new AnalyticsRollupService(db),
     webApp: new WebAppService(db, app, conversation, rateLimiter, config),
     uploadFile,
     dataset,
@@ -147,7 +150,14 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     retrieval,
     apiKey: new ApiKeyService(db, app),
   };
-  defineTasks(queue, { authService: services.auth, aiHelper: services.aiHelper, indexing: services.indexing, logger });
+  defineTasks(queue, {
+    authService: services.auth,
+    aiHelper: services.aiHelper,
+    analyticsRollup: services.analyticsRollup,
+    analyticsRollupDelaySeconds: config.analyticsRollupDelaySeconds,
+    indexing: services.indexing,
+    logger,
+  });
 
   return {
     config,

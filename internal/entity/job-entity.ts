@@ -1,5 +1,6 @@
 /** Names of background jobs; producers and consumers refer to these, never to string literals. */
 export const JobName = {
+  AnalyticsRollup: 'analytics.rollup',
   AuthCleanup: 'auth.cleanup',
   ConversationName: 'conversation.name',
   ConversationSummary: 'conversation.summary',

@@ -7,3 +7,4 @@ export * from './conversation.js';
 export * from './upload-file.js';
 export * from './dataset.js';
 export * from './api-key.js';
+export * from './analytics.js';

@@ -3,9 +3,11 @@ import type { Queue } from '../extension/queue/queue.js';
 
 export interface ScheduleSettings {
   cleanupIntervalSeconds: number;
+  analyticsRollupIntervalSeconds: number;
 }
 
 /** Periodic jobs. With BullMQ each runs once per interval however many workers there are. */
 export async function registerSchedules(queue: Queue, settings: ScheduleSettings): Promise<void> {
   await queue.every(JobName.AuthCleanup, settings.cleanupIntervalSeconds * 1000);
+  await queue.every(JobName.AnalyticsRollup, settings.analyticsRollupIntervalSeconds * 1000);
 }

@@ -1,8 +1,10 @@
 import type { Logger } from '../extension/logger.js';
 import type { Queue } from '../extension/queue/queue.js';
 import type { AiHelperService } from '../service/ai-helper-service.js';
+import type { AnalyticsRollupService } from '../service/analytics-rollup-service.js';
 import type { AuthService } from '../service/auth-service.js';
 import type { IndexingService } from '../service/indexing-service.js';
+import { defineAnalyticsRollupTask } from './analytics-rollup-task.js';
 import { defineAuthCleanupTask } from './auth-cleanup-task.js';
 import { defineConversationTasks } from './conversation-tasks.js';
 import { defineIndexingTasks } from './indexing-tasks.js';
@@ -10,6 +12,8 @@ import { defineIndexingTasks } from './indexing-tasks.js';
 export interface TaskDependencies {
   authService: AuthService;
   aiHelper: AiHelperService;
+  analyticsRollup: AnalyticsRollupService;
+  analyticsRollupDelaySeconds: number;
   indexing: IndexingService;
   logger: Logger;
 }
@@ -17,6 +21,7 @@ export interface TaskDependencies {
 /** Every job a consumer can run; API and worker processes call this alike. */
 export function defineTasks(queue: Queue, deps: TaskDependencies): void {
   defineAuthCleanupTask(queue, deps.authService, deps.logger);
+  defineAnalyticsRollupTask(queue, deps.analyticsRollup, deps.analyticsRollupDelaySeconds, deps.logger);
   defineConversationTasks(queue, deps.aiHelper);
   defineIndexingTasks(queue, deps.indexing);
 }

@@ -15,6 +15,7 @@ for (const backend of backends) {
     let server: TestServer;
     let token: string;
     let appId: string;
+    let ask: (query: string, user: string, conversation_id?: string) => Promise<{ conversation_id: string }>;
     beforeAll(async () => {
       upstream = await new FakeOpenAiServer().start();
       server = await startTestServer(backend);
@@ -23,7 +24,7 @@ for (const backend of backends) {
       appId = await createChatApp(server, token);
       await server.post(`/apps/${appId}/publish`, { token });
       const key = (await server.post(`/apps/${appId}/api-keys`, { token, body: {} })).body.data.key;
-      const ask = async (query: string, user: string, conversation_id?: string) => {
+      ask = async (query, user, conversation_id) => {
         const res = await fetch(`${server.baseUrl}/v1/chat-messages`, {
           method: 'POST',
           headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -67,17 +68,52 @@ for (const backend of backends) {
       expect(a.cost).toMatchObject({ current: 0, previous: 0 });
     });
 
+    it('gives the same figures once messages are rolled up per day, and adds the messages after the watermark live', async () => {
+      const before = (await server.get(`/analysis/${appId}`, { token })).body.data;
+      const rollup = server.module.services.analyticsRollup;
+      // A delay of 0 rolls up everything before the current minute: the backdated week-before messages at least.
+      const first = await rollup.rollUp(0);
+      expect(first.messages).toBeGreaterThanOrEqual(2);
+      expect(first.rolledUntil.getTime()).toBeLessThanOrEqual(Date.now());
+      const db = server.module.database.db;
+      const { rows } = await db.execute(
+        sql`SELECT to_char(day, 'YYYY-MM-DD') AS day, messages, conversations FROM app_daily_stats WHERE app_id = ${appId} ORDER BY day`,
+      );
+      expect(rows[0]).toEqual({ day: dayOf(9), messages: 2, conversations: 1 });
+      const users = await db.execute(sql`SELECT user_key FROM app_daily_end_users WHERE app_id = ${appId} AND day = ${dayOf(9)}::date`);
+      expect(users.rows).toEqual([{ user_key: 'carol' }]);
+      expect((await server.get(`/analysis/${appId}`, { token })).body.data).toEqual(before);
+      // Running again adds nothing: the watermark moved with the sums.
+      expect((await rollup.rollUp(0)).messages).toBe(0);
+      expect((await server.get(`/analysis/${appId}`, { token })).body.data).toEqual(before);
+
+      // New messages after the watermark: dave (new) and carol again (already counted in the week before, new this week).
+      await ask('dave one', 'dave');
+      await ask('carol again', 'carol');
+      const after = (await server.get(`/analysis/${appId}`, { token })).body.data;
+      expect(after.total_messages).toMatchObject({ current: 6, previous: 2 });
+      expect(after.total_messages.trend.at(-1)).toEqual({ date: dayOf(0), value: 6 });
+      expect(after.active_end_users).toMatchObject({ current: 5, previous: 1 });
+      expect(after.average_messages_per_conversation.current).toBeCloseTo(6 / 5, 5);
+    });
+
     it('lists conversations from every source, filtered by source and date', async () => {
       const all = await server.get(`/apps/${appId}/logs`, { token });
-      expect(all.body.data.paginator.total_record).toBe(4);
+      expect(all.body.data.paginator.total_record).toBe(6);
       const service = await server.get(`/apps/${appId}/logs?invoke_from=service_api`, { token });
-      expect(service.body.data.list.map((l: { end_user: string }) => l.end_user).sort()).toEqual(['alice', 'bob', 'carol']);
+      expect(service.body.data.list.map((l: { end_user: string }) => l.end_user).sort()).toEqual([
+        'alice',
+        'bob',
+        'carol',
+        'carol',
+        'dave',
+      ]);
       const alice = service.body.data.list.find((l: { end_user: string }) => l.end_user === 'alice');
       expect(alice.message_count).toBe(2);
       const debug = await server.get(`/apps/${appId}/logs?invoke_from=debugger`, { token });
       expect(debug.body.data.list).toHaveLength(1);
       const recent = await server.get(`/apps/${appId}/logs?start=${Math.floor((Date.now() - 3 * DAY) / 1000)}`, { token });
-      expect(recent.body.data.list.map((l: { end_user: string }) => l.end_user)).not.toContain('carol');
+      expect(recent.body.data.list.map((l: { end_user: string }) => l.end_user).sort()).toEqual(['', 'alice', 'bob', 'carol', 'dave']);
       const bad = await server.get(`/apps/${appId}/logs?start=200&end=100`, { token });
       expect(bad.status).toBe(400);
       expect(bad.body.message).toBe('end: must be after start');

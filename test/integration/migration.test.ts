@@ -27,8 +27,11 @@ async function tables(database: Database): Promise<string[]> {
 
 const EXPECTED_TABLES = [
   'accounts',
+  'analytics_rollup_state',
   'app_api_keys',
   'app_config_versions',
+  'app_daily_end_users',
+  'app_daily_stats',
   'apps',
   'conversations',
   'dataset_queries',
