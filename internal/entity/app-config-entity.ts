@@ -21,9 +21,30 @@ export interface RetrievalConfig {
   score: number;
 }
 
+/** The controls an input variable can have, named as Dify names them. */
+export const INPUT_FIELD_TYPES = ['text-input', 'paragraph', 'select', 'number'] as const;
+export type InputFieldType = (typeof INPUT_FIELD_TYPES)[number];
+
+export interface InputFieldSpec {
+  label: string;
+  /** The name `{{variable}}` stands for in the prompt and the key of `inputs` in a request. */
+  variable: string;
+  required: boolean;
+  /** text-input and paragraph: longest accepted value. */
+  max_length?: number | undefined;
+  /** select: the accepted values. */
+  options?: string[] | undefined;
+  default?: string | undefined;
+}
+
+/** One entry of Dify's `user_input_form`: a single key naming the control, e.g. `{ "text-input": { ... } }`. */
+export type UserInputFormItem = Partial<Record<InputFieldType, InputFieldSpec>>;
+
 export interface AppConfig {
   model_config: ModelConfig;
   preset_prompt: string;
+  /** Variables an end user fills in when a conversation starts; `{{variable}}` in the prompt is replaced by the value. */
+  user_input_form: UserInputFormItem[];
   dialog_round: number;
   long_term_memory: { enable: boolean };
   opening_statement: string;
@@ -38,6 +59,7 @@ export interface AppConfig {
 export const DEFAULT_APP_CONFIG: AppConfig = {
   model_config: { provider: 'openai', model: 'gpt-4o-mini', parameters: { temperature: 0.5, top_p: 0.85, max_tokens: 1024 } },
   preset_prompt: '',
+  user_input_form: [],
   dialog_round: 3,
   long_term_memory: { enable: false },
   opening_statement: '',
@@ -57,3 +79,4 @@ export const DIALOG_ROUND_MAX = 100;
 export const OPENING_QUESTIONS_MAX = 10;
 export const REVIEW_KEYWORDS_MAX = 100;
 export const APP_DATASETS_MAX = 10;
+export const INPUT_FIELDS_MAX = 20;

@@ -23,7 +23,13 @@ export class ChatHandler {
   ) {}
 
   debugChat = async (req: Validated<{ params: typeof appIdParams; body: typeof chatBody }>, reply: FastifyReply) => {
-    const run = await this.chatService.debugChat(currentAuth(req).account.id, req.params.app_id, req.body.query, disconnectSignal(reply));
+    const run = await this.chatService.debugChat(
+      currentAuth(req).account.id,
+      req.params.app_id,
+      req.body.query,
+      disconnectSignal(reply),
+      req.body.inputs,
+    );
     await streamEvents(req, reply, run.events, this.ssePingIntervalMs);
   };
 

@@ -19,7 +19,7 @@ export class OpenAiHandler {
     const { app } = currentAppKey(req);
     const body = req.body;
     const model = body.model || app.name;
-    const input = { ...conversationOf(body.messages), user: body.user ?? '' };
+    const input = { ...conversationOf(body.messages), user: body.user ?? '', inputs: body.inputs };
     if (!body.stream) {
       const run = await this.chat.statelessChat(app, input);
       return completion(run.events, model);

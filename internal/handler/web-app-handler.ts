@@ -38,7 +38,13 @@ export class WebAppHandler {
     const app = await this.webApps.appByToken(req.params.token);
     const visitor = this.visitor(req, reply);
     await this.webApps.checkRate(req.params.token, visitor);
-    const input = { query: req.body.query, user: visitor, inputs: {}, conversationId: req.body.conversation_id, autoGenerateName: true };
+    const input = {
+      query: req.body.query,
+      user: visitor,
+      inputs: req.body.inputs,
+      conversationId: req.body.conversation_id,
+      autoGenerateName: true,
+    };
     const run = await this.chat.serviceChat(app, input, disconnectSignal(reply), InvokeFrom.WebApp);
     await streamEvents(req, reply, run.events, this.ssePingIntervalMs);
   };

@@ -23,6 +23,8 @@ export const conversations = pgTable(
     isDeleted: boolean('is_deleted').notNull().default(false),
     /** The service API's `user` (an id the caller chose); empty for the author's own conversations. */
     endUser: varchar('end_user', { length: 255 }).notNull().default(''),
+    /** The input variables the conversation started with; its later messages run with the same (as Dify does). */
+    inputs: jsonb('inputs').$type<Record<string, string | number>>().notNull().default({}),
     ...timestamps(),
   },
   (t) => [

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   APP_DATASETS_MAX,
   DIALOG_ROUND_MAX,
+  INPUT_FIELD_TYPES,
+  INPUT_FIELDS_MAX,
   OPENING_QUESTIONS_MAX,
   REVIEW_KEYWORDS_MAX,
   type AppConfig,
@@ -39,9 +41,70 @@ const reviewConfig = z
     }
   });
 
+const inputFieldSpec = z.object({
+  label: z.string().trim().min(1, 'must not be empty').max(100),
+  variable: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,29}$/, 'must start with a letter or _, hold only letters, digits and _, and be at most 30 long'),
+  required: z.boolean().default(false),
+  max_length: z.number().int().min(1).max(100_000).optional(),
+  options: z.array(z.string().trim().min(1, 'must not be empty').max(200)).max(50).optional(),
+  default: z.string().max(2000).optional(),
+});
+
+/** Dify's shape: each entry holds exactly one of the control names, whose value describes the variable. */
+const userInputFormItem = z
+  .object(
+    Object.fromEntries(INPUT_FIELD_TYPES.map((t) => [t, inputFieldSpec.optional()])) as Record<
+      (typeof INPUT_FIELD_TYPES)[number],
+      z.ZodOptional<typeof inputFieldSpec>
+    >,
+  )
+  .strict()
+  .superRefine((item, ctx) => {
+    const types = INPUT_FIELD_TYPES.filter((t) => item[t]);
+    if (types.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `must hold exactly one of ${INPUT_FIELD_TYPES.join(', ')}` });
+      return;
+    }
+    const type = types[0]!;
+    const field = item[type]!;
+    if (type === 'select') {
+      const options = field.options ?? [];
+      if (options.length === 0) ctx.addIssue({ code: 'custom', path: [type, 'options'], message: 'a select needs at least one option' });
+      if (new Set(options).size !== options.length)
+        ctx.addIssue({ code: 'custom', path: [type, 'options'], message: 'lists an option twice' });
+      if (field.default && !options.includes(field.default))
+        ctx.addIssue({ code: 'custom', path: [type, 'default'], message: 'must be one of the options' });
+    }
+    if (type === 'number' && field.default && !Number.isFinite(Number(field.default)))
+      ctx.addIssue({ code: 'custom', path: [type, 'default'], message: 'must be a number' });
+    if (
+      (type === 'text-input' || type === 'paragraph') &&
+      field.default &&
+      field.max_length &&
+      [...field.default].length > field.max_length
+    )
+      ctx.addIssue({ code: 'custom', path: [type, 'default'], message: 'is longer than max_length' });
+  });
+
+export const userInputForm = z
+  .array(userInputFormItem)
+  .max(INPUT_FIELDS_MAX, `at most ${INPUT_FIELDS_MAX} input variables`)
+  .superRefine((form, ctx) => {
+    const seen = new Set<string>();
+    form.forEach((item, index) => {
+      const variable = INPUT_FIELD_TYPES.map((t) => item[t]?.variable).find(Boolean);
+      if (!variable) return;
+      if (seen.has(variable)) ctx.addIssue({ code: 'custom', path: [index], message: `declares the variable ${variable} twice` });
+      seen.add(variable);
+    });
+  });
+
 const configFields = {
   model_config: modelConfig,
   preset_prompt: z.string().max(20_000, 'must be at most 20000 characters'),
+  user_input_form: userInputForm,
   dialog_round: z.number().int().min(0).max(DIALOG_ROUND_MAX),
   long_term_memory: z.object({ enable: z.boolean() }),
   opening_statement: z.string().trim().max(2000, 'must be at most 2000 characters'),

@@ -55,3 +55,9 @@ export function trimmed(min: number, max: number) {
 }
 
 export const unixTime = z.number().int().describe('Unix seconds');
+
+/** Values of the app's input variables (`user_input_form`), checked against the form when the chat starts. */
+export const inputsField = z
+  .record(z.string(), z.unknown())
+  .nullish()
+  .transform((v) => v ?? {});

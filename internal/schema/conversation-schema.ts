@@ -2,14 +2,17 @@ import { z } from 'zod';
 import { CONVERSATION_NAME_MAX_LENGTH, MessageStatus } from '../entity/conversation-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { Conversation, Message } from '../model/conversation.js';
-import { envelope, unixTime } from './common-schema.js';
+import { envelope, inputsField, unixTime } from './common-schema.js';
 
 const uuid = z.uuid('must be a UUID');
 export const conversationParams = z.object({ conversation_id: uuid });
 export const conversationMessageParams = z.object({ conversation_id: uuid, message_id: uuid });
 export const taskParams = z.object({ app_id: uuid, task_id: uuid });
 
-export const chatBody = z.object({ query: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters') });
+export const chatBody = z.object({
+  query: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters'),
+  inputs: inputsField,
+});
 export const messageCursorQuery = z.object({
   created_at: z.coerce.number().positive().optional().describe('Unix seconds (fractions allowed): only messages created before it'),
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inputsField } from './common-schema.js';
 
 /** The part of OpenAI's chat completion request an app answers; unknown fields are ignored, as OpenAI's clients send many. */
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
@@ -11,6 +12,8 @@ export const chatCompletionBody = z.looseObject({
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
   user: z.string().max(255).nullish(),
+  /** Not OpenAI's: values of the app's input variables, for apps that declare some. */
+  inputs: inputsField,
 });
 export type ChatCompletionBody = z.infer<typeof chatCompletionBody>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inputsField } from './common-schema.js';
 import { retrievedItem } from './dataset-schema.js';
 import type { AppConfig } from '../entity/app-config-entity.js';
 import { unixSeconds } from '../lib/time.js';
@@ -10,10 +11,7 @@ const user = z.string().trim().min(1, 'user is required').max(255);
 const uuidOrEmpty = z.union([z.uuid(), z.literal('')]);
 
 export const chatMessageBody = z.object({
-  inputs: z
-    .record(z.string(), z.unknown())
-    .nullish()
-    .transform((v) => v ?? {}),
+  inputs: inputsField,
   query: z.string().trim().min(1, 'query is required').max(20_000),
   response_mode: z
     .enum(['blocking', 'streaming'])
@@ -150,7 +148,7 @@ export function conversationView(c: Conversation, introduction: string): z.infer
   return {
     id: c.id,
     name: c.name,
-    inputs: {},
+    inputs: c.inputs,
     status: 'normal',
     introduction,
     created_at: unixSeconds(c.createdAt),
@@ -170,7 +168,7 @@ export function parametersView(config: AppConfig, limits: { fileBytes: number; i
     annotation_reply: enabled(false),
     more_like_this: enabled(false),
     sensitive_word_avoidance: enabled(config.review_config.enable),
-    user_input_form: [],
+    user_input_form: config.user_input_form,
     file_upload: { image: { enabled: false, number_limits: 0, detail: 'high', transfer_methods: [] } },
     system_parameters: {
       file_size_limit: Math.floor(limits.fileBytes / 1024 / 1024),

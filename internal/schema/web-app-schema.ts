@@ -3,13 +3,15 @@ import type { AppConfig } from '../entity/app-config-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { App } from '../model/app.js';
 import type { Conversation } from '../model/conversation.js';
-import { envelope, unixTime } from './common-schema.js';
+import { userInputForm } from './app-config-schema.js';
+import { envelope, inputsField, unixTime } from './common-schema.js';
 
 export const webAppParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'is not a web app token') });
 export const webAppTaskParams = webAppParams.extend({ task_id: z.uuid('must be a UUID') });
 export const webAppChatBody = z.object({
   query: z.string().trim().min(1, 'must not be empty').max(20_000),
   conversation_id: z.uuid('must be a UUID').optional(),
+  inputs: inputsField,
 });
 export const webAppConversationsQuery = z.object({
   last_id: z.uuid('must be a UUID').optional(),
@@ -23,6 +25,7 @@ const webAppItem = z.object({
   opening_statement: z.string(),
   opening_questions: z.array(z.string()),
   suggested_after_answer: z.object({ enable: z.boolean() }),
+  user_input_form: userInputForm,
 });
 export const webAppResponse = envelope(webAppItem);
 const conversationItem = z.object({ id: z.uuid(), name: z.string(), created_at: unixTime, updated_at: unixTime });
@@ -37,6 +40,7 @@ export function webAppView(app: App, config: AppConfig): z.infer<typeof webAppIt
     opening_statement: config.opening_statement,
     opening_questions: config.opening_questions,
     suggested_after_answer: config.suggested_after_answer,
+    user_input_form: config.user_input_form,
   };
 }
 

@@ -6,6 +6,7 @@ import { retryBeforeFirstEvent } from '../core/llm/retry.js';
 import { countTextTokens, loadTokenizer } from '../core/llm/token-counter.js';
 import { usageReport, type UsageReport } from '../core/llm/usage.js';
 import { buildPrompt, PromptTooLongError } from '../core/memory/prompt-builder.js';
+import { fillVariables, InputValueError, resolveInputs, type InputValues } from '../core/prompts/input-variables.js';
 import { containsKeyword, KeywordMasker } from '../core/review/keyword-masker.js';
 import { completeConfig, type AppConfig } from '../entity/app-config-entity.js';
 import { ChatEventName, InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
@@ -14,7 +15,14 @@ import type { Db } from '../extension/database.js';
 import type { Logger } from '../extension/logger.js';
 import type { Queue } from '../extension/queue/queue.js';
 import type { StopSignal } from '../extension/stop-signal.js';
-import { AppError, appUnavailable, FailException, NotFoundException, ServiceApiException } from '../exception/app-error.js';
+import {
+  AppError,
+  appUnavailable,
+  FailException,
+  NotFoundException,
+  ServiceApiException,
+  ValidateErrorException,
+} from '../exception/app-error.js';
 import { messages } from '../model/conversation.js';
 import type { App } from '../model/app.js';
 import type { AppConfigService } from './app-config-service.js';
@@ -64,13 +72,21 @@ export class ChatService {
   }
 
   /** A message to the app's draft, in the author's debug conversation. Errors before streaming are thrown. */
-  async debugChat(accountId: string, appId: string, query: string, clientSignal?: AbortSignal): Promise<ChatRun> {
+  async debugChat(
+    accountId: string,
+    appId: string,
+    query: string,
+    clientSignal?: AbortSignal,
+    inputs: Record<string, unknown> = {},
+  ): Promise<ChatRun> {
     const startedAt = performance.now();
     const [app, conversation] = await Promise.all([
       this.appService.get(accountId, appId),
       this.conversations.findDebugConversation(accountId, appId),
     ]);
     const config = completeConfig(app.draftConfig);
+    // The author tries values as the form changes, so every debug message takes the inputs it is sent with.
+    const values = formInputs(config, inputs);
     const resolved = await this.llmModels.resolve(accountId, config.model_config.provider, config.model_config.model);
     return this.start({
       accountId,
@@ -85,7 +101,7 @@ export class ChatService {
       startedAt,
       clientSignal,
       endUser: '',
-      inputs: {},
+      inputs: values,
       autoName: true,
     });
   }
@@ -103,6 +119,8 @@ export class ChatService {
       ? await this.conversations.findEndUserConversation(app.id, input.user, input.conversationId, invokeFrom)
       : undefined;
     if (input.conversationId && !conversation) throw new ServiceApiException(404, 'not_found', 'Conversation Not Exists.');
+    // As in Dify, a conversation keeps the inputs it started with.
+    const inputs = conversation ? conversation.inputs : formInputs(config, input.inputs);
     return this.start({
       accountId: app.accountId,
       appId: app.id,
@@ -116,7 +134,7 @@ export class ChatService {
       startedAt,
       clientSignal,
       endUser: input.user,
-      inputs: input.inputs,
+      inputs,
       autoName: input.autoGenerateName,
     });
   }
@@ -141,7 +159,7 @@ export class ChatService {
       startedAt,
       clientSignal,
       endUser: input.user,
-      inputs: {},
+      inputs: formInputs(config, input.inputs),
       autoName: false,
       history: input.history,
       extraSystem: input.system,
@@ -208,7 +226,7 @@ export class ChatService {
     let prompt;
     try {
       prompt = buildPrompt({
-        presetPrompt: [ctx.config.preset_prompt, ctx.extraSystem ?? ''].filter((p) => p.trim()).join('\n\n'),
+        presetPrompt: [fillVariables(ctx.config.preset_prompt, ctx.inputs), ctx.extraSystem ?? ''].filter((p) => p.trim()).join('\n\n'),
         context: knowledgeContext(knowledge),
         summary: ctx.config.long_term_memory.enable ? ctx.summary : '',
         history,
@@ -366,8 +384,8 @@ export class ChatService {
       await this.db.execute(
         ctx.isNewConversation
           ? sql`WITH conversation AS (
-              INSERT INTO conversations (id, app_id, account_id, invoke_from, end_user)
-              VALUES (${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.endUser})
+              INSERT INTO conversations (id, app_id, account_id, invoke_from, end_user, inputs)
+              VALUES (${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.endUser}, ${JSON.stringify(ctx.inputs)}::jsonb)
             ) ${message}`
           : message,
       );
@@ -428,4 +446,14 @@ export class ChatService {
 function withoutInternals(usage: ReturnType<typeof usageReport>): UsageReport {
   const { totalPriceNumber: _omit, ...report } = usage;
   return report;
+}
+
+/** The request's inputs checked against the app's form; a misfit is the caller's error, in Dify's words. */
+function formInputs(config: AppConfig, given: Record<string, unknown>): InputValues {
+  try {
+    return resolveInputs(config.user_input_form, given);
+  } catch (err) {
+    if (err instanceof InputValueError) throw new ValidateErrorException(err.message);
+    throw err;
+  }
 }

@@ -1,4 +1,5 @@
 import type { DialogTurn } from '../core/memory/prompt-builder.js';
+import type { InputValues } from '../core/prompts/input-variables.js';
 import type { UsageReport } from '../core/llm/usage.js';
 import type { AppConfig } from '../entity/app-config-entity.js';
 import type { InvokeFrom } from '../entity/conversation-entity.js';
@@ -56,7 +57,8 @@ export interface RunContext {
   clientSignal: AbortSignal | undefined;
   /** The service API's `user`; empty for the author's debug chat. */
   endUser: string;
-  inputs: Record<string, unknown>;
+  /** The app's input variables, resolved against its form. */
+  inputs: InputValues;
   /** Name a new conversation in the background after its first answer. */
   autoName: boolean;
   /** The caller brings the earlier turns itself (OpenAI-style): they replace the stored ones. */
@@ -70,6 +72,7 @@ export interface StatelessChatInput {
   query: string;
   system: string;
   user: string;
+  inputs: Record<string, unknown>;
 }
 
 export interface ServiceChatInput {

@@ -1,0 +1,1 @@
+ALTER TABLE "conversations" ADD COLUMN "inputs" jsonb DEFAULT '{}'::jsonb NOT NULL;
