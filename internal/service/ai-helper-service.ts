@@ -61,8 +61,8 @@ export class AiHelperService {
   /** Three short follow-ups to a message, from the conversation up to it. */
   async suggestedQuestions(accountId: string, messageId: string): Promise<string[]> {
     const message = await this.conversations.getOwnedMessage(accountId, messageId);
-    const [app] = await this.db.select({ draftConfig: apps.draftConfig }).from(apps).where(eq(apps.id, message.appId)).limit(1);
-    const { provider, model } = completeConfig(app?.draftConfig).model_config;
+    // The model that answered: the published one for end users, the draft's in the debugger.
+    const { provider, model } = message.provider && message.model ? message : await this.draftModel(message.appId);
     const recent = await this.db
       .select({ query: messages.query, answer: messages.answer })
       .from(messages)
@@ -101,6 +101,11 @@ export class AiHelperService {
       signal,
     };
     return retryBeforeFirstEvent(() => llm.chatStream(request), this.retryPolicy(), signal);
+  }
+
+  private async draftModel(appId: string): Promise<{ provider: string; model: string }> {
+    const [app] = await this.db.select({ draftConfig: apps.draftConfig }).from(apps).where(eq(apps.id, appId)).limit(1);
+    return completeConfig(app?.draftConfig).model_config;
   }
 
   private async firstConfiguredModel(accountId: string): Promise<{ provider: string; model: string }> {

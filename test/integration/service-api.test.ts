@@ -241,11 +241,26 @@ for (const backend of backends) {
         user: 'frank',
         response_mode: 'blocking',
       });
+      // The author moves the draft to another model: end users' helpers keep using the published one.
+      const draftModel = { provider: 'openai_compatible', model: 'draft-only-model', parameters: {} };
+      const creds = await server.post('/llm-models/openai_compatible/credentials', {
+        token,
+        body: {
+          api_key: 'sk-fake-test-key',
+          base_url: upstream.baseUrl,
+          models: [{ model: 'fake-chat' }, { model: 'draft-only-model' }],
+          validate: false,
+        },
+      });
+      expect(creds.status, JSON.stringify(creds.body)).toBe(200);
+      expect((await server.post(`/apps/${appId}/draft-app-config`, { token, body: { model_config: draftModel } })).status).toBe(200);
+      const before = upstream.chatRequests().length;
       const suggested = await v1('GET', `/messages/${asked.body.message_id}/suggested?user=frank`, apiKey);
       expect(suggested).toMatchObject({
         status: 200,
         body: { result: 'success', data: ['Where to stay?', 'What to eat?', 'How to get around?'] },
       });
+      expect(upstream.chatRequests().slice(before).map((r) => r.body.model)).toEqual(['fake-chat']);
       expect((await v1('GET', `/messages/${asked.body.message_id}/suggested?user=grace`, apiKey)).body).toEqual({
         code: 'not_found',
         message: 'Message Not Exists.',
