@@ -30,6 +30,7 @@ const envSchema = {
   LOGIN_MAX_FAILURES: ['loginMaxFailures', int(1, 1000)],
   LOGIN_LOCK_SECONDS: ['loginLockSeconds', int(1, 30 * 24 * 3600)],
   CLEANUP_INTERVAL_SECONDS: ['cleanupIntervalSeconds', int(1, 7 * 24 * 3600)],
+  FILES_ACCESS_TIMEOUT_SECONDS: ['fileAccessTimeoutSeconds', int(10, 7 * 24 * 3600)],
   ANALYTICS_ROLLUP_INTERVAL_SECONDS: ['analyticsRollupIntervalSeconds', int(1, 24 * 3600)],
   ANALYTICS_ROLLUP_DELAY_SECONDS: ['analyticsRollupDelaySeconds', int(0, 7 * 24 * 3600)],
   LLM_TIMEOUT_MS: ['llmTimeoutMs', int(100, 30 * 60 * 1000)],

@@ -39,6 +39,8 @@ export const defaultConfig = {
   loginLockSeconds: 15 * 60,
   /** CLEANUP_INTERVAL_SECONDS: how often expired login locks and revoked tokens are purged. */
   cleanupIntervalSeconds: 10 * 60,
+  /** FILES_ACCESS_TIMEOUT_SECONDS: how long a signed link to an image sent in a chat stays valid. */
+  fileAccessTimeoutSeconds: 3600,
   /** ANALYTICS_ROLLUP_INTERVAL_SECONDS: how often finished messages are added to the per-day analytics rollup. */
   analyticsRollupIntervalSeconds: 5 * 60,
   /**

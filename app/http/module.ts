@@ -38,6 +38,7 @@ import { ServiceApiService } from '../../internal/service/service-api-service.js
 import { AiHelperService } from '../../internal/service/ai-helper-service.js';
 import { AnalyticsRollupService } from '../../internal/service/analytics-rollup-service.js';
 import { AnalyticsService } from '../../internal/service/analytics-service.js';
+import { MessageFileService } from '../../internal/service/message-file-service.js';
 import { AppConfigService } from '../../internal/service/app-config-service.js';
 import { AppService } from '../../internal/service/app-service.js';
 import { AuthService } from '../../internal/service/auth-service.js';
@@ -78,6 +79,7 @@ export interface Services {
   serviceApi: ServiceApiService;
   analytics: AnalyticsService;
   analyticsRollup: AnalyticsRollupService;
+  messageFiles: MessageFileService;
   webApp: WebAppService;
 }
 
@@ -127,6 +129,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   const retrieval = new RetrievalService(db, embeddings, vectors);
   const aiHelper = new AiHelperService(db, conversation, llmModel, config);
   const appConfig = new AppConfigService(db, app, llmModel, dataset);
+  const messageFiles = new MessageFileService(db, uploadFile, config);
   const services: Services = {
     tokens,
     auth: new AuthService(db, tokens, config),
@@ -136,7 +139,8 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     llmModel,
     appConfig,
     conversation,
-    chat: new ChatService(db, app, conversation, llmModel, queue, stopSignal, retrieval, appConfig, config, logger),
+    chat: new ChatService(db, app, conversation, llmModel, queue, stopSignal, retrieval, appConfig, messageFiles, config, logger),
+    messageFiles,
     aiHelper,
     serviceApi: new ServiceApiService(db, aiHelper, conversation, appConfig),
     analytics: new AnalyticsService(db, app),
@@ -220,14 +224,14 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       app: new AppHandler(services.app),
       appConfig: new AppConfigHandler(services.appConfig),
       llmModel: new LlmModelHandler(services.llmModel),
-      chat: new ChatHandler(services.chat, services.conversation, config.ssePingIntervalMs),
-      conversation: new ConversationHandler(services.conversation),
+      chat: new ChatHandler(services.chat, services.conversation, services.messageFiles, config.ssePingIntervalMs),
+      conversation: new ConversationHandler(services.conversation, services.messageFiles),
       ai: new AiHandler(services.aiHelper, config.ssePingIntervalMs),
-      uploadFile: new UploadFileHandler(services.uploadFile, config),
+      uploadFile: new UploadFileHandler(services.uploadFile, services.messageFiles, config),
       dataset: new DatasetHandler(services.dataset, services.retrieval),
       document: new DocumentHandler(services.document, services.segment),
       apiKey: new ApiKeyHandler(services.apiKey),
-      serviceApi: new ServiceApiHandler(services.chat, services.serviceApi, services.uploadFile, config),
+      serviceApi: new ServiceApiHandler(services.chat, services.serviceApi, services.uploadFile, services.messageFiles, config),
       openAi: new OpenAiHandler(services.chat, config.ssePingIntervalMs),
       analytics: new AnalyticsHandler(services.analytics),
       webApp: new WebAppHandler(services.webApp, services.chat, services.serviceApi, config.ssePingIntervalMs),

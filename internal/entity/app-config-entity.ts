@@ -40,6 +40,14 @@ export interface InputFieldSpec {
 /** One entry of Dify's `user_input_form`: a single key naming the control, e.g. `{ "text-input": { ... } }`. */
 export type UserInputFormItem = Partial<Record<InputFieldType, InputFieldSpec>>;
 
+export const FILE_TRANSFER_METHODS = ['remote_url', 'local_file'] as const;
+export type FileTransferMethod = (typeof FILE_TRANSFER_METHODS)[number];
+
+/** Dify's `file_upload`: whether a message may carry images, how many, and how they may arrive. */
+export interface FileUploadConfig {
+  image: { enabled: boolean; number_limits: number; detail: 'low' | 'high'; transfer_methods: FileTransferMethod[] };
+}
+
 export interface AppConfig {
   model_config: ModelConfig;
   preset_prompt: string;
@@ -54,6 +62,8 @@ export interface AppConfig {
   /** Knowledge bases searched for every message; the found segments go into the prompt. */
   datasets: string[];
   retrieval_config: RetrievalConfig;
+  /** Images sent with a message go to the model with it; the model must have the vision feature. */
+  file_upload: FileUploadConfig;
 }
 
 export const DEFAULT_APP_CONFIG: AppConfig = {
@@ -68,6 +78,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   review_config: { enable: false, keywords: [], inputs_config: { enable: false, preset_response: '' }, outputs_config: { enable: false } },
   datasets: [],
   retrieval_config: { retrieval_strategy: 'hybrid', k: 4, score: 0 },
+  file_upload: { image: { enabled: false, number_limits: 3, detail: 'low', transfer_methods: ['remote_url', 'local_file'] } },
 };
 
 /** A stored config with any field added since it was written filled from the defaults. */
@@ -80,3 +91,4 @@ export const OPENING_QUESTIONS_MAX = 10;
 export const REVIEW_KEYWORDS_MAX = 100;
 export const APP_DATASETS_MAX = 10;
 export const INPUT_FIELDS_MAX = 20;
+export const IMAGES_PER_MESSAGE_MAX = 10;

@@ -11,7 +11,9 @@ import {
 } from '../schema/conversation-schema.js';
 import type { ChatService } from '../service/chat-service.js';
 import type { ConversationService } from '../service/conversation-service.js';
+import type { MessageFileService } from '../service/message-file-service.js';
 import type { Validated } from './request-types.js';
+import { messageFileLinks } from './file-links.js';
 import { disconnectSignal, streamEvents } from './sse-response.js';
 
 /** The author's debug chat with an app's draft. */
@@ -19,17 +21,12 @@ export class ChatHandler {
   constructor(
     private readonly chatService: ChatService,
     private readonly conversationService: ConversationService,
+    private readonly messageFiles: MessageFileService,
     private readonly ssePingIntervalMs: number,
   ) {}
 
   debugChat = async (req: Validated<{ params: typeof appIdParams; body: typeof chatBody }>, reply: FastifyReply) => {
-    const run = await this.chatService.debugChat(
-      currentAuth(req).account.id,
-      req.params.app_id,
-      req.body.query,
-      disconnectSignal(reply),
-      req.body.inputs,
-    );
+    const run = await this.chatService.debugChat(currentAuth(req).account.id, req.params.app_id, req.body, disconnectSignal(reply));
     await streamEvents(req, reply, run.events, this.ssePingIntervalMs);
   };
 
@@ -44,7 +41,16 @@ export class ChatHandler {
       before,
       limit: req.query.limit,
     });
-    return success(messagePageView(page));
+    return success(
+      messagePageView(
+        page,
+        await messageFileLinks(
+          req,
+          this.messageFiles,
+          page.list.map((m) => m.id),
+        ),
+      ),
+    );
   };
 
   deleteDebugConversation = async (req: Validated<{ params: typeof appIdParams }>) => {

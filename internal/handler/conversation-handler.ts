@@ -10,12 +10,17 @@ import {
   type renameBody,
 } from '../schema/conversation-schema.js';
 import type { ConversationService } from '../service/conversation-service.js';
+import type { MessageFileService } from '../service/message-file-service.js';
+import { messageFileLinks } from './file-links.js';
 import type { Validated } from './request-types.js';
 
 type ConversationRequest = Validated<{ params: typeof conversationParams }>;
 
 export class ConversationHandler {
-  constructor(private readonly conversationService: ConversationService) {}
+  constructor(
+    private readonly conversationService: ConversationService,
+    private readonly messageFiles: MessageFileService,
+  ) {}
 
   messages = async (req: Validated<{ params: typeof conversationParams; query: typeof messageCursorQuery }>) => {
     const before = req.query.created_at ? new Date(req.query.created_at * 1000) : undefined;
@@ -23,7 +28,16 @@ export class ConversationHandler {
       before,
       limit: req.query.limit,
     });
-    return success(messagePageView(page));
+    return success(
+      messagePageView(
+        page,
+        await messageFileLinks(
+          req,
+          this.messageFiles,
+          page.list.map((m) => m.id),
+        ),
+      ),
+    );
   };
 
   delete = async (req: ConversationRequest) => {

@@ -2,9 +2,16 @@ import type { FastifyReply } from 'fastify';
 import type { DialogTurn } from '../core/memory/prompt-builder.js';
 import { ServiceApiException } from '../exception/app-error.js';
 import { currentAppKey } from '../middleware/app-key-auth.js';
-import { messageText, openAiError, type chatCompletionBody, type ChatCompletionBody } from '../schema/openai-schema.js';
+import {
+  messageImages,
+  messageText,
+  openAiError,
+  type ImageUrl,
+  type chatCompletionBody,
+  type ChatCompletionBody,
+} from '../schema/openai-schema.js';
 import type { ChatService } from '../service/chat-service.js';
-import type { ChatEvent } from '../service/chat-types.js';
+import type { ChatEvent, StatelessChatInput } from '../service/chat-types.js';
 import type { Validated } from './request-types.js';
 import { disconnectSignal, streamEvents } from './sse-response.js';
 
@@ -42,24 +49,29 @@ export class OpenAiHandler {
 }
 
 /** System messages join the app's prompt; user/assistant pairs become the earlier turns; the last user message is the query. */
-function conversationOf(messages: ChatCompletionBody['messages']): { history: DialogTurn[]; query: string; system: string } {
+function conversationOf(messages: ChatCompletionBody['messages']): Omit<StatelessChatInput, 'user' | 'inputs'> {
   const system: string[] = [];
   const history: DialogTurn[] = [];
   let pendingUser: string[] = [];
+  let images: ImageUrl[] = [];
   for (const message of messages) {
     const text = messageText(message.content);
     if (message.role === 'system' || message.role === 'developer') system.push(text);
-    else if (message.role === 'user') pendingUser.push(text);
-    else if (message.role === 'assistant' && pendingUser.length > 0) {
+    else if (message.role === 'user') {
+      pendingUser.push(text);
+      images.push(...messageImages(message.content));
+    } else if (message.role === 'assistant' && pendingUser.length > 0) {
+      // Earlier turns keep their text only; the images of the question being asked go to the model.
       history.push({ query: pendingUser.join('\n'), answer: text });
       pendingUser = [];
+      images = [];
     }
   }
   const last = messages.at(-1)!;
   if (last.role !== 'user' || pendingUser.length === 0) {
     throw new ServiceApiException(400, 'invalid_request_error', 'the last message must be a user message');
   }
-  return { history, query: pendingUser.join('\n'), system: system.filter(Boolean).join('\n\n') };
+  return { history, query: pendingUser.join('\n'), system: system.filter(Boolean).join('\n\n'), images };
 }
 
 async function completion(events: AsyncIterable<ChatEvent>, model: string) {

@@ -21,7 +21,9 @@ import {
 import type { ChatService } from '../service/chat-service.js';
 import type { ChatEvent } from '../service/chat-types.js';
 import type { ServiceApiService } from '../service/service-api-service.js';
+import type { MessageFileService } from '../service/message-file-service.js';
 import type { UploadFileService } from '../service/upload-file-service.js';
+import { messageFileLinks } from './file-links.js';
 import type { Validated } from './request-types.js';
 import { disconnectSignal, streamEvents } from './sse-response.js';
 
@@ -37,6 +39,7 @@ export class ServiceApiHandler {
     private readonly chat: ChatService,
     private readonly service: ServiceApiService,
     private readonly uploads: UploadFileService,
+    private readonly messageFiles: MessageFileService,
     private readonly limits: ServiceApiLimits,
   ) {}
 
@@ -47,6 +50,7 @@ export class ServiceApiHandler {
       query: body.query,
       user: body.user,
       inputs: body.inputs,
+      files: body.files,
       conversationId: body.conversation_id || undefined,
       autoGenerateName: body.auto_generate_name,
     };
@@ -67,7 +71,12 @@ export class ServiceApiHandler {
   messages = async (req: Validated<{ query: typeof messagesQuery }>) => {
     const { conversation_id, user, first_id, limit } = req.query;
     const page = await this.service.messages(currentAppKey(req).app, user, conversation_id, first_id || undefined, limit);
-    return { limit, has_more: page.hasMore, data: page.list.map(messageView) };
+    const files = await messageFileLinks(
+      req,
+      this.messageFiles,
+      page.list.map((m) => m.id),
+    );
+    return { limit, has_more: page.hasMore, data: page.list.map((m) => messageView(m, files.get(m.id))) };
   };
 
   feedback = async (req: Validated<{ params: typeof messageIdParams; body: typeof feedbackBody }>) => {

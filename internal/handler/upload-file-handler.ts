@@ -1,10 +1,12 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { success } from '../../pkg/response/response.js';
 import { UploadKind } from '../entity/upload-file-entity.js';
 import { FailException } from '../exception/app-error.js';
 import { currentAuth } from '../middleware/auth.js';
-import { uploadFileView } from '../schema/upload-file-schema.js';
+import { uploadFileView, type imagePreviewParams, type imagePreviewQuery } from '../schema/upload-file-schema.js';
+import type { MessageFileService } from '../service/message-file-service.js';
 import type { UploadFileService } from '../service/upload-file-service.js';
+import type { Validated } from './request-types.js';
 
 export interface UploadLimits {
   uploadFileMaxBytes: number;
@@ -15,8 +17,16 @@ export interface UploadLimits {
 export class UploadFileHandler {
   constructor(
     private readonly uploads: UploadFileService,
+    private readonly messageFiles: MessageFileService,
     private readonly limits: UploadLimits,
   ) {}
+
+  /** An image sent in a chat, by the signed link a message list gave out. */
+  imagePreview = async (req: Validated<{ params: typeof imagePreviewParams; query: typeof imagePreviewQuery }>, reply: FastifyReply) => {
+    const { file, data } = await this.messageFiles.preview(req.params.file_id, req.query);
+    reply.header('content-type', file.mimeType).header('cache-control', 'private, max-age=300').header('x-content-type-options', 'nosniff');
+    return reply.send(data);
+  };
 
   uploadFile = (req: FastifyRequest) => this.receive(req, UploadKind.Document, this.limits.uploadFileMaxBytes);
 

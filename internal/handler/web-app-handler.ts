@@ -42,6 +42,7 @@ export class WebAppHandler {
       query: req.body.query,
       user: visitor,
       inputs: req.body.inputs,
+      files: req.body.files,
       conversationId: req.body.conversation_id,
       autoGenerateName: true,
     };

@@ -1,8 +1,10 @@
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import { DEFAULT_CONVERSATION_NAME, MessageStatus, type InvokeFrom } from '../entity/conversation-entity.js';
+import type { FileTransferMethod } from '../entity/app-config-entity.js';
 import { accounts } from './account.js';
 import { apps } from './app.js';
 import { timestamps } from './columns.js';
+import { uploadFiles } from './upload-file.js';
 
 /** Ids are made by the application, so a chat can stream before its rows are written. */
 export const conversations = pgTable(
@@ -79,3 +81,27 @@ export const messages = pgTable(
 
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
+
+/** An image sent with a message: a remote URL given by the caller, or one of the account's uploads. */
+export const messageFiles = pgTable(
+  'message_files',
+  {
+    id: uuid('id').primaryKey(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    type: varchar('type', { length: 16 }).notNull().default('image'),
+    transferMethod: varchar('transfer_method', { length: 16 }).$type<FileTransferMethod>().notNull(),
+    /** The remote URL; empty for an upload. */
+    url: text('url').notNull().default(''),
+    uploadFileId: uuid('upload_file_id').references(() => uploadFiles.id, { onDelete: 'set null' }),
+    /** Who sent it: the user (the assistant sends none yet). */
+    belongsTo: varchar('belongs_to', { length: 16 }).notNull().default('user'),
+    /** Order within the message, as sent. */
+    position: smallint('position').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('message_files_message_idx').on(t.messageId)],
+);
+
+export type MessageFile = typeof messageFiles.$inferSelect;

@@ -1,5 +1,5 @@
 import type { UploadFileHandler } from '../handler/upload-file-handler.js';
-import { uploadFileResponse } from '../schema/upload-file-schema.js';
+import { imagePreviewParams, imagePreviewQuery, uploadFileResponse } from '../schema/upload-file-schema.js';
 import type { HttpServer } from '../server/http.js';
 import { route } from './route-options.js';
 
@@ -22,5 +22,15 @@ export function registerUploadFileRoutes(server: HttpServer, h: { uploadFile: Up
       response: { 200: uploadFileResponse },
     }),
     h.uploadFile.uploadImage,
+  );
+  server.get(
+    '/files/:file_id/image-preview',
+    route('public', tag, 'An image sent in a chat, by the signed, expiring link in `message_files[].url`', {
+      params: imagePreviewParams,
+      querystring: imagePreviewQuery,
+      // The bytes are sent as they are, with the image's content type; no JSON schema applies to them.
+      response: {},
+    }),
+    h.uploadFile.imagePreview,
   );
 }

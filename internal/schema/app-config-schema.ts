@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   APP_DATASETS_MAX,
   DIALOG_ROUND_MAX,
+  FILE_TRANSFER_METHODS,
+  IMAGES_PER_MESSAGE_MAX,
   INPUT_FIELD_TYPES,
   INPUT_FIELDS_MAX,
   OPENING_QUESTIONS_MAX,
@@ -101,6 +103,23 @@ export const userInputForm = z
     });
   });
 
+const fileUpload = z.object({
+  image: z
+    .object({
+      enabled: z.boolean(),
+      number_limits: z.number().int().min(1).max(IMAGES_PER_MESSAGE_MAX).default(3),
+      detail: z.enum(['low', 'high']).default('low'),
+      transfer_methods: z
+        .array(z.enum(FILE_TRANSFER_METHODS))
+        .default(['remote_url', 'local_file'])
+        .refine((methods) => new Set(methods).size === methods.length, 'lists a method twice'),
+    })
+    .refine((image) => !image.enabled || image.transfer_methods.length > 0, {
+      path: ['transfer_methods'],
+      message: 'needs at least one method when image upload is enabled',
+    }),
+});
+
 const configFields = {
   model_config: modelConfig,
   preset_prompt: z.string().max(20_000, 'must be at most 20000 characters'),
@@ -120,6 +139,7 @@ const configFields = {
     k: z.number().int().min(1).max(10),
     score: z.number().min(0).max(1),
   }),
+  file_upload: fileUpload,
 };
 
 export const appConfigItem = z.object(configFields);

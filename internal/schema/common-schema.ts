@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HttpCode } from '../../pkg/response/http-code.js';
+import { FILE_TRANSFER_METHODS, IMAGES_PER_MESSAGE_MAX } from '../entity/app-config-entity.js';
 
 /** The envelope around `data`, as documented for every route. */
 export function envelope<T extends z.ZodType>(data: T) {
@@ -61,3 +62,28 @@ export const inputsField = z
   .record(z.string(), z.unknown())
   .nullish()
   .transform((v) => v ?? {});
+
+/** Dify's `files` of a chat message: images by URL or by an upload's id, checked against the app's `file_upload`. */
+export const filesField = z
+  .array(
+    z.object({
+      type: z.string().max(32),
+      transfer_method: z.enum(FILE_TRANSFER_METHODS),
+      url: z.string().max(4096).optional(),
+      upload_file_id: z.uuid('must be a UUID').optional(),
+    }),
+  )
+  .max(IMAGES_PER_MESSAGE_MAX, `at most ${IMAGES_PER_MESSAGE_MAX} files`)
+  .nullish()
+  .transform((v) => v ?? []);
+
+/** An image sent with a message, as message lists show it (Dify's `message_files` entry). */
+export const messageFileItem = z.object({
+  id: z.string(),
+  type: z.string(),
+  url: z.string().describe('the remote URL, or a signed link to the upload on this server that expires'),
+  belongs_to: z.string(),
+  transfer_method: z.enum(FILE_TRANSFER_METHODS),
+  upload_file_id: z.string().nullable(),
+});
+export type MessageFileItem = z.infer<typeof messageFileItem>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CONVERSATION_NAME_MAX_LENGTH, MessageStatus } from '../entity/conversation-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { Conversation, Message } from '../model/conversation.js';
-import { envelope, inputsField, unixTime } from './common-schema.js';
+import { envelope, filesField, inputsField, messageFileItem, unixTime, type MessageFileItem } from './common-schema.js';
 
 const uuid = z.uuid('must be a UUID');
 export const conversationParams = z.object({ conversation_id: uuid });
@@ -12,6 +12,7 @@ export const taskParams = z.object({ app_id: uuid, task_id: uuid });
 export const chatBody = z.object({
   query: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters'),
   inputs: inputsField,
+  files: filesField,
 });
 export const messageCursorQuery = z.object({
   created_at: z.coerce.number().positive().optional().describe('Unix seconds (fractions allowed): only messages created before it'),
@@ -42,6 +43,7 @@ const messageItem = z.object({
   first_token_latency: z.number(),
   provider: z.string(),
   model: z.string(),
+  message_files: z.array(messageFileItem),
   created_at: unixTime,
 });
 export const messagePageResponse = envelope(
@@ -65,7 +67,7 @@ export const summaryResponse = envelope(z.object({ summary: z.string() }));
 export const suggestedQuestionsResponse = envelope(z.array(z.string()));
 export const eventStream = z.string().describe('text/event-stream: message, message_end, error and ping events');
 
-export function messageView(m: Message): z.infer<typeof messageItem> {
+export function messageView(m: Message, files: MessageFileItem[] = []): z.infer<typeof messageItem> {
   return {
     id: m.id,
     conversation_id: m.conversationId,
@@ -82,14 +84,15 @@ export function messageView(m: Message): z.infer<typeof messageItem> {
     first_token_latency: m.firstTokenLatency,
     provider: m.provider,
     model: m.model,
+    message_files: files,
     created_at: unixSeconds(m.createdAt),
   };
 }
 
-export function messagePageView(page: { list: Message[]; hasMore: boolean }) {
+export function messagePageView(page: { list: Message[]; hasMore: boolean }, files: Map<string, MessageFileItem[]>) {
   const last = page.list.at(-1);
   return {
-    list: page.list.map(messageView),
+    list: page.list.map((m) => messageView(m, files.get(m.id))),
     has_more: page.hasMore,
     next_created_at: page.hasMore && last ? last.createdAt.getTime() / 1000 : null,
   };

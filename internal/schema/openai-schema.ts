@@ -51,6 +51,20 @@ export function messageText(value: ChatCompletionBody['messages'][number]['conte
     .join('\n');
 }
 
+export interface ImageUrl {
+  url: string;
+  detail?: string | undefined;
+}
+
+/** The `image_url` parts of a message (an http(s) URL or a data: URL each). */
+export function messageImages(value: ChatCompletionBody['messages'][number]['content']): ImageUrl[] {
+  if (typeof value === 'string' || !value) return [];
+  return value.flatMap((part) => {
+    const image = part.type === 'image_url' && 'image_url' in part ? (part.image_url as { url?: unknown; detail?: unknown }) : undefined;
+    return typeof image?.url === 'string' ? [{ url: image.url, detail: typeof image.detail === 'string' ? image.detail : undefined }] : [];
+  });
+}
+
 /** OpenAI's error object: `type` says the class of problem, `code` the specific one. */
 export function openAiError(failure: { status: number; message: string; difyCode?: string | undefined }) {
   const type = failure.status === 429 ? 'rate_limit_error' : failure.status >= 500 ? 'server_error' : 'invalid_request_error';

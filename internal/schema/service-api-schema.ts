@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inputsField } from './common-schema.js';
+import { filesField, inputsField, messageFileItem, type MessageFileItem } from './common-schema.js';
 import { retrievedItem } from './dataset-schema.js';
 import type { AppConfig } from '../entity/app-config-entity.js';
 import { unixSeconds } from '../lib/time.js';
@@ -19,7 +19,7 @@ export const chatMessageBody = z.object({
     .transform((v) => v ?? 'streaming'),
   conversation_id: uuidOrEmpty.nullish(),
   user,
-  files: z.array(z.unknown()).nullish(),
+  files: filesField,
   auto_generate_name: z
     .boolean()
     .nullish()
@@ -82,7 +82,7 @@ const messageItem = z.object({
   inputs: z.record(z.string(), z.unknown()),
   query: z.string(),
   answer: z.string(),
-  message_files: z.array(z.unknown()),
+  message_files: z.array(messageFileItem),
   feedback: z.object({ rating: z.string() }).nullable(),
   retriever_resources: z.array(z.unknown()),
   agent_thoughts: z.array(z.unknown()),
@@ -129,14 +129,14 @@ export const fileUploadResponse = z.object({
 
 export const difyError = z.object({ code: z.string(), message: z.string(), status: z.number().int() });
 
-export function messageView(m: Message): z.infer<typeof messageItem> {
+export function messageView(m: Message, files: MessageFileItem[] = []): z.infer<typeof messageItem> {
   return {
     id: m.id,
     conversation_id: m.conversationId,
     inputs: m.inputs,
     query: m.query,
     answer: m.answer,
-    message_files: [],
+    message_files: files,
     feedback: m.feedbackRating ? { rating: m.feedbackRating } : null,
     retriever_resources: m.retrieverResources,
     agent_thoughts: [],
@@ -169,7 +169,7 @@ export function parametersView(config: AppConfig, limits: { fileBytes: number; i
     more_like_this: enabled(false),
     sensitive_word_avoidance: enabled(config.review_config.enable),
     user_input_form: config.user_input_form,
-    file_upload: { image: { enabled: false, number_limits: 0, detail: 'high', transfer_methods: [] } },
+    file_upload: config.file_upload,
     system_parameters: {
       file_size_limit: Math.floor(limits.fileBytes / 1024 / 1024),
       image_file_size_limit: Math.floor(limits.imageBytes / 1024 / 1024),

@@ -25,3 +25,11 @@ export function uploadFileView(f: UploadFile): z.infer<typeof uploadFileItem> {
     created_at: unixSeconds(f.createdAt),
   };
 }
+
+export const imagePreviewParams = z.object({ file_id: z.uuid('must be a UUID') });
+/** The signature a message list put on the link. */
+export const imagePreviewQuery = z.object({
+  timestamp: z.coerce.number().int().nonnegative(),
+  nonce: z.string().regex(/^[0-9a-f]{8,64}$/, 'is not a nonce'),
+  sign: z.string().regex(/^[A-Za-z0-9_-]{20,128}$/, 'is not a signature'),
+});

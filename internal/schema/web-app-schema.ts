@@ -4,7 +4,7 @@ import { unixSeconds } from '../lib/time.js';
 import type { App } from '../model/app.js';
 import type { Conversation } from '../model/conversation.js';
 import { userInputForm } from './app-config-schema.js';
-import { envelope, inputsField, unixTime } from './common-schema.js';
+import { envelope, filesField, inputsField, unixTime } from './common-schema.js';
 
 export const webAppParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'is not a web app token') });
 export const webAppTaskParams = webAppParams.extend({ task_id: z.uuid('must be a UUID') });
@@ -12,6 +12,7 @@ export const webAppChatBody = z.object({
   query: z.string().trim().min(1, 'must not be empty').max(20_000),
   conversation_id: z.uuid('must be a UUID').optional(),
   inputs: inputsField,
+  files: filesField,
 });
 export const webAppConversationsQuery = z.object({
   last_id: z.uuid('must be a UUID').optional(),

@@ -41,6 +41,7 @@ export class AppConfigService {
     if (patch.model_config) await this.checkModel(accountId, patch.model_config);
     if (patch.datasets) await this.checkDatasets(accountId, patch.datasets);
     const next = { ...current, ...patch };
+    if (patch.model_config || patch.file_upload) await this.checkVision(accountId, next);
     await this.db
       .update(apps)
       .set({ draftConfig: next, updatedAt: new Date() })
@@ -52,6 +53,7 @@ export class AppConfigService {
   async publish(accountId: string, appId: string): Promise<AppConfigVersion> {
     const draft = await this.getDraft(accountId, appId);
     await this.checkModel(accountId, draft.model_config);
+    await this.checkVision(accountId, draft);
     return this.db.transaction(async (tx) => {
       // Row lock: two publishes at once get consecutive numbers, not a unique-key failure.
       await tx.execute(sql`SELECT id FROM apps WHERE id = ${appId} FOR UPDATE`);
@@ -114,22 +116,37 @@ export class AppConfigService {
       });
   }
 
+  /** Images can only go to a model that reads them. */
+  private async checkVision(accountId: string, config: AppConfig): Promise<void> {
+    if (!config.file_upload.image.enabled) return;
+    const spec = await this.modelSpec(accountId, config.model_config);
+    if (!spec.features.includes('vision')) {
+      const message = `${spec.model} does not read images (no vision feature); choose a vision model or switch image upload off`;
+      throw new ValidateErrorException(`file_upload.image.enabled: ${message}`, {
+        errors: [{ field: 'file_upload.image.enabled', message }],
+      });
+    }
+  }
+
   /** The model must exist for this account and every parameter must fit its template. */
   private async checkModel(accountId: string, modelConfig: ModelConfig): Promise<void> {
-    let spec;
-    try {
-      spec = await this.llmModels.getModel(accountId, modelConfig.provider, modelConfig.model);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'not_found') {
-        throw new ValidateErrorException(`model_config: ${err.message}`, { errors: [{ field: 'model_config', message: err.message }] });
-      }
-      throw err;
-    }
+    const spec = await this.modelSpec(accountId, modelConfig);
     if (spec.type !== 'chat') throw new ValidateErrorException(`model_config: ${spec.model} is not a chat model`);
     const problems = parameterProblems(spec, modelConfig.parameters);
     if (problems.length > 0) {
       const errors = problems.map((p) => ({ field: `model_config.parameters.${p.split(':')[0]}`, message: p.slice(p.indexOf(':') + 2) }));
       throw new ValidateErrorException(`model_config.parameters.${problems[0]}`, { errors });
+    }
+  }
+
+  private async modelSpec(accountId: string, modelConfig: ModelConfig) {
+    try {
+      return await this.llmModels.getModel(accountId, modelConfig.provider, modelConfig.model);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') {
+        throw new ValidateErrorException(`model_config: ${err.message}`, { errors: [{ field: 'model_config', message: err.message }] });
+      }
+      throw err;
     }
   }
 }

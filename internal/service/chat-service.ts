@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { effectiveParameters } from '../core/llm/model-catalog.js';
 import { LlmError } from '../core/llm/llm-types.js';
 import { retryBeforeFirstEvent } from '../core/llm/retry.js';
@@ -29,6 +29,7 @@ import type { AppConfigService } from './app-config-service.js';
 import type { AppService } from './app-service.js';
 import type { ConversationService } from './conversation-service.js';
 import type { LlmModelService, ResolvedModel } from './llm-model-service.js';
+import type { MessageFileService } from './message-file-service.js';
 import type { RetrievalService } from './retrieval-service.js';
 import {
   ERROR_CODES,
@@ -36,6 +37,7 @@ import {
   type ChatEvent,
   type ChatRun,
   type ChatSettings,
+  type DebugChatInput,
   type NamingJob,
   type RetrieverResource,
   type RunContext,
@@ -62,6 +64,7 @@ export class ChatService {
     private readonly stopSignal: StopSignal,
     private readonly retrieval: RetrievalService,
     private readonly appConfig: AppConfigService,
+    private readonly messageFiles: MessageFileService,
     private readonly settings: ChatSettings,
     private readonly logger: Logger,
   ) {}
@@ -72,13 +75,7 @@ export class ChatService {
   }
 
   /** A message to the app's draft, in the author's debug conversation. Errors before streaming are thrown. */
-  async debugChat(
-    accountId: string,
-    appId: string,
-    query: string,
-    clientSignal?: AbortSignal,
-    inputs: Record<string, unknown> = {},
-  ): Promise<ChatRun> {
+  async debugChat(accountId: string, appId: string, input: DebugChatInput, clientSignal?: AbortSignal): Promise<ChatRun> {
     const startedAt = performance.now();
     const [app, conversation] = await Promise.all([
       this.appService.get(accountId, appId),
@@ -86,7 +83,8 @@ export class ChatService {
     ]);
     const config = completeConfig(app.draftConfig);
     // The author tries values as the form changes, so every debug message takes the inputs it is sent with.
-    const values = formInputs(config, inputs);
+    const values = formInputs(config, input.inputs);
+    const files = await this.messageFiles.resolve(accountId, config, input.files);
     const resolved = await this.llmModels.resolve(accountId, config.model_config.provider, config.model_config.model);
     return this.start({
       accountId,
@@ -96,7 +94,8 @@ export class ChatService {
       conversationId: conversation?.id ?? randomUUID(),
       isNewConversation: !conversation,
       summary: conversation?.summary ?? '',
-      query,
+      query: input.query,
+      files,
       invokeFrom: InvokeFrom.Debugger,
       startedAt,
       clientSignal,
@@ -121,6 +120,7 @@ export class ChatService {
     if (input.conversationId && !conversation) throw new ServiceApiException(404, 'not_found', 'Conversation Not Exists.');
     // As in Dify, a conversation keeps the inputs it started with.
     const inputs = conversation ? conversation.inputs : formInputs(config, input.inputs);
+    const files = await this.messageFiles.resolve(app.accountId, config, input.files);
     return this.start({
       accountId: app.accountId,
       appId: app.id,
@@ -130,6 +130,7 @@ export class ChatService {
       isNewConversation: !conversation,
       summary: conversation?.summary ?? '',
       query: input.query,
+      files,
       invokeFrom,
       startedAt,
       clientSignal,
@@ -155,6 +156,7 @@ export class ChatService {
       isNewConversation: true,
       summary: '',
       query: input.query,
+      files: this.messageFiles.fromUrls(config, input.images),
       invokeFrom: InvokeFrom.ServiceApi,
       startedAt,
       clientSignal,
@@ -231,6 +233,7 @@ export class ChatService {
         summary: ctx.config.long_term_memory.enable ? ctx.summary : '',
         history,
         query: ctx.query,
+        images: ctx.files.images,
         dialogRound: ctx.config.dialog_round,
         contextWindow: ctx.resolved.spec.contextWindow,
         maxTokens: parameters.max_tokens,
@@ -377,18 +380,41 @@ export class ChatService {
    */
   private async insertRows(ctx: RunContext, messageId: string): Promise<boolean> {
     const { provider, model } = ctx.resolved.spec;
-    const message = sql`INSERT INTO messages (id, conversation_id, app_id, account_id, invoke_from, query, provider, model, end_user, inputs)
+    const writes: SQL[] = [];
+    if (ctx.isNewConversation) {
+      writes.push(sql`INSERT INTO conversations (id, app_id, account_id, invoke_from, end_user, inputs)
+        VALUES (${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.endUser}, ${JSON.stringify(ctx.inputs)}::jsonb)`);
+    }
+    writes.push(sql`INSERT INTO messages (id, conversation_id, app_id, account_id, invoke_from, query, provider, model, end_user, inputs)
       VALUES (${messageId}, ${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.query}, ${provider}, ${model},
-        ${ctx.endUser}, ${JSON.stringify(ctx.inputs)}::jsonb)`;
-    try {
-      await this.db.execute(
-        ctx.isNewConversation
-          ? sql`WITH conversation AS (
-              INSERT INTO conversations (id, app_id, account_id, invoke_from, end_user, inputs)
-              VALUES (${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.endUser}, ${JSON.stringify(ctx.inputs)}::jsonb)
-            ) ${message}`
-          : message,
+        ${ctx.endUser}, ${JSON.stringify(ctx.inputs)}::jsonb)`);
+    if (ctx.files.rows.length > 0) {
+      const values = ctx.files.rows.map(
+        (f, i) => sql`(${f.id}, ${messageId}, ${f.transferMethod}, ${f.url}, ${f.uploadFileId}::uuid, ${i})`,
       );
+      writes.push(
+        sql`INSERT INTO message_files (id, message_id, transfer_method, url, upload_file_id, position) VALUES ${sql.join(values, sql`, `)}`,
+      );
+    }
+    // Earlier writes become CTEs of the last, so the whole is one statement (atomic, foreign keys checked at its end).
+    const statement = sql.join(
+      [
+        ...(writes.length > 1
+          ? [
+              sql`WITH `,
+              sql.join(
+                writes.slice(0, -1).map((w, i) => sql`${sql.raw(`w${i}`)} AS (${w})`),
+                sql`, `,
+              ),
+              sql` `,
+            ]
+          : []),
+        writes.at(-1)!,
+      ],
+      sql``,
+    );
+    try {
+      await this.db.execute(statement);
       return true;
     } catch (err) {
       this.logger.error({ err, messageId }, 'could not store the chat message');

@@ -5,6 +5,7 @@ import type { AppConfig } from '../entity/app-config-entity.js';
 import type { InvokeFrom } from '../entity/conversation-entity.js';
 import type { Citation, RetrievedSegment } from '../entity/dataset-entity.js';
 import type { ResolvedModel } from './llm-model-service.js';
+import type { ChatFiles, FileInput } from './message-file-service.js';
 
 /** What the chat pipeline takes and gives: its inputs, the events it streams, and the run's context. */
 export interface ChatSettings {
@@ -57,6 +58,8 @@ export interface RunContext {
   clientSignal: AbortSignal | undefined;
   /** The service API's `user`; empty for the author's debug chat. */
   endUser: string;
+  /** Images sent with the query. */
+  files: ChatFiles;
   /** The app's input variables, resolved against its form. */
   inputs: InputValues;
   /** Name a new conversation in the background after its first answer. */
@@ -69,14 +72,23 @@ export interface RunContext {
 
 export interface StatelessChatInput {
   history: DialogTurn[];
+  /** image_url parts of the question (OpenAI's shape). */
+  images: Array<{ url: string; detail?: string | undefined }>;
   query: string;
   system: string;
   user: string;
   inputs: Record<string, unknown>;
 }
 
+export interface DebugChatInput {
+  query: string;
+  inputs: Record<string, unknown>;
+  files: FileInput[];
+}
+
 export interface ServiceChatInput {
   query: string;
+  files?: FileInput[] | undefined;
   user: string;
   inputs: Record<string, unknown>;
   conversationId?: string | undefined;

@@ -38,6 +38,7 @@ const EXPECTED_TABLES = [
   'datasets',
   'documents',
   'login_attempts',
+  'message_files',
   'messages',
   'provider_credentials',
   'revoked_tokens',

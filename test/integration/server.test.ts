@@ -107,6 +107,7 @@ describe('HTTP server', () => {
         'POST /ai/optimize-prompt',
         'POST /upload-files/file',
         'POST /upload-files/image',
+        'GET /files/{file_id}/image-preview',
         'POST /apps/{app_id}/api-keys',
         'GET /apps/{app_id}/api-keys',
         'POST /apps/{app_id}/api-keys/{key_id}',

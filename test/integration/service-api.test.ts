@@ -260,7 +260,12 @@ for (const backend of backends) {
         status: 200,
         body: { result: 'success', data: ['Where to stay?', 'What to eat?', 'How to get around?'] },
       });
-      expect(upstream.chatRequests().slice(before).map((r) => r.body.model)).toEqual(['fake-chat']);
+      expect(
+        upstream
+          .chatRequests()
+          .slice(before)
+          .map((r) => r.body.model),
+      ).toEqual(['fake-chat']);
       expect((await v1('GET', `/messages/${asked.body.message_id}/suggested?user=grace`, apiKey)).body).toEqual({
         code: 'not_found',
         message: 'Message Not Exists.',

@@ -54,6 +54,21 @@ describe('buildPrompt', () => {
     expect(tight.promptTokens).toBeLessThanOrEqual(all.promptTokens + base.maxTokens - 1 - base.maxTokens);
   });
 
+  it('sends the query images with it and counts their cost, so fewer earlier turns fit', () => {
+    const images = [
+      { url: 'https://example.com/a.png', detail: 'high' as const },
+      { url: 'https://example.com/b.png', detail: 'low' as const },
+    ];
+    const plain = buildPrompt(base);
+    const withImages = buildPrompt({ ...base, images });
+    expect(withImages.messages.at(-1)).toEqual({ role: 'user', content: 'the new question', images });
+    expect(withImages.promptTokens - plain.promptTokens).toBe(765 + 85);
+    // A window that held every turn without the images holds fewer with them.
+    const tight = { ...base, contextWindow: plain.promptTokens + base.maxTokens + 765 + 85 - 1 };
+    expect(buildPrompt(tight).turnsKept).toBe(6);
+    expect(buildPrompt({ ...tight, images }).turnsKept).toBeLessThan(6);
+  });
+
   it('refuses a query that cannot fit even alone, naming both sizes', () => {
     const call = () => buildPrompt({ ...base, query: 'long '.repeat(500), contextWindow: 1200 });
     expect(call).toThrow(PromptTooLongError);

@@ -8,9 +8,18 @@ export interface ToolCall {
   arguments: string;
 }
 
+/** An image for a vision model: an http(s) URL it fetches itself, or a data: URL carrying the bytes. */
+export interface ImageInput {
+  url: string;
+  /** low: a fixed small cost; high: the model looks closer, for more tokens. */
+  detail: 'low' | 'high';
+}
+
 export interface ChatMessage {
   role: ChatRole;
   content: string;
+  /** User messages only: images sent along with the text. */
+  images?: ImageInput[];
   toolCalls?: ToolCall[];
   toolCallId?: string;
 }

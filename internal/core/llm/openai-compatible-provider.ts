@@ -148,6 +148,15 @@ function toWireMessage(message: ChatMessage): ChatCompletionMessageParam {
             }
           : {}),
       };
+    case 'user':
+      if (!message.images?.length) return { role: 'user', content: message.content };
+      return {
+        role: 'user',
+        content: [
+          ...(message.content ? [{ type: 'text' as const, text: message.content }] : []),
+          ...message.images.map((image) => ({ type: 'image_url' as const, image_url: { url: image.url, detail: image.detail } })),
+        ],
+      };
     default:
       return { role: message.role, content: message.content };
   }

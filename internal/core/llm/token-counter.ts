@@ -27,10 +27,13 @@ export function countTextTokens(text: string): number {
 /** Per-message framing the chat format adds around content (role markers, separators). */
 const MESSAGE_OVERHEAD = 4;
 const REPLY_PRIMING = 3;
+/** OpenAI's published image costs: a low-detail image, and a typical 1024x1024 high-detail one (85 + 4 tiles x 170). */
+const IMAGE_TOKENS = { low: 85, high: 765 } as const;
 
 export function countMessageTokens(message: ChatMessage): number {
   let tokens = MESSAGE_OVERHEAD + countTextTokens(message.content);
   for (const call of message.toolCalls ?? []) tokens += countTextTokens(call.name) + countTextTokens(call.arguments);
+  for (const image of message.images ?? []) tokens += IMAGE_TOKENS[image.detail];
   return tokens;
 }
 

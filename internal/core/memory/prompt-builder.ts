@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../llm/llm-types.js';
+import type { ChatMessage, ImageInput } from '../llm/llm-types.js';
 import { countMessageTokens, countPromptTokens } from '../llm/token-counter.js';
 
 export interface DialogTurn {
@@ -15,6 +15,8 @@ export interface PromptInput {
   /** Earlier turns of this conversation, oldest first. */
   history: DialogTurn[];
   query: string;
+  /** Images sent with the query (vision models). */
+  images?: ImageInput[];
   /** How many earlier turns the app keeps at most. */
   dialogRound: number;
   contextWindow: number;
@@ -53,7 +55,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     .filter(Boolean)
     .join('\n\n');
   const head: ChatMessage[] = system ? [{ role: 'system', content: system }] : [];
-  const tail: ChatMessage = { role: 'user', content: input.query };
+  const tail: ChatMessage = { role: 'user', content: input.query, ...(input.images?.length ? { images: input.images } : {}) };
   const turns = input.dialogRound > 0 ? input.history.slice(-input.dialogRound) : [];
 
   const fixed = countPromptTokens([...head, tail]);
