@@ -145,7 +145,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     serviceApi: new ServiceApiService(db, aiHelper, conversation, appConfig),
     analytics: new AnalyticsService(db, app),
     analyticsRollup: new AnalyticsRollupService(db),
-    webApp: new WebAppService(db, app, conversation, rateLimiter, config),
+    webApp: new WebAppService(db, app, conversation, rateLimiter, appConfig, uploadFile, config),
     uploadFile,
     dataset,
     document,
@@ -234,7 +234,14 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       serviceApi: new ServiceApiHandler(services.chat, services.serviceApi, services.uploadFile, services.messageFiles, config),
       openAi: new OpenAiHandler(services.chat, config.ssePingIntervalMs),
       analytics: new AnalyticsHandler(services.analytics),
-      webApp: new WebAppHandler(services.webApp, services.chat, services.serviceApi, config.ssePingIntervalMs),
+      webApp: new WebAppHandler(
+        services.webApp,
+        services.chat,
+        services.serviceApi,
+        services.messageFiles,
+        config.ssePingIntervalMs,
+        config.uploadImageMaxBytes,
+      ),
     });
     await server.ready();
     await services.chat.listenForStops();

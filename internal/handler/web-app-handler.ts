@@ -8,12 +8,18 @@ import {
   webAppView,
   type webAppChatBody,
   type webAppConversationsQuery,
+  type webAppMessagesQuery,
   type webAppParams,
   type webAppTaskParams,
 } from '../schema/web-app-schema.js';
+import { FailException } from '../exception/app-error.js';
+import { messageView } from '../schema/service-api-schema.js';
+import { uploadFileView } from '../schema/upload-file-schema.js';
 import type { ChatService } from '../service/chat-service.js';
+import type { MessageFileService } from '../service/message-file-service.js';
 import type { ServiceApiService } from '../service/service-api-service.js';
 import type { WebAppService } from '../service/web-app-service.js';
+import { messageFileLinks } from './file-links.js';
 import type { Validated } from './request-types.js';
 import { disconnectSignal, streamEvents } from './sse-response.js';
 
@@ -26,7 +32,9 @@ export class WebAppHandler {
     private readonly webApps: WebAppService,
     private readonly chat: ChatService,
     private readonly service: ServiceApiService,
+    private readonly messageFiles: MessageFileService,
     private readonly ssePingIntervalMs: number,
+    private readonly uploadImageMaxBytes: number,
   ) {}
 
   get = async (req: Validated<{ params: typeof webAppParams }>) => {
@@ -64,6 +72,29 @@ export class WebAppHandler {
 
   regenerateToken = async (req: Validated<{ params: typeof appIdParams }>) =>
     success({ web_app_token: await this.webApps.regenerateToken(currentAuth(req).account.id, req.params.app_id) }, 'web app link replaced');
+
+  messages = async (req: Validated<{ params: typeof webAppParams; query: typeof webAppMessagesQuery }>, reply: FastifyReply) => {
+    const app = await this.webApps.appByToken(req.params.token);
+    const { conversation_id, first_id, limit } = req.query;
+    const page = await this.service.messages(app, this.visitor(req, reply), conversation_id, first_id, limit, InvokeFrom.WebApp);
+    const files = await messageFileLinks(
+      req,
+      this.messageFiles,
+      page.list.map((m) => m.id),
+    );
+    return success({ list: page.list.map((m) => messageView(m, files.get(m.id))), has_more: page.hasMore });
+  };
+
+  /** An image to send with the visitor's next message (multipart, one part named file); counts toward the visitor's rate. */
+  uploadImage = async (req: Validated<{ params: typeof webAppParams }>, reply: FastifyReply) => {
+    const app = await this.webApps.appByToken(req.params.token);
+    await this.webApps.checkRate(req.params.token, this.visitor(req, reply));
+    if (!req.isMultipart()) throw new FailException('send the image as multipart/form-data in a part named file');
+    const part = await req.file({ limits: { fileSize: this.uploadImageMaxBytes } });
+    if (!part || part.fieldname !== 'file') throw new FailException('send the image as multipart/form-data in a part named file');
+    const file = await this.webApps.uploadImage(app, { filename: part.filename, data: await part.toBuffer() });
+    return success(uploadFileView(file), 'image uploaded');
+  };
 
   /** The visitor of this browser; a first visit (or a forged cookie) gets a new signed one. */
   private visitor(req: FastifyRequest, reply: FastifyReply): string {

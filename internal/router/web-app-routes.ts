@@ -7,10 +7,13 @@ import {
   webAppChatBody,
   webAppConversationsQuery,
   webAppConversationsResponse,
+  webAppMessagesQuery,
+  webAppMessagesResponse,
   webAppParams,
   webAppResponse,
   webAppTaskParams,
 } from '../schema/web-app-schema.js';
+import { uploadFileResponse } from '../schema/upload-file-schema.js';
 import type { HttpServer } from '../server/http.js';
 import { route } from './route-options.js';
 
@@ -44,6 +47,24 @@ export function registerWebAppRoutes(server: HttpServer, h: { webApp: WebAppHand
       response: { 200: webAppConversationsResponse },
     }),
     w.conversations,
+  );
+  server.get(
+    '/web-apps/:token/messages',
+    route('public', t, "A page of one of the visitor's conversations, oldest first; first_id pages back", {
+      params: webAppParams,
+      querystring: webAppMessagesQuery,
+      response: { 200: webAppMessagesResponse },
+    }),
+    w.messages,
+  );
+  server.post(
+    '/web-apps/:token/files/upload',
+    route('public', t, 'Upload an image for the next message (multipart, part `file`), when the app takes uploaded images', {
+      params: webAppParams,
+      consumes: ['multipart/form-data'],
+      response: { 200: uploadFileResponse },
+    }),
+    w.uploadImage,
   );
   server.post(
     '/apps/:app_id/regenerate-web-app-token',

@@ -76,7 +76,7 @@ export const blockingResponse = z.object({
 });
 export const chatResponse = blockingResponse.or(z.string().describe('text/event-stream when response_mode is streaming'));
 
-const messageItem = z.object({
+export const messageItem = z.object({
   id: z.string(),
   conversation_id: z.string(),
   inputs: z.record(z.string(), z.unknown()),

@@ -4,6 +4,7 @@ import { unixSeconds } from '../lib/time.js';
 import type { App } from '../model/app.js';
 import type { Conversation } from '../model/conversation.js';
 import { userInputForm } from './app-config-schema.js';
+import { messageItem } from './service-api-schema.js';
 import { envelope, filesField, inputsField, unixTime } from './common-schema.js';
 
 export const webAppParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'is not a web app token') });
@@ -13,6 +14,11 @@ export const webAppChatBody = z.object({
   conversation_id: z.uuid('must be a UUID').optional(),
   inputs: inputsField,
   files: filesField,
+});
+export const webAppMessagesQuery = z.object({
+  conversation_id: z.uuid('must be a UUID'),
+  first_id: z.uuid('must be a UUID').optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export const webAppConversationsQuery = z.object({
   last_id: z.uuid('must be a UUID').optional(),
@@ -31,6 +37,7 @@ const webAppItem = z.object({
 export const webAppResponse = envelope(webAppItem);
 const conversationItem = z.object({ id: z.uuid(), name: z.string(), created_at: unixTime, updated_at: unixTime });
 export const webAppConversationsResponse = envelope(z.object({ list: z.array(conversationItem), has_more: z.boolean() }));
+export const webAppMessagesResponse = envelope(z.object({ list: z.array(messageItem), has_more: z.boolean() }));
 export const regenerateTokenResponse = envelope(z.object({ web_app_token: z.string() }));
 
 export function webAppView(app: App, config: AppConfig): z.infer<typeof webAppItem> {

@@ -33,15 +33,27 @@ export class ServiceApiService {
     return row?.name ?? '';
   }
 
-  async conversation(app: App, user: string, conversationId: string): Promise<Conversation> {
-    const conversation = await this.conversationService.findEndUserConversation(app.id, user, conversationId);
+  async conversation(
+    app: App,
+    user: string,
+    conversationId: string,
+    invokeFrom: InvokeFrom = InvokeFrom.ServiceApi,
+  ): Promise<Conversation> {
+    const conversation = await this.conversationService.findEndUserConversation(app.id, user, conversationId, invokeFrom);
     if (!conversation) throw new ServiceApiException(404, 'not_found', 'Conversation Not Exists.');
     return conversation;
   }
 
   /** A page of a conversation's messages in the order they were said; `firstId` pages back to older ones. */
-  async messages(app: App, user: string, conversationId: string, firstId: string | undefined, limit: number) {
-    await this.conversation(app, user, conversationId);
+  async messages(
+    app: App,
+    user: string,
+    conversationId: string,
+    firstId: string | undefined,
+    limit: number,
+    invokeFrom: InvokeFrom = InvokeFrom.ServiceApi,
+  ) {
+    await this.conversation(app, user, conversationId, invokeFrom);
     let before: SQL | undefined;
     if (firstId) {
       const [first] = await this.db

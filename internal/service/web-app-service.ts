@@ -4,10 +4,13 @@ import { AppStatus } from '../entity/app-entity.js';
 import { InvokeFrom } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
 import type { RateLimiter } from '../extension/rate-limiter.js';
-import { NotFoundException, RateLimitedException } from '../exception/app-error.js';
+import { FailException, NotFoundException, RateLimitedException } from '../exception/app-error.js';
 import { deriveKey } from '../lib/crypto.js';
 import { apps, type App } from '../model/app.js';
-import { newWebAppToken } from './app-config-service.js';
+import type { UploadFile } from '../model/upload-file.js';
+import { UploadKind } from '../entity/upload-file-entity.js';
+import { newWebAppToken, type AppConfigService } from './app-config-service.js';
+import type { UploadFileService } from './upload-file-service.js';
 import type { AppService } from './app-service.js';
 import type { ConversationService } from './conversation-service.js';
 
@@ -28,6 +31,8 @@ export class WebAppService {
     private readonly appService: AppService,
     private readonly conversationService: ConversationService,
     private readonly limiter: RateLimiter,
+    private readonly appConfig: AppConfigService,
+    private readonly uploads: UploadFileService,
     private readonly settings: WebAppSettings,
   ) {
     this.visitorKey = deriveKey(settings.secretKey, 'web-app-visitor');
@@ -67,6 +72,14 @@ export class WebAppService {
     const perMinute = this.settings.rateLimitWebAppVisitorPerMinute;
     const rate = await this.limiter.hit(`web-app:${token}:${visitorId}`, perMinute, 60_000);
     if (!rate.allowed) throw new RateLimitedException(`too many messages: at most ${perMinute} per minute`, rate.retryAfterSeconds);
+  }
+
+  /** A visitor's image for a chat message, kept under the app owner's account; only while the app takes uploaded images. */
+  async uploadImage(app: App, file: { filename: string; data: Buffer }): Promise<UploadFile> {
+    const config = await this.appConfig.published(app);
+    const image = config?.file_upload.image;
+    if (!image?.enabled || !image.transfer_methods.includes('local_file')) throw new FailException('this app takes no uploaded images');
+    return this.uploads.upload(app.accountId, { kind: UploadKind.Image, filename: file.filename, data: file.data });
   }
 
   /** The visitor's conversations, newest activity first; `lastId` continues after that one. */

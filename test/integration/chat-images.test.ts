@@ -203,6 +203,35 @@ for (const backend of backends) {
       expect(parseSse(await web.text()).at(-1)?.event).toBe('message_end');
       expect(userParts(upstream, 'marker-web-image')).toHaveLength(2);
 
+      // A visitor uploads an image, sends it, and sees it in the conversation's messages; another visitor does not.
+      const form = new FormData();
+      form.append('file', new Blob([png]), 'visitor.png');
+      const uploaded = await fetch(`${server.baseUrl}/web-apps/${link}/files/upload`, { method: 'POST', body: form });
+      expect(uploaded.status).toBe(200);
+      const visitor = uploaded.headers.get('set-cookie')!.split(';')[0]!;
+      const imageId = ((await uploaded.json()) as { data: { id: string } }).data.id;
+      const sent = await fetch(`${server.baseUrl}/web-apps/${link}/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: visitor },
+        body: JSON.stringify({
+          query: 'marker-web-upload',
+          files: [{ type: 'image', transfer_method: 'local_file', upload_file_id: imageId }],
+        }),
+      });
+      const end = parseSse(await sent.text()).at(-1)!;
+      expect(end.event).toBe('message_end');
+      expect(userParts(upstream, 'marker-web-upload')[1]!.image_url!.url).toBe(`data:image/png;base64,${png.toString('base64')}`);
+      const history = await fetch(`${server.baseUrl}/web-apps/${link}/messages?conversation_id=${end.data.conversation_id}`, {
+        headers: { cookie: visitor },
+      });
+      const page = ((await history.json()) as any).data;
+      expect(page.has_more).toBe(false);
+      expect(page.list.map((m: { query: string }) => m.query)).toEqual(['marker-web-upload']);
+      expect(page.list[0].message_files[0]).toMatchObject({ transfer_method: 'local_file', upload_file_id: imageId });
+      expect((await fetch(page.list[0].message_files[0].url)).status).toBe(200);
+      const stranger = await fetch(`${server.baseUrl}/web-apps/${link}/messages?conversation_id=${end.data.conversation_id}`);
+      expect(stranger.status).toBe(404);
+
       const plainApp = await createChatApp(server, token);
       await server.post(`/apps/${plainApp}/publish`, { token });
       const plainKey = (await server.post(`/apps/${plainApp}/api-keys`, { token, body: {} })).body.data.key;
@@ -217,6 +246,12 @@ for (const backend of backends) {
       );
       expect(plain.status).toBe(200);
       expect(upstream.findChat('marker-plain')!.body.messages.at(-1).content).toBe('marker-plain');
+      const plainLink = (await server.get(`/apps/${plainApp}`, { token })).body.data.web_app_token;
+      const noUploads = new FormData();
+      noUploads.append('file', new Blob([png]), 'visitor.png');
+      const refused = await fetch(`${server.baseUrl}/web-apps/${plainLink}/files/upload`, { method: 'POST', body: noUploads });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { message: string }).message).toBe('this app takes no uploaded images');
     });
 
     it('the OpenAI endpoint passes image_url parts (http and data: URLs) of the question', async () => {

@@ -132,6 +132,8 @@ describe('HTTP server', () => {
         'POST /web-apps/{token}/chat',
         'POST /web-apps/{token}/chat/{task_id}/stop',
         'GET /web-apps/{token}/conversations',
+        'GET /web-apps/{token}/messages',
+        'POST /web-apps/{token}/files/upload',
         'POST /apps/{app_id}/regenerate-web-app-token',
         'POST /datasets',
         'GET /datasets',
