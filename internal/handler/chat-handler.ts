@@ -41,16 +41,7 @@ export class ChatHandler {
       before,
       limit: req.query.limit,
     });
-    return success(
-      messagePageView(
-        page,
-        await messageFileLinks(
-          req,
-          this.messageFiles,
-          page.list.map((m) => m.id),
-        ),
-      ),
-    );
+    return success(messagePageView(page, await messageFileLinks(req, this.messageFiles, page.list)));
   };
 
   deleteDebugConversation = async (req: Validated<{ params: typeof appIdParams }>) => {

@@ -28,16 +28,7 @@ export class ConversationHandler {
       before,
       limit: req.query.limit,
     });
-    return success(
-      messagePageView(
-        page,
-        await messageFileLinks(
-          req,
-          this.messageFiles,
-          page.list.map((m) => m.id),
-        ),
-      ),
-    );
+    return success(messagePageView(page, await messageFileLinks(req, this.messageFiles, page.list)));
   };
 
   delete = async (req: ConversationRequest) => {

@@ -5,9 +5,9 @@ import type { MessageFileService, MessageFileView } from '../service/message-fil
 export async function messageFileLinks(
   req: FastifyRequest,
   messageFiles: MessageFileService,
-  messageIds: string[],
+  messages: Array<{ id: string }>,
 ): Promise<Map<string, MessageFileView[]>> {
-  const files = await messageFiles.filesOf(messageIds);
+  const files = await messageFiles.filesOf(messages.map((m) => m.id));
   const origin = `${req.protocol}://${req.host}`;
   for (const list of files.values()) {
     for (const file of list) if (file.url.startsWith('/')) file.url = origin + file.url;

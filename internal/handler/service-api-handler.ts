@@ -71,11 +71,7 @@ export class ServiceApiHandler {
   messages = async (req: Validated<{ query: typeof messagesQuery }>) => {
     const { conversation_id, user, first_id, limit } = req.query;
     const page = await this.service.messages(currentAppKey(req).app, user, conversation_id, first_id || undefined, limit);
-    const files = await messageFileLinks(
-      req,
-      this.messageFiles,
-      page.list.map((m) => m.id),
-    );
+    const files = await messageFileLinks(req, this.messageFiles, page.list);
     return { limit, has_more: page.hasMore, data: page.list.map((m) => messageView(m, files.get(m.id))) };
   };
 

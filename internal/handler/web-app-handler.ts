@@ -77,11 +77,7 @@ export class WebAppHandler {
     const app = await this.webApps.appByToken(req.params.token);
     const { conversation_id, first_id, limit } = req.query;
     const page = await this.service.messages(app, this.visitor(req, reply), conversation_id, first_id, limit, InvokeFrom.WebApp);
-    const files = await messageFileLinks(
-      req,
-      this.messageFiles,
-      page.list.map((m) => m.id),
-    );
+    const files = await messageFileLinks(req, this.messageFiles, page.list);
     return success({ list: page.list.map((m) => messageView(m, files.get(m.id))), has_more: page.hasMore });
   };
 
