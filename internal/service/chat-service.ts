@@ -5,7 +5,7 @@ import { LlmError } from '../core/llm/llm-types.js';
 import { retryBeforeFirstEvent } from '../core/llm/retry.js';
 import { countTextTokens, loadTokenizer } from '../core/llm/token-counter.js';
 import { usageReport, type UsageReport } from '../core/llm/usage.js';
-import { buildPrompt, PromptTooLongError } from '../core/memory/prompt-builder.js';
+import { buildPrompt, PromptTooLongError, type DialogTurn } from '../core/memory/prompt-builder.js';
 import { fillVariables, InputValueError, resolveInputs, type InputValues } from '../core/prompts/input-variables.js';
 import { containsKeyword, KeywordMasker } from '../core/review/keyword-masker.js';
 import { completeConfig, type AppConfig } from '../entity/app-config-entity.js';
@@ -220,9 +220,7 @@ export class ChatService {
     const messageId = randomUUID();
     const review = ctx.config.review_config;
     const inputBlocked = review.enable && review.inputs_config.enable && containsKeyword(ctx.query, review.keywords);
-    const history = inputBlocked
-      ? []
-      : (ctx.history ?? (await this.conversations.recentTurns(ctx.conversationId, ctx.isNewConversation ? 0 : ctx.config.dialog_round)));
+    const history = inputBlocked ? [] : (ctx.history ?? (await this.rememberedTurns(ctx)));
     const parameters = effectiveParameters(ctx.resolved.spec, ctx.config.model_config.parameters);
     const knowledge = inputBlocked ? [] : await this.retrieveKnowledge(ctx);
     let prompt;
@@ -247,6 +245,18 @@ export class ChatService {
       ? this.presetAnswer(ctx, messageId, written, review.inputs_config.preset_response)
       : this.stream(ctx, messageId, written, prompt.messages, prompt.promptTokens, parameters, knowledge.map(citationOf));
     return { taskId: messageId, conversationId: ctx.conversationId, messageId, events };
+  }
+
+  /** The last turns of the conversation; with image upload on, the images each question carried go along again (as Dify's memory does). */
+  private async rememberedTurns(ctx: RunContext): Promise<DialogTurn[]> {
+    const turns = await this.conversations.recentTurns(ctx.conversationId, ctx.isNewConversation ? 0 : ctx.config.dialog_round);
+    const image = ctx.config.file_upload.image;
+    if (!image.enabled || turns.length === 0) return turns;
+    const images = await this.messageFiles.imagesOf(
+      turns.map((t) => t.id),
+      image.detail,
+    );
+    return turns.map((t) => (images.has(t.id) ? { ...t, images: images.get(t.id)! } : t));
   }
 
   private async *stream(

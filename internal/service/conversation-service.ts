@@ -96,7 +96,7 @@ export class ConversationService {
   }
 
   /** The last `turns` answered turns, oldest first: what memory may put back into the prompt. */
-  async recentTurns(conversationId: string, turns: number): Promise<DialogTurn[]> {
+  async recentTurns(conversationId: string, turns: number): Promise<Array<DialogTurn & { id: string }>> {
     if (turns <= 0) return [];
     const rows = await this.lastTurns.execute({ conversationId, turns });
     return rows.reverse();
@@ -245,7 +245,7 @@ function prepareDebugConversation(db: Db) {
 
 function prepareLastTurns(db: Db) {
   return db
-    .select({ query: messages.query, answer: messages.answer })
+    .select({ id: messages.id, query: messages.query, answer: messages.answer })
     .from(messages)
     .where(
       and(

@@ -120,6 +120,28 @@ export class MessageFileService {
     return result;
   }
 
+  /** What earlier messages sent to the model, by message id, for a memory that keeps images (uploads inline again). */
+  async imagesOf(messageIds: string[], detail: 'low' | 'high'): Promise<Map<string, ImageInput[]>> {
+    const byMessage = new Map<string, ImageInput[]>();
+    if (messageIds.length === 0) return byMessage;
+    const rows = await this.db
+      .select({ file: messageFiles, upload: uploadFiles })
+      .from(messageFiles)
+      .leftJoin(uploadFiles, eq(uploadFiles.id, messageFiles.uploadFileId))
+      .where(inArray(messageFiles.messageId, messageIds))
+      .orderBy(asc(messageFiles.messageId), asc(messageFiles.position));
+    for (const { file, upload } of rows) {
+      // An upload deleted since is left out; the text of the turn stays.
+      let url = file.url;
+      if (file.transferMethod === 'local_file') {
+        if (!upload) continue;
+        url = `data:${upload.mimeType};base64,${(await this.uploads.contentOf(upload)).toString('base64')}`;
+      }
+      byMessage.set(file.messageId, [...(byMessage.get(file.messageId) ?? []), { url, detail }]);
+    }
+    return byMessage;
+  }
+
   /** The files of these messages, by message id, in the order they were sent. */
   async filesOf(messageIds: string[], now = Date.now()): Promise<Map<string, MessageFileView[]>> {
     const byMessage = new Map<string, MessageFileView[]>();

@@ -118,7 +118,16 @@ for (const backend of backends) {
         { type: 'image_url', image_url: { url: REMOTE, detail: 'high' } },
       ]);
 
+      // The next question of the conversation carries no image; memory sends the earlier one's images again.
+      await dify.createChatMessage({}, 'marker-follow-up', 'ann', false, answer.data.conversation_id);
+      const followUp = upstream.findChat('marker-follow-up')!.body.messages;
+      expect(followUp.at(-1)).toEqual({ role: 'user', content: 'marker-follow-up' });
+      expect(followUp.at(-3)).toEqual({ role: 'user', content: parts });
+      expect(followUp.at(-2)).toEqual({ role: 'assistant', content: 'Echo: marker-two-images' });
+
       const listed = await v1(`/messages?conversation_id=${answer.data.conversation_id}&user=ann`);
+      expect(listed.body.data.map((m: { query: string }) => m.query)).toEqual(['marker-two-images', 'marker-follow-up']);
+      expect(listed.body.data[1].message_files).toEqual([]);
       const messageFiles = listed.body.data[0].message_files;
       expect(messageFiles).toHaveLength(2);
       expect(messageFiles[1]).toMatchObject({

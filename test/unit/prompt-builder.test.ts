@@ -69,6 +69,14 @@ describe('buildPrompt', () => {
     expect(buildPrompt({ ...tight, images }).turnsKept).toBeLessThan(6);
   });
 
+  it('keeps the images of earlier questions with their turn, and counts them', () => {
+    const image = { url: 'https://example.com/old.png', detail: 'low' as const };
+    const history = turns.map((t, i) => (i === 5 ? { ...t, images: [image] } : t));
+    const built = buildPrompt({ ...base, history });
+    expect(built.messages.at(-3)).toEqual({ role: 'user', content: turns[5]!.query, images: [image] });
+    expect(built.promptTokens - buildPrompt(base).promptTokens).toBe(85);
+  });
+
   it('refuses a query that cannot fit even alone, naming both sizes', () => {
     const call = () => buildPrompt({ ...base, query: 'long '.repeat(500), contextWindow: 1200 });
     expect(call).toThrow(PromptTooLongError);

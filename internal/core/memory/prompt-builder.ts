@@ -4,6 +4,8 @@ import { countMessageTokens, countPromptTokens } from '../llm/token-counter.js';
 export interface DialogTurn {
   query: string;
   answer: string;
+  /** Images the user sent with the query (kept in memory for vision models). */
+  images?: ImageInput[];
 }
 
 export interface PromptInput {
@@ -55,7 +57,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     .filter(Boolean)
     .join('\n\n');
   const head: ChatMessage[] = system ? [{ role: 'system', content: system }] : [];
-  const tail: ChatMessage = { role: 'user', content: input.query, ...(input.images?.length ? { images: input.images } : {}) };
+  const tail = userMessage(input.query, input.images);
   const turns = input.dialogRound > 0 ? input.history.slice(-input.dialogRound) : [];
 
   const fixed = countPromptTokens([...head, tail]);
@@ -65,16 +67,18 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   let kept = 0;
   for (let i = turns.length - 1; i >= 0; i--) {
     const turn = turns[i]!;
-    const cost =
-      countMessageTokens({ role: 'user', content: turn.query }) + countMessageTokens({ role: 'assistant', content: turn.answer });
+    const cost = countMessageTokens(userMessage(turn.query, turn.images)) + countMessageTokens({ role: 'assistant', content: turn.answer });
     if (used + cost > budget) break;
     used += cost;
     kept += 1;
   }
-  const history = turns.slice(turns.length - kept).flatMap((t): ChatMessage[] => [
-    { role: 'user', content: t.query },
-    { role: 'assistant', content: t.answer },
-  ]);
+  const history = turns
+    .slice(turns.length - kept)
+    .flatMap((t): ChatMessage[] => [userMessage(t.query, t.images), { role: 'assistant', content: t.answer }]);
   const messages = [...head, ...history, tail];
   return { messages, promptTokens: countPromptTokens(messages), turnsKept: kept };
+}
+
+function userMessage(content: string, images: ImageInput[] | undefined): ChatMessage {
+  return images?.length ? { role: 'user', content, images } : { role: 'user', content };
 }
