@@ -72,8 +72,9 @@ for (const backend of backends) {
       const before = (await server.get(`/analysis/${appId}`, { token })).body.data;
       const rollup = server.module.services.analyticsRollup;
       // A delay of 0 rolls up everything before the current minute: the backdated week-before messages at least.
-      const first = await rollup.rollUp(0);
-      expect(first.messages).toBeGreaterThanOrEqual(2);
+      // Two runs at once (two workers): the watermark row lock lets each message be counted by one of them only.
+      const [first, second] = await Promise.all([rollup.rollUp(0), rollup.rollUp(0)]);
+      expect(first.messages + second.messages).toBeGreaterThanOrEqual(2);
       expect(first.rolledUntil.getTime()).toBeLessThanOrEqual(Date.now());
       const db = server.module.database.db;
       const { rows } = await db.execute(
