@@ -36,6 +36,7 @@ const envSchema = {
   LLM_TIMEOUT_MS: ['llmTimeoutMs', int(100, 30 * 60 * 1000)],
   LLM_MAX_RETRIES: ['llmMaxRetries', int(0, 10)],
   LLM_RETRY_BASE_MS: ['llmRetryBaseMs', int(0, 60_000)],
+  EMBEDDING_INDEX_RETRIES: ['embeddingIndexRetries', int(0, 20)],
   SSE_PING_INTERVAL_MS: ['ssePingIntervalMs', int(10, 10 * 60 * 1000)],
   CORS_ORIGINS: ['corsOrigins', z.string()],
   BODY_LIMIT_BYTES: ['bodyLimitBytes', int(1024, 1024 * 1024 * 1024)],

@@ -56,6 +56,11 @@ export const defaultConfig = {
   /** LLM_RETRY_BASE_MS: first retry delay; each next one doubles. */
   llmRetryBaseMs: 500,
   /**
+   * EMBEDDING_INDEX_RETRIES: retries of a 429/5xx embedding call while indexing (the first waits 2 x LLM_RETRY_BASE_MS,
+   * each next one doubles) before the document ends in error.
+   */
+  embeddingIndexRetries: 5,
+  /**
    * <PROVIDER>_API_KEY / <PROVIDER>_BASE_URL (OPENAI_API_KEY, DEEPSEEK_API_KEY, MOONSHOT_API_KEY, TONGYI_API_KEY,
    * ZHIPU_API_KEY, OLLAMA_BASE_URL, OPENAI_COMPATIBLE_BASE_URL ...): server-wide credentials for self-hosters,
    * used by every account that has not set its own.

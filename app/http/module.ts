@@ -123,7 +123,10 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   const vectors = new VectorStore(db, database.vectorAvailable);
   await vectors.init();
   const uploadFile = new UploadFileService(db, files);
-  const embeddings = new EmbeddingService(llmModel);
+  const embeddings = new EmbeddingService(llmModel, {
+    interactive: { retries: config.llmMaxRetries, baseDelayMs: config.llmRetryBaseMs },
+    background: { retries: config.embeddingIndexRetries, baseDelayMs: config.llmRetryBaseMs * 2 },
+  });
   const dataset = new DatasetService(db, vectors, llmModel);
   const document = new DocumentService(db, dataset, uploadFile, queue, logger);
   const retrieval = new RetrievalService(db, embeddings, vectors);

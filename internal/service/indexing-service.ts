@@ -121,7 +121,7 @@ export class IndexingService {
   private async embedSegments(doc: DocumentRow, dataset: Dataset, run: string, ids: string[], chunks: string[]): Promise<void> {
     for (let start = 0; start < chunks.length; start += EMBEDDING_BATCH_SIZE * 4) {
       const end = Math.min(chunks.length, start + EMBEDDING_BATCH_SIZE * 4);
-      const vectors = await this.embeddings.embed(dataset, chunks.slice(start, end));
+      const vectors = await this.embeddings.embed(dataset, chunks.slice(start, end), 'background');
       await this.vectors.upsert(
         vectors.map((embedding, i) => ({ segmentId: ids[start + i]!, datasetId: doc.datasetId, documentId: doc.id, embedding })),
       );

@@ -24,11 +24,26 @@ export async function* retryBeforeFirstEvent(
       }
       return;
     } catch (err) {
-      const retryable = err instanceof LlmError && err.retryable;
-      if (yielded || !retryable || attempt >= policy.retries || signal?.aborted) throw err;
+      if (yielded || !worthRetrying(err, attempt, policy, signal)) throw err;
       await sleep(policy.baseDelayMs * 2 ** attempt, signal);
     }
   }
+}
+
+/** Retries a call (an embedding request) that fails with a retryable error: rate limited, upstream 5xx, connection. */
+export async function retryCall<T>(call: () => Promise<T>, policy: RetryPolicy, signal?: AbortSignal): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!worthRetrying(err, attempt, policy, signal)) throw err;
+      await sleep(policy.baseDelayMs * 2 ** attempt, signal);
+    }
+  }
+}
+
+function worthRetrying(err: unknown, attempt: number, policy: RetryPolicy, signal: AbortSignal | undefined): boolean {
+  return err instanceof LlmError && err.retryable && attempt < policy.retries && !signal?.aborted;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
