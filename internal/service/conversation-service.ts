@@ -221,7 +221,32 @@ export class ConversationService {
       )
       .orderBy(desc(messages.createdAt), desc(messages.id))
       .limit(cursor.limit + 1);
-    return { list: rows.slice(0, cursor.limit), hasMore: rows.length > cursor.limit };
+    const list = rows.slice(0, cursor.limit);
+    const edge = list.at(-1);
+    if (rows.length <= cursor.limit || !edge || rows[cursor.limit]!.createdAt.getTime() !== edge.createdAt.getTime()) {
+      return { list, hasMore: rows.length > cursor.limit };
+    }
+    // The cursor is a millisecond: a page must not end inside one, or the next page (before it) would skip the rest.
+    const [rest, older] = await Promise.all([
+      this.db
+        .select()
+        .from(messages)
+        .where(
+          and(
+            eq(messages.conversationId, conversationId),
+            eq(messages.isDeleted, false),
+            eq(messages.createdAt, edge.createdAt),
+            lt(messages.id, edge.id),
+          ),
+        )
+        .orderBy(desc(messages.id)),
+      this.db
+        .select({ id: messages.id })
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversationId), eq(messages.isDeleted, false), lt(messages.createdAt, edge.createdAt)))
+        .limit(1),
+    ]);
+    return { list: [...list, ...rest], hasMore: older.length > 0 };
   }
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
 import { registerAccount } from '../helpers/accounts.js';
@@ -52,6 +53,30 @@ for (const backend of backends) {
         token,
       });
       expect(second.body.data.list.map((m: { id: string }) => m.id)).toEqual([messageIds[0]]);
+      expect(second.body.data.has_more).toBe(false);
+    });
+
+    it('never ends a page inside a millisecond the cursor cannot split', async () => {
+      const tiedApp = await createChatApp(server, token);
+      const ids: string[] = [];
+      let tiedConversation = '';
+      for (const query of ['zero', 'one', 'two', 'three']) {
+        const events = await debugChat(server, token, tiedApp, query);
+        ids.push(events[0]!.data.message_id as string);
+        tiedConversation = events[0]!.data.conversation_id as string;
+      }
+      // Three messages stored in the same millisecond, one before them.
+      await server.module.database.db.execute(
+        sql`UPDATE messages SET created_at = CASE WHEN id = ${ids[0]} THEN '2026-01-01T00:00:00.000Z'::timestamptz
+          ELSE '2026-01-01T00:00:01.000Z'::timestamptz END WHERE conversation_id = ${tiedConversation}`,
+      );
+      const first = await server.get(`/conversations/${tiedConversation}/messages?limit=2`, { token });
+      expect(first.body.data.list.map((m: { id: string }) => m.id).sort()).toEqual(ids.slice(1).sort());
+      expect(first.body.data.has_more).toBe(true);
+      const second = await server.get(`/conversations/${tiedConversation}/messages?limit=2&created_at=${first.body.data.next_created_at}`, {
+        token,
+      });
+      expect(second.body.data.list.map((m: { id: string }) => m.id)).toEqual([ids[0]]);
       expect(second.body.data.has_more).toBe(false);
     });
 
