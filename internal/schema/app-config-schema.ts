@@ -103,7 +103,7 @@ export const userInputForm = z
     });
   });
 
-const fileUpload = z.object({
+export const fileUpload = z.object({
   image: z
     .object({
       enabled: z.boolean(),

@@ -3,7 +3,7 @@ import type { AppConfig } from '../entity/app-config-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { App } from '../model/app.js';
 import type { Conversation } from '../model/conversation.js';
-import { userInputForm } from './app-config-schema.js';
+import { fileUpload, userInputForm } from './app-config-schema.js';
 import { messageItem } from './service-api-schema.js';
 import { envelope, filesField, inputsField, unixTime } from './common-schema.js';
 
@@ -33,6 +33,7 @@ const webAppItem = z.object({
   opening_questions: z.array(z.string()),
   suggested_after_answer: z.object({ enable: z.boolean() }),
   user_input_form: userInputForm,
+  file_upload: fileUpload,
 });
 export const webAppResponse = envelope(webAppItem);
 const conversationItem = z.object({ id: z.uuid(), name: z.string(), created_at: unixTime, updated_at: unixTime });
@@ -49,6 +50,7 @@ export function webAppView(app: App, config: AppConfig): z.infer<typeof webAppIt
     opening_questions: config.opening_questions,
     suggested_after_answer: config.suggested_after_answer,
     user_input_form: config.user_input_form,
+    file_upload: config.file_upload,
   };
 }
 

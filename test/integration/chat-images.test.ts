@@ -101,6 +101,8 @@ for (const backend of backends) {
       dify = new ChatClient(apiKey, `${server.baseUrl}/v1`);
       const parameters = await dify.getApplicationParameters('ann');
       expect(parameters.data.file_upload).toEqual(FILE_UPLOAD);
+      const link = (await server.get(`/apps/${appId}`, { token })).body.data.web_app_token;
+      expect((await server.get(`/web-apps/${link}`)).body.data.file_upload).toEqual(FILE_UPLOAD);
     });
 
     it('sends an uploaded image (inline) and a remote one to the model with the question', async () => {
