@@ -8,6 +8,7 @@ import { AppError, FailException, NotFoundException, ValidateErrorException } fr
 import { appConfigVersions, type AppConfigVersion } from '../model/app-config-version.js';
 import { apps, type App } from '../model/app.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
+import { BoundedCache } from '../lib/bounded-cache.js';
 import type { AppService } from './app-service.js';
 import type { DatasetService } from './dataset-service.js';
 import type { LlmModelService } from './llm-model-service.js';
@@ -18,6 +19,9 @@ export function newWebAppToken(): string {
 
 /** An app's draft configuration, its numbered published versions, and going back to one. */
 export class AppConfigService {
+  /** Published versions by id: a version is frozen once written, so a cached one is never stale. */
+  private readonly versions = new BoundedCache<string, AppConfig>(1000);
+
   constructor(
     private readonly db: Db,
     private readonly appService: AppService,
@@ -32,8 +36,14 @@ export class AppConfigService {
   /** The config published traffic answers with; undefined while the app is not published. */
   async published(app: App): Promise<AppConfig | undefined> {
     if (!app.publishedVersionId) return undefined;
+    const cached = this.versions.get(app.publishedVersionId);
+    // A copy: callers may adjust the config for one request.
+    if (cached) return structuredClone(cached);
     const [version] = await this.db.select().from(appConfigVersions).where(eq(appConfigVersions.id, app.publishedVersionId)).limit(1);
-    return version ? completeConfig(version.config) : undefined;
+    if (!version) return undefined;
+    const config = completeConfig(version.config);
+    this.versions.set(app.publishedVersionId, config);
+    return structuredClone(config);
   }
 
   async updateDraft(accountId: string, appId: string, patch: Partial<AppConfig>): Promise<AppConfig> {
