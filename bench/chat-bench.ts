@@ -9,7 +9,8 @@ import { startUpstream } from './upstream-process.js';
 
 /**
  * What the platform adds to a streaming chat: time to first token and total time through
- * POST /apps/:id/conversations, against the same request sent straight to the fake upstream.
+ * POST /apps/:id/conversations (the debug chat) and POST /v1/chat-messages (the service API, an app key,
+ * a new conversation each time), against the same request sent straight to the fake upstream.
  * Server, upstream and this client each run in their own process, on the embedded database
  * unless BENCH_DATABASE_URL names a PostgreSQL one.
  */
@@ -70,6 +71,8 @@ const server = await spawnServer(
     LOG_LEVEL: 'info',
     // e.g. BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/llmops_bench to measure the scale-out database instead
     DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
+    // One app key carries every service-API request of the run: measure the path, not the limiter's refusals.
+    RATE_LIMIT_API_KEY_PER_MINUTE: '1000000',
   },
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the server's time goes
   (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
@@ -110,20 +113,37 @@ try {
       (piece) => piece.includes('"event":"message"'),
     );
 
-  // Warm both paths (JIT, connection pools, the first conversation rows) before measuring.
+  // The service API answers the published config, with an app key.
+  await client.post(`/apps/${appIds[0]}/publish`, { token });
+  const key = (await client.post(`/apps/${appIds[0]}/api-keys`, { token, body: {} })).body.data.key as string;
+  const viaServiceApi = (worker: number, i: number) =>
+    timedStream(
+      `${server.baseUrl}/v1/chat-messages`,
+      { authorization: `Bearer ${key}` },
+      { query: query(i), user: `user-${worker}`, response_mode: 'streaming', inputs: {}, auto_generate_name: false },
+      (piece) => piece.includes('"event":"message"'),
+    );
+
+  // Warm every path (JIT, connection pools, the first conversation rows) before measuring.
   await drive(200, 20, direct);
   await drive(200, 100, viaPlatform);
+  await drive(200, 20, viaServiceApi);
 
   for (const [concurrency, requests] of [
     [1, REQUESTS_C1],
     [100, REQUESTS_C100],
   ] as const) {
     const base = report('direct', concurrency, await drive(requests, concurrency, direct));
-    const ours = report('platform', concurrency, await drive(requests, concurrency, viaPlatform));
-    process.stdout.write(
-      `added    c=${String(concurrency).padEnd(3)} ttft p50 ${fmt(ours.ttft.median - base.ttft.median, 2)} p99 ${fmt(ours.ttft.p99 - base.ttft.p99, 2)} ms | ` +
-        `total p50 ${fmt(ours.total.median - base.total.median, 2)} p99 ${fmt(ours.total.p99 - base.total.p99, 2)} ms\n`,
-    );
+    for (const [label, path] of [
+      ['debug', viaPlatform],
+      ['v1', viaServiceApi],
+    ] as const) {
+      const ours = report(label === 'debug' ? 'platform' : 'v1 api', concurrency, await drive(requests, concurrency, path));
+      process.stdout.write(
+        `added ${label.padEnd(5)} c=${String(concurrency).padEnd(3)} ttft p50 ${fmt(ours.ttft.median - base.ttft.median, 2)} p99 ${fmt(ours.ttft.p99 - base.ttft.p99, 2)} ms | ` +
+          `total p50 ${fmt(ours.total.median - base.total.median, 2)} p99 ${fmt(ours.total.p99 - base.total.p99, 2)} ms\n`,
+      );
+    }
   }
   process.stdout.write(
     `server peak RSS: ${fmt(await peakRssMiB(server.child.pid!))} MiB (${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded database'})\n`,
