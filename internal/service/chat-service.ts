@@ -84,14 +84,20 @@ export class ChatService {
     const config = completeConfig(app.draftConfig);
     // The author tries values as the form changes, so every debug message takes the inputs it is sent with.
     const values = formInputs(config, input.inputs);
-    const files = await this.messageFiles.resolve(accountId, config, input.files);
-    const resolved = await this.llmModels.resolve(accountId, config.model_config.provider, config.model_config.model);
+    const conversationId = conversation?.id ?? randomUUID();
+    // Independent reads at once: on the embedded database each waits its turn behind every running chat's queries.
+    const [files, resolved, history] = await Promise.all([
+      this.messageFiles.resolve(accountId, config, input.files),
+      this.llmModels.resolve(accountId, config.model_config.provider, config.model_config.model),
+      this.rememberedTurns(conversationId, !conversation, config),
+    ]);
     return this.start({
       accountId,
       appId,
       config,
       resolved,
-      conversationId: conversation?.id ?? randomUUID(),
+      history,
+      conversationId,
       isNewConversation: !conversation,
       summary: conversation?.summary ?? '',
       query: input.query,
@@ -113,20 +119,27 @@ export class ChatService {
     invokeFrom: InvokeFrom = InvokeFrom.ServiceApi,
   ): Promise<ChatRun> {
     const startedAt = performance.now();
-    const { config, resolved } = await this.publishedModel(app);
-    const conversation = input.conversationId
-      ? await this.conversations.findEndUserConversation(app.id, input.user, input.conversationId, invokeFrom)
-      : undefined;
+    const [{ config, resolved }, conversation] = await Promise.all([
+      this.publishedModel(app),
+      input.conversationId
+        ? this.conversations.findEndUserConversation(app.id, input.user, input.conversationId, invokeFrom)
+        : Promise.resolve(undefined),
+    ]);
     if (input.conversationId && !conversation) throw new ServiceApiException(404, 'not_found', 'Conversation Not Exists.');
     // As in Dify, a conversation keeps the inputs it started with.
     const inputs = conversation ? conversation.inputs : formInputs(config, input.inputs);
-    const files = await this.messageFiles.resolve(app.accountId, config, input.files);
+    const conversationId = conversation?.id ?? randomUUID();
+    const [files, history] = await Promise.all([
+      this.messageFiles.resolve(app.accountId, config, input.files),
+      this.rememberedTurns(conversationId, !conversation, config),
+    ]);
     return this.start({
       accountId: app.accountId,
       appId: app.id,
       config,
       resolved,
-      conversationId: conversation?.id ?? randomUUID(),
+      history,
+      conversationId,
       isNewConversation: !conversation,
       summary: conversation?.summary ?? '',
       query: input.query,
@@ -220,7 +233,7 @@ export class ChatService {
     const messageId = randomUUID();
     const review = ctx.config.review_config;
     const inputBlocked = review.enable && review.inputs_config.enable && containsKeyword(ctx.query, review.keywords);
-    const history = inputBlocked ? [] : (ctx.history ?? (await this.rememberedTurns(ctx)));
+    const history = inputBlocked ? [] : ctx.history;
     const parameters = effectiveParameters(ctx.resolved.spec, ctx.config.model_config.parameters);
     const knowledge = inputBlocked ? [] : await this.retrieveKnowledge(ctx);
     let prompt;
@@ -248,9 +261,9 @@ export class ChatService {
   }
 
   /** The last turns of the conversation; with image upload on, the images each question carried go along again (as Dify's memory does). */
-  private async rememberedTurns(ctx: RunContext): Promise<DialogTurn[]> {
-    const turns = await this.conversations.recentTurns(ctx.conversationId, ctx.isNewConversation ? 0 : ctx.config.dialog_round);
-    const image = ctx.config.file_upload.image;
+  private async rememberedTurns(conversationId: string, isNew: boolean, config: AppConfig): Promise<DialogTurn[]> {
+    const turns = await this.conversations.recentTurns(conversationId, isNew ? 0 : config.dialog_round);
+    const image = config.file_upload.image;
     if (!image.enabled || turns.length === 0) return turns;
     const images = await this.messageFiles.imagesOf(
       turns.map((t) => t.id),

@@ -64,8 +64,8 @@ export interface RunContext {
   inputs: InputValues;
   /** Name a new conversation in the background after its first answer. */
   autoName: boolean;
-  /** The caller brings the earlier turns itself (OpenAI-style): they replace the stored ones. */
-  history?: DialogTurn[];
+  /** Earlier turns for memory: the stored ones, or those the caller brings itself (OpenAI-style). */
+  history: DialogTurn[];
   /** The caller's own system messages, after the app's prompt. */
   extraSystem?: string;
 }
