@@ -151,6 +151,7 @@ export class ServiceApiHandler {
         kind: image ? UploadKind.Image : UploadKind.Document,
         filename: file.filename,
         data: file.data,
+        uploader: { appId: app.id, endUser: user },
       });
     } catch (err) {
       if (err instanceof AppError && err.status === 400) throw new ServiceApiException(415, 'unsupported_file_type', err.message);

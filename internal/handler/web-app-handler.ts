@@ -84,11 +84,12 @@ export class WebAppHandler {
   /** An image to send with the visitor's next message (multipart, one part named file); counts toward the visitor's rate. */
   uploadImage = async (req: Validated<{ params: typeof webAppParams }>, reply: FastifyReply) => {
     const app = await this.webApps.appByToken(req.params.token);
-    await this.webApps.checkRate(req.params.token, this.visitor(req, reply));
+    const visitor = this.visitor(req, reply);
+    await this.webApps.checkRate(req.params.token, visitor);
     if (!req.isMultipart()) throw new FailException('send the image as multipart/form-data in a part named file');
     const part = await req.file({ limits: { fileSize: this.uploadImageMaxBytes } });
     if (!part || part.fieldname !== 'file') throw new FailException('send the image as multipart/form-data in a part named file');
-    const file = await this.webApps.uploadImage(app, { filename: part.filename, data: await part.toBuffer() });
+    const file = await this.webApps.uploadImage(app, visitor, { filename: part.filename, data: await part.toBuffer() });
     return success(uploadFileView(file), 'image uploaded');
   };
 

@@ -1,6 +1,7 @@
 import { bigint, char, index, pgTable, uuid, varchar } from 'drizzle-orm/pg-core';
 import type { UploadKind } from '../entity/upload-file-entity.js';
 import { accounts } from './account.js';
+import { apps } from './app.js';
 import { idColumn, timestamps } from './columns.js';
 
 /** A file an account uploaded; its bytes live in the file storage under `key`. */
@@ -20,6 +21,9 @@ export const uploadFiles = pgTable(
     mimeType: varchar('mime_type', { length: 128 }).notNull(),
     /** SHA-256 of the content, hex. */
     hash: char('hash', { length: 64 }).notNull(),
+    /** Uploaded through an app's service API or web app: the app and its end user, who alone may send it in a chat. */
+    appId: uuid('app_id').references(() => apps.id, { onDelete: 'set null' }),
+    endUser: varchar('end_user', { length: 255 }).notNull().default(''),
     ...timestamps(),
   },
   (t) => [index('upload_files_account_created_idx').on(t.accountId, t.createdAt)],

@@ -130,7 +130,7 @@ export class ChatService {
     const inputs = conversation ? conversation.inputs : formInputs(config, input.inputs);
     const conversationId = conversation?.id ?? randomUUID();
     const [files, history] = await Promise.all([
-      this.messageFiles.resolve(app.accountId, config, input.files),
+      this.messageFiles.resolve(app.accountId, config, input.files, { appId: app.id, endUser: input.user }),
       this.rememberedTurns(conversationId, !conversation, config),
     ]);
     return this.start({

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { ImageInput } from '../core/llm/llm-types.js';
 import type { AppConfig, FileTransferMethod } from '../entity/app-config-entity.js';
 import { UploadKind } from '../entity/upload-file-entity.js';
@@ -8,7 +8,7 @@ import { ForbiddenException, NotFoundException, ValidateErrorException } from '.
 import { deriveKey } from '../lib/crypto.js';
 import { messageFiles } from '../model/conversation.js';
 import { uploadFiles, type UploadFile } from '../model/upload-file.js';
-import type { UploadFileService } from './upload-file-service.js';
+import type { Uploader, UploadFileService } from './upload-file-service.js';
 
 /** A file as a chat request names it (Dify's `files` entry). */
 export interface FileInput {
@@ -63,7 +63,7 @@ export class MessageFileService {
   }
 
   /** Files given while the app takes none are ignored, as Dify does; otherwise each must fit the config. */
-  async resolve(accountId: string, config: AppConfig, files: FileInput[] | undefined): Promise<ChatFiles> {
+  async resolve(accountId: string, config: AppConfig, files: FileInput[] | undefined, uploader?: Uploader): Promise<ChatFiles> {
     const image = config.file_upload.image;
     if (!files?.length || !image.enabled) return NO_FILES;
     if (files.length > image.number_limits) throw invalid(`files: at most ${image.number_limits} images per message`);
@@ -78,7 +78,7 @@ export class MessageFileService {
       if (!f.upload_file_id) throw invalid(`files.${i}.upload_file_id: is required for local_file`);
       return [f.upload_file_id];
     });
-    const uploaded = await this.ownedImages(accountId, uploadIds);
+    const uploaded = await this.ownedImages(accountId, uploadIds, uploader);
     const result: ChatFiles = { images: [], rows: [] };
     for (const [i, file] of files.entries()) {
       if (file.transfer_method === 'remote_url') {
@@ -193,12 +193,21 @@ export class MessageFileService {
     return createHmac('sha256', this.key).update(`image-preview|${uploadFileId}|${timestamp}|${nonce}`).digest('base64url');
   }
 
-  private async ownedImages(accountId: string, ids: string[]): Promise<Map<string, UploadFile>> {
+  /** An end user may send only the images they uploaded through this app; the author (console) only the account's own. */
+  private async ownedImages(accountId: string, ids: string[], uploader: Uploader | undefined): Promise<Map<string, UploadFile>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db
       .select()
       .from(uploadFiles)
-      .where(and(eq(uploadFiles.accountId, accountId), inArray(uploadFiles.id, ids), eq(uploadFiles.kind, UploadKind.Image)));
+      .where(
+        and(
+          eq(uploadFiles.accountId, accountId),
+          inArray(uploadFiles.id, ids),
+          eq(uploadFiles.kind, UploadKind.Image),
+          uploader ? eq(uploadFiles.appId, uploader.appId) : isNull(uploadFiles.appId),
+          eq(uploadFiles.endUser, uploader?.endUser ?? ''),
+        ),
+      );
     return new Map(rows.map((r) => [r.id, r]));
   }
 }

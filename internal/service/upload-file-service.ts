@@ -12,6 +12,14 @@ export interface UploadInput {
   kind: UploadKind;
   filename: string;
   data: Buffer;
+  /** An end user's upload through an app (service API, web app); absent for the account's own. */
+  uploader?: Uploader | undefined;
+}
+
+/** Who may attach an upload to a chat message: the account itself (console), or one end user of one app. */
+export interface Uploader {
+  appId: string;
+  endUser: string;
 }
 
 /** Signatures that stand for an extension under another name. */
@@ -60,6 +68,8 @@ export class UploadFileService {
           extension,
           mimeType,
           hash: createHash('sha256').update(input.data).digest('hex'),
+          appId: input.uploader?.appId ?? null,
+          endUser: input.uploader?.endUser ?? '',
         })
         .returning();
       return row!;

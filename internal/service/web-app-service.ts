@@ -75,11 +75,16 @@ export class WebAppService {
   }
 
   /** A visitor's image for a chat message, kept under the app owner's account; only while the app takes uploaded images. */
-  async uploadImage(app: App, file: { filename: string; data: Buffer }): Promise<UploadFile> {
+  async uploadImage(app: App, visitorId: string, file: { filename: string; data: Buffer }): Promise<UploadFile> {
     const config = await this.appConfig.published(app);
     const image = config?.file_upload.image;
     if (!image?.enabled || !image.transfer_methods.includes('local_file')) throw new FailException('this app takes no uploaded images');
-    return this.uploads.upload(app.accountId, { kind: UploadKind.Image, filename: file.filename, data: file.data });
+    return this.uploads.upload(app.accountId, {
+      kind: UploadKind.Image,
+      filename: file.filename,
+      data: file.data,
+      uploader: { appId: app.id, endUser: visitorId },
+    });
   }
 
   /** The visitor's conversations, newest activity first; `lastId` continues after that one. */

@@ -162,15 +162,21 @@ for (const backend of backends) {
 
     it('refuses files that do not fit the app, with invalid_param, and stores nothing', async () => {
       const fileId = await upload(apiKey, 'bob');
-      const otherAccount = (await registerAccount(server)).token;
-      const form = new FormData();
-      form.append('file', new Blob([png]), 'photo.png');
-      const stranger = await fetch(`${server.baseUrl}/upload-files/image`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${otherAccount}` },
-        body: form,
-      });
-      const strangerImage = ((await stranger.json()) as { data: { id: string } }).data.id;
+      const consoleUpload = async (accountToken: string) => {
+        const form = new FormData();
+        form.append('file', new Blob([png]), 'photo.png');
+        const res = await fetch(`${server.baseUrl}/upload-files/image`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${accountToken}` },
+          body: form,
+        });
+        return ((await res.json()) as { data: { id: string } }).data.id;
+      };
+      // Another account's image; the author's own console upload; another end user's upload through this app.
+      const strangerImage = await consoleUpload((await registerAccount(server)).token);
+      const authorImage = await consoleUpload(token);
+      const annImage = await upload(apiKey, 'ann');
+      const local = (id: string) => [{ type: 'image', transfer_method: 'local_file', upload_file_id: id }];
       const base = { query: 'refused', user: 'bob', response_mode: 'blocking', inputs: {} };
       const image = (extra: object) => ({ type: 'image', transfer_method: 'remote_url', url: REMOTE, ...extra });
       const cases: Array<[unknown[], string]> = [
@@ -178,10 +184,9 @@ for (const backend of backends) {
         [[image({ type: 'document' })], 'files.0.type: only image files are supported'],
         [[image({ url: 'ftp://example.com/a.png' })], 'files.0.url: must be an http(s) URL of at most 2048 characters'],
         [[{ type: 'image', transfer_method: 'local_file' }], 'files.0.upload_file_id: is required for local_file'],
-        [
-          [{ type: 'image', transfer_method: 'local_file', upload_file_id: strangerImage }],
-          `files.0.upload_file_id: image ${strangerImage} not found`,
-        ],
+        [local(strangerImage), `files.0.upload_file_id: image ${strangerImage} not found`],
+        [local(authorImage), `files.0.upload_file_id: image ${authorImage} not found`],
+        [local(annImage), `files.0.upload_file_id: image ${annImage} not found`],
         [[{ type: 'image', transfer_method: 'local_file', upload_file_id: 'nope' }], 'files.0.upload_file_id: must be a UUID'],
         [[{ type: 'image', transfer_method: 'carrier_pigeon' }], 'files.0.transfer_method'],
       ];
@@ -192,7 +197,8 @@ for (const backend of backends) {
         expect(res.body.message).toContain(message);
       }
       expect((await v1('/conversations?user=bob')).body.data).toEqual([]);
-      expect(fileId).toBeTruthy();
+      // Bob's own upload goes through.
+      expect((await v1('/chat-messages', { ...base, files: local(fileId) })).status).toBe(200);
     });
 
     it('the debug chat and the web app take images; an app without image upload ignores them, as Dify does', async () => {
@@ -204,6 +210,31 @@ for (const backend of backends) {
       expect(userParts(upstream, 'marker-debug-image')[1]).toEqual({ type: 'image_url', image_url: { url: REMOTE, detail: 'high' } });
       const debugMessages = await server.get(`/apps/${appId}/conversations/messages`, { token });
       expect(debugMessages.body.data.list[0].message_files).toMatchObject([{ url: REMOTE, transfer_method: 'remote_url' }]);
+      // The author sends an image uploaded in the console; an end user's upload is not theirs to send.
+      const authorForm = new FormData();
+      authorForm.append('file', new Blob([png]), 'author.png');
+      const authorImage = (
+        (await (
+          await fetch(`${server.baseUrl}/upload-files/image`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}` },
+            body: authorForm,
+          })
+        ).json()) as { data: { id: string } }
+      ).data.id;
+      const withUpload = await postStream(`${server.baseUrl}/apps/${appId}/conversations`, token, {
+        query: 'marker-debug-upload',
+        files: [{ type: 'image', transfer_method: 'local_file', upload_file_id: authorImage }],
+      });
+      expect((await withUpload.all()).at(-1)?.event).toBe('message_end');
+      expect(userParts(upstream, 'marker-debug-upload')[1]!.image_url!.url).toBe(`data:image/png;base64,${png.toString('base64')}`);
+      const endUserImage = await upload(apiKey, 'ann');
+      const notTheirs = await server.post(`/apps/${appId}/conversations`, {
+        token,
+        body: { query: 'x', files: [{ type: 'image', transfer_method: 'local_file', upload_file_id: endUserImage }] },
+      });
+      expect(notTheirs.status).toBe(400);
+      expect(notTheirs.body.message).toBe(`files.0.upload_file_id: image ${endUserImage} not found`);
 
       const link = (await server.get(`/apps/${appId}`, { token })).body.data.web_app_token;
       const web = await fetch(`${server.baseUrl}/web-apps/${link}/chat`, {
