@@ -10,4 +10,6 @@ export interface ScheduleSettings {
 export async function registerSchedules(queue: Queue, settings: ScheduleSettings): Promise<void> {
   await queue.every(JobName.AuthCleanup, settings.cleanupIntervalSeconds * 1000);
   await queue.every(JobName.AnalyticsRollup, settings.analyticsRollupIntervalSeconds * 1000);
+  // Once at start too: a database upgraded with months of messages is rolled up without waiting an interval.
+  await queue.enqueue(JobName.AnalyticsRollup, {});
 }
