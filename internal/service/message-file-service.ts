@@ -90,8 +90,7 @@ export class MessageFileService {
       }
       const upload = uploaded.get(file.upload_file_id!);
       if (!upload) throw invalid(`files.${i}.upload_file_id: image ${file.upload_file_id} not found`);
-      const data = await this.uploads.contentOf(upload);
-      result.images.push({ url: `data:${upload.mimeType};base64,${data.toString('base64')}`, detail: image.detail });
+      result.images.push({ url: await this.inline(upload), detail: image.detail });
       result.rows.push({ id: randomUUID(), transferMethod: 'local_file', url: '', uploadFileId: upload.id });
     }
     return result;
@@ -135,7 +134,7 @@ export class MessageFileService {
       let url = file.url;
       if (file.transferMethod === 'local_file') {
         if (!upload) continue;
-        url = `data:${upload.mimeType};base64,${(await this.uploads.contentOf(upload)).toString('base64')}`;
+        url = await this.inline(upload);
       }
       byMessage.set(file.messageId, [...(byMessage.get(file.messageId) ?? []), { url, detail }]);
     }
@@ -187,6 +186,11 @@ export class MessageFileService {
       .limit(1);
     if (!file) throw new NotFoundException('file not found');
     return { file, data: await this.uploads.contentOf(file) };
+  }
+
+  /** An upload as a data: URL, so the model gets the bytes without reaching this server. */
+  private async inline(upload: UploadFile): Promise<string> {
+    return `data:${upload.mimeType};base64,${(await this.uploads.contentOf(upload)).toString('base64')}`;
   }
 
   private sign(uploadFileId: string, timestamp: number, nonce: string): string {
