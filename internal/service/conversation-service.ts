@@ -209,16 +209,11 @@ export class ConversationService {
   }
 
   private async pageOfMessages(conversationId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
+    const visible = and(eq(messages.conversationId, conversationId), eq(messages.isDeleted, false));
     const rows = await this.db
       .select()
       .from(messages)
-      .where(
-        and(
-          eq(messages.conversationId, conversationId),
-          eq(messages.isDeleted, false),
-          cursor.before ? lt(messages.createdAt, cursor.before) : undefined,
-        ),
-      )
+      .where(and(visible, cursor.before ? lt(messages.createdAt, cursor.before) : undefined))
       .orderBy(desc(messages.createdAt), desc(messages.id))
       .limit(cursor.limit + 1);
     const list = rows.slice(0, cursor.limit);
@@ -231,19 +226,12 @@ export class ConversationService {
       this.db
         .select()
         .from(messages)
-        .where(
-          and(
-            eq(messages.conversationId, conversationId),
-            eq(messages.isDeleted, false),
-            eq(messages.createdAt, edge.createdAt),
-            lt(messages.id, edge.id),
-          ),
-        )
+        .where(and(visible, eq(messages.createdAt, edge.createdAt), lt(messages.id, edge.id)))
         .orderBy(desc(messages.id)),
       this.db
         .select({ id: messages.id })
         .from(messages)
-        .where(and(eq(messages.conversationId, conversationId), eq(messages.isDeleted, false), lt(messages.createdAt, edge.createdAt)))
+        .where(and(visible, lt(messages.createdAt, edge.createdAt)))
         .limit(1),
     ]);
     return { list: [...list, ...rest], hasMore: older.length > 0 };
