@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { effectiveParameters } from '../core/llm/model-catalog.js';
 import { LlmError } from '../core/llm/llm-types.js';
 import { retryBeforeFirstEvent } from '../core/llm/retry.js';
@@ -26,6 +26,7 @@ import {
 import { messages } from '../model/conversation.js';
 import type { App } from '../model/app.js';
 import type { AppConfigService } from './app-config-service.js';
+import { ChatMessageStore } from './chat-message-store.js';
 import type { AppService } from './app-service.js';
 import type { ConversationService } from './conversation-service.js';
 import type { LlmModelService, ResolvedModel } from './llm-model-service.js';
@@ -54,6 +55,7 @@ import { citationOf, type RetrievedSegment } from '../entity/dataset-entity.js';
 export class ChatService {
   /** Answers streaming in this process, by task id, so a stop can reach them. */
   private readonly running = new Map<string, { accountId: string; appId: string; endUser: string; controller: AbortController }>();
+  private readonly messageStore: ChatMessageStore;
 
   constructor(
     private readonly db: Db,
@@ -67,7 +69,9 @@ export class ChatService {
     private readonly messageFiles: MessageFileService,
     private readonly settings: ChatSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.messageStore = new ChatMessageStore(db, logger);
+  }
 
   /** Listens for stops published by any node. */
   async listenForStops(): Promise<void> {
@@ -253,7 +257,7 @@ export class ChatService {
       if (err instanceof PromptTooLongError) throw new FailException(err.message);
       throw err;
     }
-    const written = this.insertRows(ctx, messageId);
+    const written = this.messageStore.insert(ctx, messageId);
     const events = inputBlocked
       ? this.presetAnswer(ctx, messageId, written, review.inputs_config.preset_response)
       : this.stream(ctx, messageId, written, prompt.messages, prompt.promptTokens, parameters, knowledge.map(citationOf));
@@ -335,7 +339,7 @@ export class ChatService {
       (now - ctx.startedAt) / 1000,
       firstTokenAt ? (firstTokenAt - ctx.startedAt) / 1000 : 0,
     );
-    await this.finish(ctx, messageId, written, {
+    await this.messageStore.finish(messageId, written, {
       answer: stored,
       status,
       error: status === MessageStatus.Error ? failure!.message : '',
@@ -362,7 +366,7 @@ export class ChatService {
     const ids = { task_id: messageId, message_id: messageId, conversation_id: ctx.conversationId };
     yield { event: ChatEventName.Message, id: messageId, ...ids, answer: response, created_at: Math.floor(Date.now() / 1000) };
     const usage = usageReport(ctx.resolved.spec, 0, 0, (performance.now() - ctx.startedAt) / 1000, 0);
-    await this.finish(ctx, messageId, written, { answer: response, status: MessageStatus.Normal, error: '', usage, resources: [] });
+    await this.messageStore.finish(messageId, written, { answer: response, status: MessageStatus.Normal, error: '', usage, resources: [] });
     yield {
       event: ChatEventName.MessageEnd,
       id: messageId,
@@ -395,82 +399,6 @@ export class ChatService {
       if (err instanceof LlmError) throw new FailException(`knowledge retrieval failed: ${err.message}`, { kind: err.kind });
       throw err;
     }
-  }
-
-  /**
-   * Conversation (when new) and message rows in one statement, while the model starts: a single
-   * round trip is atomic on its own and costs a third of BEGIN / INSERT / INSERT / COMMIT.
-   */
-  private async insertRows(ctx: RunContext, messageId: string): Promise<boolean> {
-    const { provider, model } = ctx.resolved.spec;
-    const writes: SQL[] = [];
-    if (ctx.isNewConversation) {
-      writes.push(sql`INSERT INTO conversations (id, app_id, account_id, invoke_from, end_user, inputs)
-        VALUES (${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.endUser}, ${JSON.stringify(ctx.inputs)}::jsonb)`);
-    }
-    writes.push(sql`INSERT INTO messages (id, conversation_id, app_id, account_id, invoke_from, query, provider, model, end_user, inputs)
-      VALUES (${messageId}, ${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.query}, ${provider}, ${model},
-        ${ctx.endUser}, ${JSON.stringify(ctx.inputs)}::jsonb)`);
-    if (ctx.files.rows.length > 0) {
-      const values = ctx.files.rows.map(
-        (f, i) => sql`(${f.id}, ${messageId}, ${f.transferMethod}, ${f.url}, ${f.uploadFileId}::uuid, ${i})`,
-      );
-      writes.push(
-        sql`INSERT INTO message_files (id, message_id, transfer_method, url, upload_file_id, position) VALUES ${sql.join(values, sql`, `)}`,
-      );
-    }
-    // Earlier writes become CTEs of the last, so the whole is one statement (atomic, foreign keys checked at its end).
-    const statement = sql.join(
-      [
-        ...(writes.length > 1
-          ? [
-              sql`WITH `,
-              sql.join(
-                writes.slice(0, -1).map((w, i) => sql`${sql.raw(`w${i}`)} AS (${w})`),
-                sql`, `,
-              ),
-              sql` `,
-            ]
-          : []),
-        writes.at(-1)!,
-      ],
-      sql``,
-    );
-    try {
-      await this.db.execute(statement);
-      return true;
-    } catch (err) {
-      this.logger.error({ err, messageId }, 'could not store the chat message');
-      return false;
-    }
-  }
-
-  /** The outcome of the answer, and the conversation's last activity, in one statement. */
-  private async finish(
-    ctx: RunContext,
-    messageId: string,
-    written: Promise<boolean>,
-    outcome: {
-      answer: string;
-      status: MessageStatus;
-      error: string;
-      usage: ReturnType<typeof usageReport>;
-      resources: RetrieverResource[];
-    },
-  ): Promise<void> {
-    if (!(await written)) return;
-    const { usage } = outcome;
-    await this.db.execute(sql`WITH message AS (
-        UPDATE messages SET
-          answer = ${outcome.answer}, status = ${outcome.status}, error = ${outcome.error},
-          message_tokens = ${usage.prompt_tokens}, answer_tokens = ${usage.completion_tokens}, total_tokens = ${usage.total_tokens},
-          total_price = ${usage.totalPriceNumber}, currency = ${usage.currency},
-          latency = ${usage.latency}, first_token_latency = ${usage.time_to_first_token},
-          retriever_resources = ${JSON.stringify(outcome.resources)}::jsonb, updated_at = now()
-        WHERE id = ${messageId}
-        RETURNING conversation_id
-      )
-      UPDATE conversations SET updated_at = now() WHERE id IN (SELECT conversation_id FROM message)`);
   }
 
   private async enqueueFollowUps(ctx: RunContext, answer: string): Promise<void> {
