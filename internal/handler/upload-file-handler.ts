@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { success } from '../../pkg/response/response.js';
 import { UploadKind } from '../entity/upload-file-entity.js';
-import { FailException } from '../exception/app-error.js';
 import { currentAuth } from '../middleware/auth.js';
 import { uploadFileView, type imagePreviewParams, type imagePreviewQuery } from '../schema/upload-file-schema.js';
 import type { MessageFileService } from '../service/message-file-service.js';
 import type { UploadFileService } from '../service/upload-file-service.js';
+import { receiveFile } from './multipart-file.js';
 import type { Validated } from './request-types.js';
 
 export interface UploadLimits {
@@ -33,12 +33,8 @@ export class UploadFileHandler {
   uploadImage = (req: FastifyRequest) => this.receive(req, UploadKind.Image, this.limits.uploadImageMaxBytes);
 
   private async receive(req: FastifyRequest, kind: UploadKind, maxBytes: number) {
-    if (!req.isMultipart()) throw new FailException('send the file as multipart/form-data in a part named file');
-    const part = await req.file({ limits: { fileSize: maxBytes } });
-    if (!part || part.fieldname !== 'file') throw new FailException('send the file as multipart/form-data in a part named file');
-    // toBuffer() refuses a file over the limit (413) rather than returning part of it.
-    const data = await part.toBuffer();
-    const file = await this.uploads.upload(currentAuth(req).account.id, { kind, filename: part.filename, data });
+    const { filename, data } = await receiveFile(req, maxBytes);
+    const file = await this.uploads.upload(currentAuth(req).account.id, { kind, filename, data });
     return success(uploadFileView(file), 'file uploaded');
   }
 }

@@ -12,7 +12,6 @@ import {
   type webAppParams,
   type webAppTaskParams,
 } from '../schema/web-app-schema.js';
-import { FailException } from '../exception/app-error.js';
 import { messageView } from '../schema/service-api-schema.js';
 import { uploadFileView } from '../schema/upload-file-schema.js';
 import type { ChatService } from '../service/chat-service.js';
@@ -20,6 +19,7 @@ import type { MessageFileService } from '../service/message-file-service.js';
 import type { ServiceApiService } from '../service/service-api-service.js';
 import type { WebAppService } from '../service/web-app-service.js';
 import { messageFileLinks } from './file-links.js';
+import { receiveFile } from './multipart-file.js';
 import type { Validated } from './request-types.js';
 import { disconnectSignal, streamEvents } from './sse-response.js';
 
@@ -86,10 +86,7 @@ export class WebAppHandler {
     const app = await this.webApps.appByToken(req.params.token);
     const visitor = this.visitor(req, reply);
     await this.webApps.checkRate(req.params.token, visitor);
-    if (!req.isMultipart()) throw new FailException('send the image as multipart/form-data in a part named file');
-    const part = await req.file({ limits: { fileSize: this.uploadImageMaxBytes } });
-    if (!part || part.fieldname !== 'file') throw new FailException('send the image as multipart/form-data in a part named file');
-    const file = await this.webApps.uploadImage(app, visitor, { filename: part.filename, data: await part.toBuffer() });
+    const file = await this.webApps.uploadImage(app, visitor, await receiveFile(req, this.uploadImageMaxBytes));
     return success(uploadFileView(file), 'image uploaded');
   };
 

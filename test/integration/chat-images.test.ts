@@ -294,6 +294,15 @@ for (const backend of backends) {
       const refused = await fetch(`${server.baseUrl}/web-apps/${plainLink}/files/upload`, { method: 'POST', body: noUploads });
       expect(refused.status).toBe(400);
       expect(((await refused.json()) as { message: string }).message).toBe('this app takes no uploaded images');
+      const notMultipart = await fetch(`${server.baseUrl}/web-apps/${link}/files/upload`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(notMultipart.status).toBe(400);
+      expect(((await notMultipart.json()) as { message: string }).message).toBe(
+        'send the file as multipart/form-data in a part named file',
+      );
     });
 
     it('the OpenAI endpoint passes image_url parts (http and data: URLs) of the question', async () => {

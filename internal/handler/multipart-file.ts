@@ -1,0 +1,10 @@
+import type { FastifyRequest } from 'fastify';
+import { FailException } from '../exception/app-error.js';
+
+/** The one file of a multipart request, in a part named `file`; a file over `maxBytes` is refused (413), never cut short. */
+export async function receiveFile(req: FastifyRequest, maxBytes: number): Promise<{ filename: string; data: Buffer }> {
+  if (!req.isMultipart()) throw new FailException('send the file as multipart/form-data in a part named file');
+  const part = await req.file({ limits: { fileSize: maxBytes } });
+  if (!part || part.fieldname !== 'file') throw new FailException('send the file as multipart/form-data in a part named file');
+  return { filename: part.filename, data: await part.toBuffer() };
+}
