@@ -1,44 +1,76 @@
 import type { Logger } from '../internal/extension/logger.js';
+import { flushStdoutLogs } from '../internal/extension/log-output.js';
+import { startExitWatchdog } from './exit-watchdog.js';
 
-export interface ShutdownSteps {
-  /** Stop taking work and let in-flight work finish. */
+export interface ShutdownPlan {
+  /** Stops taking work and resolves once in-flight work has finished (requests, running jobs). */
   drain(): Promise<void>;
-  /** Called when drain() outlives the timeout: cut what is left. */
-  forceDrain(): void;
-  /** Release extensions (queue, database) once nothing uses them. */
-  close(): Promise<void>;
+  /** Called when drain() outlives the timeout: interrupt what is left (streams, model calls, jobs). */
+  cut(): void;
+  /** Called when the cut work still has not unwound: close every connection outright. */
+  forceClose(): void;
+  /** Releases the extensions, each named, each given its own bound. */
+  closers: Array<{ name: string; close: () => Promise<unknown> }>;
 }
 
-/** On SIGTERM or SIGINT: drain with a bound, close cleanly, exit. A second signal exits at once. */
-export function onShutdownSignal(logger: Logger, timeoutMs: number, steps: ShutdownSteps): void {
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
+/** After the cut, how long interrupted work gets to unwind (final SSE events, rows marked interrupted, jobs released). */
+const UNWIND_MS = 2_000;
+/** Each extension (queue, Redis, database) gets this long to close. */
+const CLOSE_STEP_MS = 1_500;
+/** Pending log lines get this long to leave before exit. */
+const LOG_FLUSH_MS = 500;
+/** The hard bound past SHUTDOWN_TIMEOUT_MS; the watchdog fires a little before it. */
+export const HARD_EXIT_MARGIN_MS = 5_000;
+
+type Outcome = 'done' | 'timeout';
+
+function within(promise: Promise<unknown>, ms: number): Promise<Outcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  const done = promise.then(
+    () => 'done' as const,
+    () => 'done' as const,
+  );
+  return Promise.race([done, timedOut]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * SIGTERM or SIGINT: stop accepting, let in-flight work finish for up to `timeoutMs`, cut what is
+ * left, close each extension with its own bound, exit. The process is gone within
+ * `timeoutMs` + 5 s whatever hangs, and a second signal ends it at once: after the first, the
+ * signals get their default action back, which the kernel carries out even if JavaScript cannot run.
+ */
+export function onShutdownSignal(logger: Logger, timeoutMs: number, plan: ShutdownPlan): void {
+  const shutdown = async (signal: NodeJS.Signals) => {
+    process.removeListener('SIGTERM', shutdown);
+    process.removeListener('SIGINT', shutdown);
+    startExitWatchdog(timeoutMs + HARD_EXIT_MARGIN_MS - 500, 'shutdown did not finish in time; killed by the exit watchdog');
+    logger.info({ signal, timeoutMs }, 'shutting down: finishing in-flight work (a second signal exits at once)');
+    let clean = true;
+
+    const drained = plan.drain();
+    if ((await within(drained, timeoutMs)) === 'timeout') {
+      clean = false;
+      logger.warn('in-flight work outlived the shutdown timeout; interrupting streams, model calls and jobs');
+      plan.cut();
+      if ((await within(drained, UNWIND_MS)) === 'timeout') {
+        logger.warn('interrupted work did not unwind; closing connections');
+        plan.forceClose();
+        await within(drained, UNWIND_MS / 2);
+      }
     }
-    stopping = true;
-    logger.info({ signal, timeoutMs }, 'shutting down: finishing in-flight work');
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    const drained = steps.drain().then(() => 'drained' as const);
-    if ((await Promise.race([drained, timedOut])) === 'timeout') {
-      logger.warn('in-flight work outlived the shutdown timeout; closing connections');
-      steps.forceDrain();
-      await drained.catch(() => undefined);
+    for (const step of plan.closers) {
+      if ((await within(step.close(), CLOSE_STEP_MS)) === 'timeout') {
+        clean = false;
+        logger.warn({ step: step.name }, 'closing took too long; left behind');
+      }
     }
-    clearTimeout(timer);
-    try {
-      await steps.close();
-      logger.info('shutdown complete');
-      process.exit(0);
-    } catch (err) {
-      logger.error({ err }, 'shutdown failed');
-      process.exit(1);
-    }
+    logger.info(clean ? 'shutdown complete' : 'shutdown complete (some work was cut)');
+    await flushStdoutLogs(LOG_FLUSH_MS);
+    process.exit(0);
   };
-  process.on('SIGTERM', (s) => void shutdown(s));
-  process.on('SIGINT', (s) => void shutdown(s));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }

@@ -15,8 +15,9 @@ async function main(): Promise<void> {
   logger.info({ queue: core.queue.kind }, 'LLMOps worker is ready');
   onShutdownSignal(logger, config.shutdownTimeoutMs, {
     drain: () => core.queue.close(),
-    forceDrain: () => undefined,
-    close: () => core.database.close(),
+    cut: () => core.queue.interrupt(),
+    forceClose: () => undefined,
+    closers: core.closers,
   });
 }
 

@@ -52,6 +52,7 @@ const envSchema = {
   UPLOAD_FILE_MAX_BYTES: ['uploadFileMaxBytes', int(1, 1024 * 1024 * 1024)],
   UPLOAD_IMAGE_MAX_BYTES: ['uploadImageMaxBytes', int(1, 1024 * 1024 * 1024)],
   SHUTDOWN_TIMEOUT_MS: ['shutdownTimeoutMs', int(0, 10 * 60 * 1000)],
+  CHAT_INTERRUPTED_AFTER_SECONDS: ['chatInterruptedAfterSeconds', int(60, 7 * 24 * 3600)],
 } as const satisfies Record<string, readonly [keyof typeof defaultConfig, z.ZodType]>;
 
 export type Config = typeof defaultConfig;

@@ -94,8 +94,17 @@ export const defaultConfig = {
   uploadImageMaxBytes: 10 * 1024 * 1024,
   /** BODY_LIMIT_BYTES: largest accepted JSON request body (uploads have their own limits). */
   bodyLimitBytes: 1024 * 1024,
-  /** SHUTDOWN_TIMEOUT_MS: how long in-flight requests may take to finish after SIGTERM. */
+  /**
+   * SHUTDOWN_TIMEOUT_MS: how long in-flight requests and jobs may take to finish after SIGTERM;
+   * then they are cut, and the process is gone within this + 5 s whatever hangs.
+   */
   shutdownTimeoutMs: 10_000,
+  /**
+   * CHAT_INTERRUPTED_AFTER_SECONDS: on a PostgreSQL server shared by nodes, an answer still
+   * unfinished after this long is taken for one a crashed node left, and shown as interrupted
+   * (the embedded database has one process, so its start marks them all at once).
+   */
+  chatInterruptedAfterSeconds: 600,
 };
 
 export type DefaultConfig = typeof defaultConfig;

@@ -21,10 +21,14 @@ async function main(): Promise<void> {
   loadTokenizer().catch((err: unknown) => logger.error({ err }, 'could not load the tokenizer'));
 
   onShutdownSignal(logger, config.shutdownTimeoutMs, {
-    // server.close() stops accepting and waits for in-flight requests to finish.
-    drain: () => module.server.close(),
-    forceDrain: () => module.server.server.closeAllConnections(),
-    close: () => module.close(),
+    // server.close() stops accepting and waits for in-flight requests; queue.close() for running jobs.
+    drain: () => Promise.all([module.server.close(), module.queue.close()]).then(() => undefined),
+    cut: () => {
+      module.services.chat.interruptAll();
+      module.queue.interrupt();
+    },
+    forceClose: () => module.server.server.closeAllConnections(),
+    closers: module.closers,
   });
 }
 

@@ -93,6 +93,8 @@ export interface Core {
   rateLimiter: RateLimiter;
   files: FileStorage;
   services: Services;
+  /** What the shutdown closes after the queue, in order, each with its own bound. */
+  closers: Array<{ name: string; close: () => Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -162,10 +164,17 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     aiHelper: services.aiHelper,
     analyticsRollup: services.analyticsRollup,
     analyticsRollupDelaySeconds: config.analyticsRollupDelaySeconds,
+    chat: services.chat,
+    chatInterruptedAfterSeconds: config.chatInterruptedAfterSeconds,
     indexing: services.indexing,
     logger,
   });
 
+  const closers = [
+    { name: 'stop signal', close: () => stopSignal.close() },
+    { name: 'rate limiter', close: () => rateLimiter.close() },
+    { name: 'database', close: () => database.close() },
+  ];
   return {
     config,
     logger,
@@ -175,11 +184,10 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     rateLimiter,
     files,
     services,
+    closers,
     async close() {
       await queue.close();
-      await stopSignal.close();
-      await rateLimiter.close();
-      await database.close();
+      for (const closer of closers) await closer.close();
     },
   };
 }
@@ -205,6 +213,18 @@ export async function startWorker(core: Core): Promise<void> {
   await registerSchedules(core.queue, core.config);
   await core.queue.start();
   await core.services.indexing.resumeUnfinished();
+}
+
+/**
+ * Answers a crashed process left running become interrupted. The embedded database has one
+ * process, so all of them; on a shared server, those older than the bound (younger ones may be
+ * streaming on another node, and the periodic sweep takes them later).
+ */
+async function interruptLeftAnswers(core: Core): Promise<void> {
+  const { config, database, services, logger } = core;
+  const before = database.kind === 'pglite' ? new Date() : new Date(Date.now() - config.chatInterruptedAfterSeconds * 1000);
+  const count = await services.chat.interruptUnfinished(before);
+  if (count > 0) logger.warn({ messages: count }, 'answers left unfinished by a stopped process marked interrupted');
 }
 
 export async function createModule(config: Config, logger?: Logger): Promise<Module> {
@@ -247,6 +267,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       ),
     });
     await server.ready();
+    await interruptLeftAnswers(core);
     await services.chat.listenForStops();
     if (config.runWorker) await startWorker(core);
     return {

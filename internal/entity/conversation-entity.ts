@@ -7,11 +7,18 @@ export const InvokeFrom = {
 export type InvokeFrom = (typeof InvokeFrom)[keyof typeof InvokeFrom];
 
 export const MessageStatus = {
+  /** The answer is still being written. */
+  Running: 'running',
   Normal: 'normal',
   Stop: 'stop',
   Error: 'error',
+  /** The server stopped (shut down past its timeout, or crashed) while the answer was being written. */
+  Interrupted: 'interrupted',
 } as const;
 export type MessageStatus = (typeof MessageStatus)[keyof typeof MessageStatus];
+
+/** The error an interrupted answer carries, for the console and the APIs. */
+export const INTERRUPTED_ERROR = 'the answer was interrupted: the server stopped while it was being written';
 
 /** Event names on the chat stream; they follow Dify's so existing clients understand them. */
 export const ChatEventName = {

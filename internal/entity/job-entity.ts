@@ -2,6 +2,7 @@
 export const JobName = {
   AnalyticsRollup: 'analytics.rollup',
   AuthCleanup: 'auth.cleanup',
+  ChatInterruptedSweep: 'chat.interrupted-sweep',
   ConversationName: 'conversation.name',
   ConversationSummary: 'conversation.summary',
   DocumentIndex: 'document.index',

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import { DEFAULT_CONVERSATION_NAME, MessageStatus, type InvokeFrom } from '../entity/conversation-entity.js';
 import type { FileTransferMethod } from '../entity/app-config-entity.js';
@@ -76,6 +77,10 @@ export const messages = pgTable(
   (t) => [
     index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),
     index('messages_app_created_idx').on(t.appId, t.createdAt),
+    // Answers still being written: few at any time, found at start-up and by the sweep after a crash.
+    index('messages_running_idx')
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'running'`),
   ],
 );
 

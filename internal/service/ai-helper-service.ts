@@ -31,8 +31,8 @@ export class AiHelperService {
   ) {}
 
   /** Background: a title from the first exchange. */
-  async nameConversation(job: NamingJob): Promise<void> {
-    const reply = await this.complete(job.accountId, job.provider, job.model, [
+  async nameConversation(job: NamingJob, signal?: AbortSignal): Promise<void> {
+    const reply = await this.complete(job.accountId, job.provider, job.model, signal, [
       { role: 'system', content: CONVERSATION_NAME_PROMPT },
       { role: 'user', content: `User: ${job.query}\nAssistant: ${job.answer}` },
     ]);
@@ -41,14 +41,14 @@ export class AiHelperService {
   }
 
   /** Background: folds the newest exchange into the conversation's long-term memory. */
-  async summarize(job: NamingJob): Promise<void> {
+  async summarize(job: NamingJob, signal?: AbortSignal): Promise<void> {
     const [conversation] = await this.db
       .select({ summary: conversations.summary })
       .from(conversations)
       .where(eq(conversations.id, job.conversationId))
       .limit(1);
     if (!conversation) return;
-    const reply = await this.complete(job.accountId, job.provider, job.model, [
+    const reply = await this.complete(job.accountId, job.provider, job.model, signal, [
       { role: 'system', content: SUMMARY_PROMPT },
       {
         role: 'user',
@@ -75,7 +75,7 @@ export class AiHelperService {
       .reverse()
       .map((m) => `User: ${m.query}\nAssistant: ${m.answer}`)
       .join('\n\n');
-    const reply = await this.complete(accountId, provider, model, [
+    const reply = await this.complete(accountId, provider, model, undefined, [
       { role: 'system', content: SUGGESTED_QUESTIONS_PROMPT },
       { role: 'user', content: transcript },
     ]);
@@ -116,13 +116,20 @@ export class AiHelperService {
     throw new FailException('no model provider is configured; add credentials at POST /llm-models/:provider/credentials');
   }
 
-  private async complete(accountId: string, provider: string, model: string, prompt: ChatMessage[]): Promise<string> {
+  private async complete(
+    accountId: string,
+    provider: string,
+    model: string,
+    signal: AbortSignal | undefined,
+    prompt: ChatMessage[],
+  ): Promise<string> {
     const { llm, spec } = await this.llmModels.resolve(accountId, provider, model);
     const parameters = { ...HELPER_PARAMETERS, max_tokens: Math.min(HELPER_PARAMETERS.max_tokens, spec.maxOutput) };
     let text = '';
     for await (const event of retryBeforeFirstEvent(
-      () => llm.chatStream({ model: spec.model, messages: prompt, parameters }),
+      () => llm.chatStream({ model: spec.model, messages: prompt, parameters, signal }),
       this.retryPolicy(),
+      signal,
     )) {
       if (event.type === 'text') text += event.text;
     }

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { usageReport } from '../core/llm/usage.js';
-import type { MessageStatus } from '../entity/conversation-entity.js';
+import { INTERRUPTED_ERROR, MessageStatus } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
 import type { Logger } from '../extension/logger.js';
 import type { RetrieverResource, RunContext } from './chat-types.js';
@@ -25,9 +25,9 @@ export class ChatMessageStore {
       writes.push(sql`INSERT INTO conversations (id, app_id, account_id, invoke_from, end_user, inputs)
         VALUES (${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.endUser}, ${JSON.stringify(ctx.inputs)}::jsonb)`);
     }
-    writes.push(sql`INSERT INTO messages (id, conversation_id, app_id, account_id, invoke_from, query, provider, model, end_user, inputs)
+    writes.push(sql`INSERT INTO messages (id, conversation_id, app_id, account_id, invoke_from, query, provider, model, end_user, inputs, status)
       VALUES (${messageId}, ${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.query}, ${provider}, ${model},
-        ${ctx.endUser}, ${JSON.stringify(ctx.inputs)}::jsonb)`);
+        ${ctx.endUser}, ${JSON.stringify(ctx.inputs)}::jsonb, ${MessageStatus.Running})`);
     if (ctx.files.rows.length > 0) {
       const values = ctx.files.rows.map(
         (f, i) => sql`(${f.id}, ${messageId}, ${f.transferMethod}, ${f.url}, ${f.uploadFileId}::uuid, ${i})`,
@@ -87,5 +87,17 @@ export class ChatMessageStore {
         RETURNING conversation_id
       )
       UPDATE conversations SET updated_at = now() WHERE id IN (SELECT conversation_id FROM message)`);
+  }
+
+  /**
+   * Answers a dead process left running (a crash, a kill -9) become interrupted, with the reason,
+   * instead of staying empty successes. Only rows started before `startedBefore`: another node's
+   * live answers are younger than that.
+   */
+  async interruptUnfinished(startedBefore: Date): Promise<number> {
+    const result = await this.db
+      .execute(sql`UPDATE messages SET status = ${MessageStatus.Interrupted}, error = ${INTERRUPTED_ERROR}, updated_at = now()
+      WHERE status = ${MessageStatus.Running} AND created_at < ${startedBefore.toISOString()}::timestamptz RETURNING id`);
+    return result.rows.length;
   }
 }

@@ -9,7 +9,7 @@ import { buildPrompt, PromptTooLongError, type DialogTurn } from '../core/memory
 import { fillVariables, InputValueError, resolveInputs, type InputValues } from '../core/prompts/input-variables.js';
 import { containsKeyword, KeywordMasker } from '../core/review/keyword-masker.js';
 import { completeConfig, type AppConfig } from '../entity/app-config-entity.js';
-import { ChatEventName, InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
+import { ChatEventName, INTERRUPTED_ERROR, InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
 import { JobName } from '../entity/job-entity.js';
 import type { Db } from '../extension/database.js';
 import type { Logger } from '../extension/logger.js';
@@ -47,6 +47,9 @@ import {
 } from './chat-types.js';
 import { citationOf, type RetrievedSegment } from '../entity/dataset-entity.js';
 
+/** The abort reason of answers cut by a shutdown, told apart from a user's stop. */
+const SERVER_SHUTDOWN = 'server shutdown';
+
 /**
  * The chat pipeline: load config and memory, start the model, stream its answer while the
  * rows are written, and store the outcome (answer, status, tokens, price, latency). Naming and
@@ -71,6 +74,16 @@ export class ChatService {
     private readonly logger: Logger,
   ) {
     this.messageStore = new ChatMessageStore(db, logger);
+  }
+
+  /** Shutdown past its timeout: every answer streaming here ends now, stored as interrupted, its stream closed with an error event. */
+  interruptAll(): void {
+    for (const { controller } of this.running.values()) controller.abort(SERVER_SHUTDOWN);
+  }
+
+  /** Answers a dead process left running become interrupted (see ChatMessageStore). */
+  interruptUnfinished(startedBefore: Date): Promise<number> {
+    return this.messageStore.interruptUnfinished(startedBefore);
   }
 
   /** Listens for stops published by any node. */
@@ -324,7 +337,12 @@ export class ChatService {
       }
     } catch (err) {
       failure = err instanceof LlmError ? err : new LlmError('connection', `the model call failed: ${String(err)}`);
-      status = failure.kind === 'aborted' ? MessageStatus.Stop : MessageStatus.Error;
+      if (controller.signal.reason === SERVER_SHUTDOWN) {
+        status = MessageStatus.Interrupted;
+        failure = new LlmError('aborted', INTERRUPTED_ERROR);
+      } else {
+        status = failure.kind === 'aborted' ? MessageStatus.Stop : MessageStatus.Error;
+      }
     } finally {
       this.running.delete(messageId);
       ctx.clientSignal?.removeEventListener('abort', onClientGone);
@@ -342,13 +360,16 @@ export class ChatService {
     await this.messageStore.finish(messageId, written, {
       answer: stored,
       status,
-      error: status === MessageStatus.Error ? failure!.message : '',
+      error: failure && status !== MessageStatus.Stop ? failure.message : '',
       usage,
       resources,
     });
 
-    if (status === MessageStatus.Error) {
-      const mapped = ERROR_CODES[failure!.kind] ?? { status: 500, code: 'provider_error' };
+    if (status === MessageStatus.Error || status === MessageStatus.Interrupted) {
+      const mapped =
+        status === MessageStatus.Interrupted
+          ? { status: 503, code: 'server_shutting_down' }
+          : (ERROR_CODES[failure!.kind] ?? { status: 500, code: 'provider_error' });
       yield { event: ChatEventName.Error, ...ids, status: mapped.status, code: mapped.code, message: failure!.message };
       return;
     }

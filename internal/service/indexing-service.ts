@@ -38,7 +38,8 @@ export class IndexingService {
     private readonly logger: Logger,
   ) {}
 
-  async index(documentId: string): Promise<void> {
+  /** `signal` aborts on shutdown: the run stops where it is, and the document stays unfinished for the next run. */
+  async index(documentId: string, signal?: AbortSignal): Promise<void> {
     const run = randomUUID();
     const [doc] = await this.db
       .update(documents)
@@ -47,9 +48,10 @@ export class IndexingService {
       .returning();
     if (!doc) return; // finished, failed for good, or deleted: nothing to do
     try {
-      await this.run(doc, run);
+      await this.run(doc, run, signal);
     } catch (err) {
       if (err instanceof RunSuperseded) return;
+      if (signal?.aborted) throw err;
       const message = err instanceof ExtractError || err instanceof LlmError ? err.message : 'indexing failed; see the server log';
       if (!(err instanceof ExtractError || err instanceof LlmError)) this.logger.error({ err, documentId }, 'document indexing failed');
       await this.db
@@ -67,7 +69,7 @@ export class IndexingService {
     return rows.length;
   }
 
-  private async run(doc: DocumentRow, run: string): Promise<void> {
+  private async run(doc: DocumentRow, run: string, signal: AbortSignal | undefined): Promise<void> {
     await loadTokenizer();
     const [file] = await this.db.select().from(uploadFiles).where(eq(uploadFiles.id, doc.uploadFileId)).limit(1);
     const [dataset] = await this.db.select().from(datasets).where(eq(datasets.id, doc.datasetId)).limit(1);
@@ -88,7 +90,7 @@ export class IndexingService {
       tokenCount: countTextTokens(text),
     });
     const ids = await this.replaceSegments(doc, run, chunks);
-    if (dataset.indexingTechnique === IndexingTechnique.HighQuality) await this.embedSegments(doc, dataset, run, ids, chunks);
+    if (dataset.indexingTechnique === IndexingTechnique.HighQuality) await this.embedSegments(doc, dataset, run, ids, chunks, signal);
     await this.advance(doc.id, run, { status: DocumentStatus.Completed, indexedSegmentCount: chunks.length, completedAt: new Date() });
   }
 
@@ -118,10 +120,18 @@ export class IndexingService {
     });
   }
 
-  private async embedSegments(doc: DocumentRow, dataset: Dataset, run: string, ids: string[], chunks: string[]): Promise<void> {
+  private async embedSegments(
+    doc: DocumentRow,
+    dataset: Dataset,
+    run: string,
+    ids: string[],
+    chunks: string[],
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     for (let start = 0; start < chunks.length; start += EMBEDDING_BATCH_SIZE * 4) {
+      signal?.throwIfAborted();
       const end = Math.min(chunks.length, start + EMBEDDING_BATCH_SIZE * 4);
-      const vectors = await this.embeddings.embed(dataset, chunks.slice(start, end), 'background');
+      const vectors = await this.embeddings.embed(dataset, chunks.slice(start, end), 'background', signal);
       await this.vectors.upsert(
         vectors.map((embedding, i) => ({ segmentId: ids[start + i]!, datasetId: doc.datasetId, documentId: doc.id, embedding })),
       );

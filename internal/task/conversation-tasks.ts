@@ -5,6 +5,6 @@ import type { NamingJob } from '../service/chat-types.js';
 
 /** After an answer: give a new conversation its title, and fold the exchange into long-term memory. */
 export function defineConversationTasks(queue: Queue, aiHelper: AiHelperService): void {
-  queue.define<NamingJob>(JobName.ConversationName, (job) => aiHelper.nameConversation(job));
-  queue.define<NamingJob>(JobName.ConversationSummary, (job) => aiHelper.summarize(job));
+  queue.define<NamingJob>(JobName.ConversationName, (job, signal) => aiHelper.nameConversation(job, signal));
+  queue.define<NamingJob>(JobName.ConversationSummary, (job, signal) => aiHelper.summarize(job, signal));
 }

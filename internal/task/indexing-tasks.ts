@@ -5,5 +5,5 @@ import type { IndexingService } from '../service/indexing-service.js';
 
 /** One job per document; failures end in the document's error status, so the queue never retries. */
 export function defineIndexingTasks(queue: Queue, indexing: IndexingService): void {
-  queue.define<IndexJob>(JobName.DocumentIndex, (job) => indexing.index(job.documentId));
+  queue.define<IndexJob>(JobName.DocumentIndex, (job, signal) => indexing.index(job.documentId, signal));
 }

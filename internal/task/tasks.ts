@@ -3,9 +3,11 @@ import type { Queue } from '../extension/queue/queue.js';
 import type { AiHelperService } from '../service/ai-helper-service.js';
 import type { AnalyticsRollupService } from '../service/analytics-rollup-service.js';
 import type { AuthService } from '../service/auth-service.js';
+import type { ChatService } from '../service/chat-service.js';
 import type { IndexingService } from '../service/indexing-service.js';
 import { defineAnalyticsRollupTask } from './analytics-rollup-task.js';
 import { defineAuthCleanupTask } from './auth-cleanup-task.js';
+import { defineChatSweepTask } from './chat-sweep-task.js';
 import { defineConversationTasks } from './conversation-tasks.js';
 import { defineIndexingTasks } from './indexing-tasks.js';
 
@@ -14,6 +16,8 @@ export interface TaskDependencies {
   aiHelper: AiHelperService;
   analyticsRollup: AnalyticsRollupService;
   analyticsRollupDelaySeconds: number;
+  chat: ChatService;
+  chatInterruptedAfterSeconds: number;
   indexing: IndexingService;
   logger: Logger;
 }
@@ -22,6 +26,7 @@ export interface TaskDependencies {
 export function defineTasks(queue: Queue, deps: TaskDependencies): void {
   defineAuthCleanupTask(queue, deps.authService, deps.logger);
   defineAnalyticsRollupTask(queue, deps.analyticsRollup, deps.analyticsRollupDelaySeconds, deps.logger);
+  defineChatSweepTask(queue, deps.chat, deps.chatInterruptedAfterSeconds, deps.logger);
   defineConversationTasks(queue, deps.aiHelper);
   defineIndexingTasks(queue, deps.indexing);
 }

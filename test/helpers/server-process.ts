@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { trackChild } from './child-processes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -10,60 +11,69 @@ export interface ServerProcess {
   /** Everything the process printed so far. */
   output(): string;
   exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL if it is still there after `graceMs`; resolves once it is gone. */
+  stop(graceMs?: number): Promise<number | null>;
 }
 
-/** Runs the real entry point (`npm start`'s command) as a child process on a free port. */
-export async function spawnServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'app/http/llmops-app.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
-    const check = () => {
-      const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (match && output.includes('LLMOps is ready')) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before it was ready:\n${output}`));
-    });
-  });
-  return { child, port, baseUrl: `http://127.0.0.1:${port}`, output: () => output, exited };
-}
+/** Generous: a first start on a fresh storage dir of a busy 2-core machine takes several seconds. */
+const START_TIMEOUT_MS = 60_000;
 
-/** Runs `npm run worker`'s command as a child process; resolves once it consumes jobs. */
-export async function spawnWorker(env: Record<string, string>): Promise<Omit<ServerProcess, 'baseUrl' | 'port'>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app/worker.ts'], {
+/**
+ * Runs a compiled entry point (what `npm start` / `npm run worker` run) as a child process and
+ * resolves once `ready` appears in its output. Tracked, so it is ended after the test file even
+ * when the test fails or times out.
+ */
+async function spawnEntry(entry: string, env: Record<string, string>, ready: (output: string) => boolean, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, entry], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = trackChild(child);
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const stop = async (graceMs = 20_000) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited.finally(() => clearTimeout(timer));
+    }
+    return exited;
+  };
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 30_000);
-    child.stdout!.on('data', () => {
-      if (output.includes('LLMOps worker is ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start in ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    const check = () => {
+      if (!ready(output)) return;
+      clearTimeout(timer);
+      resolve();
+    };
+    child.stdout!.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`worker exited with ${code} before it was ready:\n${output}`));
+      reject(new Error(`${entry} exited with ${code} before it was ready:\n${output}`));
     });
+  }).catch(async (err: unknown) => {
+    await stop(1_000);
+    throw err;
   });
-  return { child, output: () => output, exited };
+  return { child, output: () => output, exited, stop };
+}
+
+/** Runs the API server (`npm start`'s program) on a free port. */
+export async function spawnServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const listening = (output: string) => /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+  const proc = await spawnEntry(
+    'dist/app/http/llmops-app.js',
+    { PORT: '0', HOST: '127.0.0.1', ...env },
+    (output) => Boolean(listening(output)) && output.includes('LLMOps is ready'),
+    nodeArgs,
+  );
+  const port = Number(listening(proc.output())![1]);
+  return { ...proc, port, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+/** Runs `npm run worker`'s program; resolves once it consumes jobs. */
+export async function spawnWorker(env: Record<string, string>): Promise<Omit<ServerProcess, 'baseUrl' | 'port'>> {
+  return spawnEntry('dist/app/worker.js', env, (output) => output.includes('LLMOps worker is ready'));
 }

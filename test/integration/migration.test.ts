@@ -71,7 +71,7 @@ describe('migrations on PGlite', () => {
     const storageDir = await mkdtemp(path.join(tmpdir(), 'llmops-migrate-cli-'));
     dirs.push(storageDir);
     const run = promisify(execFile);
-    const { stdout } = await run('npx', ['tsx', 'internal/migration/migrate-cli.ts'], {
+    const { stdout } = await run('npm', ['run', '--silent', 'db:migrate'], {
       env: { ...process.env, STORAGE_DIR: storageDir, DATABASE_URL: '', LOG_LEVEL: 'info' },
     });
     expect(stdout).toContain('migrations applied');

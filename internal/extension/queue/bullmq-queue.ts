@@ -1,4 +1,4 @@
-import { Queue as BullQueue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue as BullQueue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { BACKOFF_BASE_MS, DEFAULT_ATTEMPTS, QUEUE_CONCURRENCY, type EnqueueOptions, type JobHandler, type Queue } from './queue.js';
@@ -13,6 +13,7 @@ export class BullmqQueue implements Queue {
   private readonly queue: BullQueue;
   private worker: Worker | undefined;
   private workerConnection: Redis | undefined;
+  private readonly shutdown = new AbortController();
 
   constructor(
     redisUrl: string,
@@ -54,7 +55,7 @@ export class BullmqQueue implements Queue {
     if (this.worker) return;
     // A worker blocks on its own connection; sharing the producer's would stall enqueues.
     this.workerConnection = this.connection.duplicate();
-    this.worker = new Worker(QUEUE_NAME, (job: Job) => this.process(job), {
+    this.worker = new Worker(QUEUE_NAME, (job: Job, token?: string) => this.process(job, token), {
       connection: this.workerConnection,
       prefix: this.prefix,
       concurrency: QUEUE_CONCURRENCY,
@@ -74,9 +75,21 @@ export class BullmqQueue implements Queue {
     }
   }
 
-  private async process(job: Job): Promise<void> {
+  interrupt(): void {
+    this.shutdown.abort();
+  }
+
+  private async process(job: Job, token: string | undefined): Promise<void> {
     const handler = this.handlers.get(job.name);
     if (!handler) throw new Error(`no handler defined for job ${job.name}`);
-    await handler(job.data);
+    try {
+      await handler(job.data, this.shutdown.signal);
+    } catch (err) {
+      if (!this.shutdown.signal.aborted || !token) throw err;
+      // Released, not failed: back to waiting at once, no attempt spent, for another worker or the next start.
+      await job.moveToDelayed(Date.now(), token);
+      this.logger.warn({ job: job.name, id: job.id }, 'job interrupted by shutdown; released to the queue');
+      throw new DelayedError();
+    }
   }
 }

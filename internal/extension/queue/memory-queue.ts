@@ -15,6 +15,7 @@ export class MemoryQueue implements Queue {
   private readonly waiting: PendingJob[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
+  private readonly shutdown = new AbortController();
   private started = false;
   private closed = false;
 
@@ -50,6 +51,10 @@ export class MemoryQueue implements Queue {
     await Promise.allSettled([...this.running]);
   }
 
+  interrupt(): void {
+    this.shutdown.abort();
+  }
+
   private push(job: PendingJob): void {
     if (this.closed) return;
     this.waiting.push(job);
@@ -83,9 +88,11 @@ export class MemoryQueue implements Queue {
       return;
     }
     try {
-      await handler(job.data);
+      await handler(job.data, this.shutdown.signal);
     } catch (err) {
-      if (job.attempt < job.attempts) {
+      if (this.shutdown.signal.aborted) {
+        this.logger.warn({ job: job.name }, 'job interrupted by shutdown');
+      } else if (job.attempt < job.attempts && !this.closed) {
         this.logger.warn({ err, job: job.name, attempt: job.attempt }, 'job failed; retrying');
         this.later(BACKOFF_BASE_MS * 2 ** (job.attempt - 1), () => this.push({ ...job, attempt: job.attempt + 1 }));
       } else {

@@ -3,7 +3,8 @@
  * jobs live in memory) and BullMQ (REDIS_URL set, jobs are durable and shared by workers).
  * Callers never know which one they have.
  */
-export type JobHandler<T = unknown> = (data: T) => Promise<void>;
+/** `signal` aborts when the process shuts down: stop early and throw, and the job is released, not failed. */
+export type JobHandler<T = unknown> = (data: T, signal: AbortSignal) => Promise<void>;
 
 export interface EnqueueOptions {
   /** Tries in all, the first included; failures back off exponentially. */
@@ -20,8 +21,14 @@ export interface Queue {
   every(name: string, everyMs: number): Promise<void>;
   /** Starts consuming; producer-only processes never call it. */
   start(): Promise<void>;
-  /** Stops taking jobs and waits (bounded) for running ones. */
+  /** Stops taking jobs and waits for running ones (the caller bounds the wait), then lets go of its connections. */
   close(): Promise<void>;
+  /**
+   * Aborts running jobs (shutdown past its timeout). They are released, not failed: BullMQ puts
+   * them back for another worker or the next start; in-process jobs end, and work with its own
+   * durable state (document indexing) is resumed at the next start.
+   */
+  interrupt(): void;
 }
 
 export const DEFAULT_ATTEMPTS = 3;
