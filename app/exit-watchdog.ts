@@ -16,6 +16,7 @@ export function startExitWatchdog(ms: number, message: string): void {
     }, workerData.ms);
   `;
   const line = `${JSON.stringify({ level: 60, time: Date.now() + ms, msg: message })}\n`;
-  const worker = new Worker(source, { eval: true, workerData: { ms, message: line } });
+  // stdout/stderr: true keeps the thread's own streams to itself; it writes with fs.write only.
+  const worker = new Worker(source, { eval: true, workerData: { ms, message: line }, stdout: true, stderr: true });
   worker.unref();
 }

@@ -1,5 +1,5 @@
 import { fstatSync } from 'node:fs';
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { pino } from 'pino';
 
 /** Where log lines go: written without ever blocking the event loop when the output is a pipe. */
@@ -13,18 +13,19 @@ export interface LogOutput {
 const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 
 /**
- * A pipe or socket on stdout is written through libuv's non-blocking stream. A synchronous write
- * (pino's default, and Node's own for piped stdout) blocks the whole process once the reader
- * stops reading: a full pipe then parks the main thread, signal handlers never run, and the
- * server cannot shut down. Here a stuck reader costs dropped lines, never a stuck process.
+ * A pipe or socket on stdout is written through Node's own process.stdout: a libuv stream on a
+ * non-blocking descriptor that queues what the reader has not taken yet. pino's default, a
+ * synchronous write to fd 1, blocks the whole process once the reader stops reading: the main
+ * thread parks in write() (or in sonic-boom's EAGAIN sleep loop), signal handlers never run, and
+ * the server cannot shut down. Here a stuck reader costs dropped lines, never a stuck process.
  */
 class PipeOutput implements LogOutput {
   private readonly socket: Socket;
   private broken = false;
   private dropped = 0;
 
-  constructor(fd: number) {
-    this.socket = new Socket({ fd, readable: false, writable: true });
+  constructor() {
+    this.socket = process.stdout as unknown as Socket;
     this.socket.on('error', () => {
       // The reader is gone (EPIPE): nothing can be logged any more, and that must not end the process.
       this.broken = true;
@@ -73,11 +74,11 @@ class FileOutput implements LogOutput {
 
 let stdout: LogOutput | undefined;
 
-/** The process's stdout as a log output; one per process, since fd 1 can be wrapped only once. */
+/** The process's stdout as a log output, one per process. */
 export function stdoutLogOutput(): LogOutput {
   if (!stdout) {
     const stat = fstatSync(1);
-    stdout = stat.isFIFO() || stat.isSocket() ? new PipeOutput(1) : new FileOutput();
+    stdout = stat.isFIFO() || stat.isSocket() ? new PipeOutput() : new FileOutput();
   }
   return stdout;
 }

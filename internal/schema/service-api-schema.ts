@@ -86,6 +86,8 @@ export const messageItem = z.object({
   feedback: z.object({ rating: z.string() }).nullable(),
   retriever_resources: z.array(z.unknown()),
   agent_thoughts: z.array(z.unknown()),
+  status: z.string(),
+  error: z.string().nullable(),
   created_at: z.number().int(),
 });
 export const messagesResponse = z.object({ limit: z.number().int(), has_more: z.boolean(), data: z.array(messageItem) });
@@ -140,6 +142,8 @@ export function messageView(m: Message, files: MessageFileItem[] = []): z.infer<
     feedback: m.feedbackRating ? { rating: m.feedbackRating } : null,
     retriever_resources: m.retrieverResources,
     agent_thoughts: [],
+    status: m.status,
+    error: m.error || null,
     created_at: unixSeconds(m.createdAt),
   };
 }

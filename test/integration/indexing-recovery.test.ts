@@ -7,6 +7,7 @@ import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
 import { registerAccount } from '../helpers/accounts.js';
 import { backends, backendTitle, TEST_REDIS_URL } from '../helpers/environment.js';
 import { HttpClient } from '../helpers/http-client.js';
+import { connectFakeModel, createChatApp, debugChat } from '../helpers/chat-setup.js';
 import { connectFakeModels, EMBEDDING_MODEL, uploadDocument, waitForBatch } from '../helpers/knowledge-setup.js';
 import { purgeRedisPrefix } from '../helpers/redis-cleanup.js';
 import { spawnServer, spawnWorker } from '../helpers/server-process.js';
@@ -84,8 +85,7 @@ describe('indexing survives a killed process (embedded database, in-process queu
       const found = await again.post(`/datasets/${datasetId}/hit`, { token, body: { query: third, retrieval_strategy: 'semantic', k: 1 } });
       expect(found.body.data.records[0].content).toBe(third);
     } finally {
-      second.child.kill('SIGTERM');
-      await second.exited;
+      await second.stop();
     }
   });
 });
@@ -136,12 +136,64 @@ describe.skipIf(scaleOut.skipReason)(`indexing by a separate worker process on $
         // The job ran once even though the worker's start also re-queued the waiting document.
         expect((await segmentsOf(client, token, datasetId, doc.id)).length).toBe(1);
       } finally {
-        worker.child.kill('SIGTERM');
-        await worker.exited;
+        await worker.stop();
       }
     } finally {
-      api.child.kill('SIGTERM');
-      await api.exited;
+      await api.stop();
+    }
+  });
+
+  it('SIGTERM on a worker mid-job releases the job: another worker runs it once, and the first exits in time', async () => {
+    const env = {
+      STORAGE_DIR: storageDir,
+      SECRET_KEY,
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      SHUTDOWN_TIMEOUT_MS: '1000',
+    };
+    const api = await spawnServer({ ...env, RUN_WORKER: 'false' });
+    const first = await spawnWorker(env);
+    try {
+      const client = new HttpClient(api.baseUrl);
+      const { token } = await registerAccount(client);
+      await connectFakeModel(client, token, upstream);
+      const appId = await createChatApp(client, token);
+      // The conversation's title is a background job; its model call hangs for the first worker.
+      const isTitleRequest = (body: any) => JSON.stringify(body.messages?.[0] ?? '').includes('You name conversations');
+      upstream.chatDelayFor = (body) => (isTitleRequest(body) ? 60_000 : 0);
+      const titleRequests = () => upstream.chatRequests().filter((r) => isTitleRequest(r.body));
+      await debugChat(client, token, appId, 'plan a trip to Lisbon');
+      for (let i = 0; titleRequests().length === 0; i++) {
+        if (i > 600) throw new Error(`the worker never asked for a title:\n${first.output()}`);
+        await sleep(50);
+      }
+
+      const started = Date.now();
+      first.child.kill('SIGTERM');
+      expect(await first.exited, first.output()).toBe(0);
+      expect(Date.now() - started).toBeLessThan(1_000 + 5_000);
+      expect(first.output()).toContain('released to the queue');
+      expect(titleRequests()[0]!.aborted).toBe(true);
+
+      upstream.chatDelayFor = () => 0;
+      const second = await spawnWorker(env);
+      try {
+        for (let i = 0; titleRequests().length < 2; i++) {
+          if (i > 600) throw new Error(`the released job never ran again:\n${second.output()}`);
+          await sleep(50);
+        }
+        await sleep(1_000);
+        // Once more, by the second worker, and not again: two title requests in all.
+        expect(titleRequests()).toHaveLength(2);
+        expect(titleRequests()[1]!.aborted).toBe(false);
+        expect(second.output()).not.toContain('job failed');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await first.stop();
+      await api.stop();
     }
   });
 });

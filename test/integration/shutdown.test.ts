@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, registerAccount } from '../helpers/accounts.js';
 import { HttpClient } from '../helpers/http-client.js';
+import { signalAndTime } from '../helpers/process-timing.js';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.js';
 
 /** Sends a request's headers and half its body, leaving it in flight until `finish()` is called. */
@@ -71,8 +72,7 @@ describe('graceful shutdown of the real server process', () => {
       const apps = await again.get('/apps', { token: login.body.data.access_token });
       expect(apps.body.data.list.map((a: { name: string }) => a.name).sort()).toEqual(['Before shutdown', 'In flight']);
     } finally {
-      second.child.kill('SIGTERM');
-      expect(await second.exited).toBe(0);
+      expect(await second.stop()).toBe(0);
     }
   });
 
@@ -85,6 +85,38 @@ describe('graceful shutdown of the real server process', () => {
     expect(await server.exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(server.output()).toContain('outlived the shutdown timeout');
+    await stuck.abandon();
+  });
+
+  it('a stdout nobody reads any more cannot hold the process: it keeps serving, and exits on SIGTERM', async () => {
+    const server = await spawnServer({ ...env(), SHUTDOWN_TIMEOUT_MS: '1000' });
+    // The reader stops reading: the pipe fills after ~64 KiB, while every request logs two lines.
+    server.child.stdout!.pause();
+    server.child.stdout!.removeAllListeners('data');
+    for (let i = 0; i < 60; i++) {
+      await Promise.all(
+        Array.from({ length: 20 }, () => fetch(`${server.baseUrl}/no-such-route-${'x'.repeat(200)}`).then((r) => r.text())),
+      );
+    }
+    const started = Date.now();
+    const ping = await fetch(`${server.baseUrl}/ping`);
+    expect(ping.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const { code, ms } = await signalAndTime(server);
+    expect(code, server.output().slice(-3000)).toBe(0);
+    expect(ms).toBeLessThan(1_000 + 5_000);
+  });
+
+  it('a second signal ends the process at once, even while the first one waits for in-flight work', async () => {
+    const server = await spawnServer({ ...env(), SHUTDOWN_TIMEOUT_MS: '60000' });
+    const stuck = halfSentRequest(server.port, token, JSON.stringify({ name: 'Never finished' }));
+    await sleep(200);
+    server.child.kill('SIGTERM');
+    await sleep(500);
+    expect(server.child.exitCode).toBeNull(); // still waiting for the request
+    const { signal, ms } = await signalAndTime(server);
+    expect(signal).toBe('SIGTERM');
+    expect(ms).toBeLessThan(2_000);
     await stuck.abandon();
   });
 });
