@@ -21,8 +21,54 @@ const REDACT = [
   '*.credentials',
 ];
 
+/** Query parameters that carry credentials (signed file links, tokens, keys). */
+const SECRET_QUERY = /^(sign|nonce|token|access_token|api_key|key|secret|password)$/i;
+
+/** A request URL as logged: the values of credential-bearing query parameters are left out. */
+export function loggableUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const query = url
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => {
+      const name = pair.split('=')[0] ?? '';
+      return SECRET_QUERY.test(decodeURIComponentSafe(name)) ? `${name}=[redacted]` : pair;
+    });
+  return `${url.slice(0, at)}?${query.join('&')}`;
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+interface LoggedRequest {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
 /** `destination` is for tests that read what was logged; the server writes to stdout, never blocking on it. */
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  const options = { level, redact: { paths: REDACT, censor: '[redacted]' } };
+  const options = {
+    level,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    serializers: {
+      // Fastify's request line, with the URL's credentials left out.
+      req: (req: LoggedRequest) => ({
+        method: req.method,
+        url: loggableUrl(req.url),
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
+  };
   return pino(options, destination ?? stdoutLogOutput());
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InvokeFrom } from '../entity/conversation-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { Conversation } from '../model/conversation.js';
-import { envelope, pageOf, unixTime } from './common-schema.js';
+import { envelope, pageOf, unixTime, unixSecondsQuery } from './common-schema.js';
 
 const metric = z.object({
   current: z.number(),
@@ -24,8 +24,8 @@ export const logsQuery = z
   .object({
     current_page: z.coerce.number().int().min(1).max(1_000_000).default(1),
     page_size: z.coerce.number().int().min(1).max(100).default(20),
-    start: z.coerce.number().positive().optional().describe('Unix seconds: conversations created at or after'),
-    end: z.coerce.number().positive().optional().describe('Unix seconds: conversations created before'),
+    start: unixSecondsQuery.optional().describe('Unix seconds: conversations created at or after'),
+    end: unixSecondsQuery.optional().describe('Unix seconds: conversations created before'),
     invoke_from: z.enum(Object.values(InvokeFrom)).optional(),
   })
   .refine((q) => !q.start || !q.end || q.start < q.end, { message: 'must be after start', path: ['end'] });

@@ -56,6 +56,8 @@ export function trimmed(min: number, max: number) {
 }
 
 export const unixTime = z.number().int().describe('Unix seconds');
+/** A moment given in a query, in Unix seconds: past 9999-12-31 no date exists to compare with. */
+export const unixSecondsQuery = z.coerce.number().positive().max(253_402_300_799, 'must be a Unix time in seconds before the year 10000');
 
 /** Values of the app's input variables (`user_input_form`), checked against the form when the chat starts. */
 export const inputsField = z

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CONVERSATION_NAME_MAX_LENGTH, MessageStatus } from '../entity/conversation-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { Conversation, Message } from '../model/conversation.js';
-import { envelope, filesField, inputsField, messageFileItem, unixTime, type MessageFileItem } from './common-schema.js';
+import { envelope, filesField, inputsField, messageFileItem, unixTime, type MessageFileItem, unixSecondsQuery } from './common-schema.js';
 
 const uuid = z.uuid('must be a UUID');
 export const conversationParams = z.object({ conversation_id: uuid });
@@ -15,7 +15,7 @@ export const chatBody = z.object({
   files: filesField,
 });
 export const messageCursorQuery = z.object({
-  created_at: z.coerce.number().positive().optional().describe('Unix seconds (fractions allowed): only messages created before it'),
+  created_at: unixSecondsQuery.optional().describe('Unix seconds (fractions allowed): only messages created before it'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export const renameBody = z.object({ name: z.string().trim().min(1, 'must not be empty').max(CONVERSATION_NAME_MAX_LENGTH) });

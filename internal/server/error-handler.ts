@@ -30,7 +30,7 @@ declare module 'fastify' {
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   const failure = toFailure(error, request);
   if (error instanceof RateLimitedException) reply.header('retry-after', String(error.retryAfterSeconds));
-  const format = request.routeOptions?.config?.errorFormat;
+  const format = request.routeOptions?.config?.errorFormat ?? formatOfPath(request.url);
   if (format === 'dify') {
     return reply
       .status(failure.status)
@@ -68,6 +68,16 @@ function toFailure(error: FastifyError | Error, request: FastifyRequest): Failur
   };
 }
 
+/**
+ * The error format of a request no route took (unknown path, malformed URL, an overlong path
+ * segment): what a client of that path family expects.
+ */
+function formatOfPath(url: string): 'envelope' | 'dify' | 'openai' {
+  const path = url.split('?')[0] ?? '';
+  if (path === '/v1/chat/completions' || path === '/v1/models') return 'openai';
+  return path.startsWith('/v1/') ? 'dify' : 'envelope';
+}
+
 function difyCodeOf(failure: Failure): string {
   switch (failure.code) {
     case HttpCode.NotFound:
@@ -91,6 +101,10 @@ function clientMessage(error: FastifyError): string {
       return 'unsupported content type; send application/json';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'request body is empty; send a JSON object';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'a path segment is too long';
+    case 'FST_ERR_BAD_URL':
+      return 'the URL is malformed';
     default:
       return error.message;
   }

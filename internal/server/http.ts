@@ -4,10 +4,10 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { HttpCode } from '../../pkg/response/http-code.js';
-import { fail } from '../../pkg/response/response.js';
 import type { Logger } from '../extension/logger.js';
+import { nulGuardHook } from '../middleware/nul-guard.js';
 import { REQUEST_ID_HEADER, requestId } from '../middleware/request-id.js';
+import { NotFoundException } from '../exception/app-error.js';
 import { handleError } from './error-handler.js';
 
 export interface HttpServerOptions {
@@ -29,6 +29,8 @@ export async function createHttpServer(options: HttpServerOptions) {
     // Idle keep-alive sockets close at once on shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A malformed URL or an overlong path segment is refused before routing; it still gets the envelope.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
   }).withTypeProvider<ZodTypeProvider>();
 
   server.setValidatorCompiler(validatorCompiler);
@@ -37,10 +39,11 @@ export async function createHttpServer(options: HttpServerOptions) {
   // The API speaks JSON; a text body is a client mistake, answered 415 rather than parsed.
   server.removeContentTypeParser('text/plain');
   server.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(fail(HttpCode.NotFound, `no route ${request.method} ${request.url.split('?')[0]}`)),
+    handleError(new NotFoundException(`no route ${request.method} ${request.url.split('?')[0]}`), request, reply),
   );
   server.decorateRequest('auth', null);
   server.decorateRequest('appKey', null);
+  server.addHook('preValidation', nulGuardHook);
   server.addHook('onSend', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });

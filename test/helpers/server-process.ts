@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { trackChild } from './child-processes.js';
+import { logFile } from './log-capture.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -31,8 +32,13 @@ async function spawnEntry(entry: string, env: Record<string, string>, ready: (ou
   });
   const exited = trackChild(child);
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  const keep = logFile(entry.split('/').at(-1)!.replace('.js', ''));
+  const collect = (chunk: Buffer) => {
+    output += chunk;
+    keep(chunk);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
   const stop = async (graceMs = 20_000) => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');

@@ -10,6 +10,7 @@ import { createLogger } from '../../internal/extension/logger.js';
 import { TEST_REDIS_URL, type Backend } from './environment.js';
 import { createTestDatabase } from './test-database.js';
 import { HttpClient } from './http-client.js';
+import { logFile } from './log-capture.js';
 import { purgeRedisPrefix } from './redis-cleanup.js';
 
 export interface TestServer extends HttpClient {
@@ -51,9 +52,11 @@ export async function startTestServer(
     },
   );
   let logs = '';
+  const keep = logFile('in-process');
   const sink = new Writable({
     write(chunk, _encoding, done) {
       logs += chunk;
+      keep(chunk);
       if (process.env.TEST_LOG) process.stderr.write(chunk);
       done();
     },

@@ -1,5 +1,7 @@
 import type { Reporter, TestModule } from 'vitest/node';
+import { rmSync } from 'node:fs';
 import { processesOfRun, TEST_RUN_ENV } from '../helpers/leftover-processes.js';
+import { runLogDir, secretsInLogs } from '../helpers/log-capture.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,8 +28,21 @@ export default class SummaryReporter implements Reporter {
       failed += failedHere;
     }
     if (await this.leftProcesses()) failed += 1;
+    if (this.leakedSecrets()) failed += 1;
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
     if (failed > 0) process.exitCode = 1;
+  }
+
+  /** Log lines of the run's servers that carry a secret: printed, and counted as a failure. */
+  private leakedSecrets(): boolean {
+    const runId = process.env[TEST_RUN_ENV];
+    if (!runId) return false;
+    const leaks = secretsInLogs(runId);
+    rmSync(runLogDir(runId), { recursive: true, force: true });
+    if (leaks.length === 0) return false;
+    process.stdout.write(`\nFAILED: secrets in the servers' logs:\n`);
+    for (const { file, what, line } of leaks) process.stdout.write(`  ${what} in ${file}: ${line}\n`);
+    return true;
   }
 
   /** Processes the run started that are still alive: reported, ended, and counted as a failure. */
