@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpCode } from '../../pkg/response/http-code.js';
 import { fail } from '../../pkg/response/response.js';
+import { LlmError } from '../core/llm/llm-types.js';
 import { AppError, RateLimitedException, ServiceApiException } from '../exception/app-error.js';
 import { openAiError } from '../schema/openai-schema.js';
 
@@ -44,6 +45,17 @@ function toFailure(error: FastifyError | Error, request: FastifyRequest): Failur
   if (error instanceof ServiceApiException)
     return { status: error.status, code: error.code, message: error.message, difyCode: error.difyCode };
   if (error instanceof AppError) return { status: error.status, code: error.code, message: error.message, data: error.data };
+  if (error instanceof LlmError) {
+    // The model provider failed (unreachable, refused the key, rate limited): the caller's configuration or the
+    // provider's trouble, not a bug here. Dify answers these 400 completion_request_error.
+    return {
+      status: 400,
+      code: HttpCode.Fail,
+      message: `the model provider failed: ${error.message}`,
+      data: { kind: error.kind },
+      difyCode: 'completion_request_error',
+    };
+  }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as FastifyError).validationContext ?? 'body';
     const errors: FieldError[] = error.validation.map((v) => ({
