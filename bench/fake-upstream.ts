@@ -21,3 +21,7 @@ const statsServer = createServer((_req, res) => res.end(JSON.stringify(stats)));
 await new Promise<void>((resolve) => statsServer.listen(0, '127.0.0.1', resolve));
 process.stdout.write(`${upstream.baseUrl}\nhttp://127.0.0.1:${(statsServer.address() as AddressInfo).port}/\n`);
 process.on('SIGTERM', () => void upstream.close().then(() => process.exit(0)));
+// Re-parented to init: the bench that started it is gone without ending it, so end with it.
+setInterval(() => {
+  if (process.ppid === 1) process.exit(0);
+}, 1000);

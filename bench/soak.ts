@@ -20,12 +20,14 @@ const ANSWER = Array.from({ length: 24 }, (_, i) => `word${i}`).join(' ');
 
 const storageDir = await mkdtemp(path.join(tmpdir(), 'llmops-soak-'));
 const upstream = await startUpstream();
+// The upstream must not outlive this script, however it ends (a failed start included).
+process.on('exit', () => upstream.child.kill('SIGKILL'));
 const server = await spawnServer({
   STORAGE_DIR: storageDir,
   SECRET_KEY: 'soak-secret-key-0123456789abcdefghijklmn',
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: 'info',
   DATABASE_URL: process.env.SOAK_DATABASE_URL ?? '',
-  RATE_LIMIT_API_KEY_PER_MINUTE: '100000000',
+  RATE_LIMIT_API_KEY_PER_MINUTE: '1000000',
 });
 
 let chats = 0;
@@ -85,6 +87,8 @@ try {
   const timers = [
     setTimeout(() => void sample('after warm-up'), WARM_UP_SECONDS * 1000),
     setTimeout(() => void sample('middle'), (WARM_UP_SECONDS + (SECONDS - WARM_UP_SECONDS) / 2) * 1000),
+    // The curve between the marks, to tell a plateau from a leak.
+    ...Array.from({ length: 9 }, (_, i) => setTimeout(() => void sample(`${(i + 1) * 10}%`), ((i + 1) * SECONDS * 1000) / 10)),
   ];
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, worker) => {

@@ -30,7 +30,9 @@ export async function createHttpServer(options: HttpServerOptions) {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     // A malformed URL or an overlong path segment is refused before routing; it still gets the envelope.
-    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    frameworkErrors: (error, request, reply) => {
+      void handleError(error, request, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   server.setValidatorCompiler(validatorCompiler);
