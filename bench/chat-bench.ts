@@ -5,7 +5,7 @@ import { FAKE_API_KEY } from '../test/fixtures/fake-openai-server.js';
 import { HttpClient } from '../test/helpers/http-client.js';
 import { spawnServer } from '../test/helpers/server-process.js';
 import { fmt, peakRssMiB, summarize } from './stats.js';
-import { startUpstream } from './upstream-process.js';
+import { accountOnUpstream, startUpstream } from './upstream-process.js';
 
 /**
  * What the platform adds to a streaming chat: time to first token and total time through
@@ -79,14 +79,7 @@ const server = await spawnServer(
 );
 try {
   const client = new HttpClient(server.baseUrl);
-  const registered = await client.post('/auth/register', {
-    body: { email: `bench-${Date.now()}@example.com`, password: 'bench-passw0rd', name: 'Bench' },
-  });
-  const token = registered.body.data.access_token as string;
-  await client.post('/llm-models/openai_compatible/credentials', {
-    token,
-    body: { api_key: FAKE_API_KEY, base_url: upstream.baseUrl, models: [{ model: 'fake-chat', context_window: 32768 }], validate: false },
-  });
+  const token = await accountOnUpstream(client, upstream, [{ model: 'fake-chat', context_window: 32768 }]);
   // One app per concurrent client, so each streams into its own debug conversation.
   const appIds: string[] = [];
   for (let i = 0; i < 100; i++) {

@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FAKE_API_KEY } from '../test/fixtures/fake-openai-server.js';
 import { HttpClient } from '../test/helpers/http-client.js';
 import { spawnServer } from '../test/helpers/server-process.js';
 import { fmt, peakRssMiB, summarize } from './stats.js';
-import { startUpstream } from './upstream-process.js';
+import { accountOnUpstream, startUpstream } from './upstream-process.js';
 
 /**
  * Knowledge base throughput and latency on the embedded database: index a generated corpus
@@ -63,19 +62,7 @@ const upstream = await startUpstream();
 const server = await spawnServer({ STORAGE_DIR: storageDir, SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl', LOG_LEVEL: 'info' });
 try {
   const client = new HttpClient(server.baseUrl);
-  const registered = await client.post('/auth/register', {
-    body: { email: `rag-${Date.now()}@example.com`, password: 'bench-passw0rd', name: 'Bench' },
-  });
-  const token = registered.body.data.access_token as string;
-  await client.post('/llm-models/openai_compatible/credentials', {
-    token,
-    body: {
-      api_key: FAKE_API_KEY,
-      base_url: upstream.baseUrl,
-      models: [{ model: 'fake-embed', model_type: 'embedding' }],
-      validate: false,
-    },
-  });
+  const token = await accountOnUpstream(client, upstream, [{ model: 'fake-embed', model_type: 'embedding' }], 'rag');
   const dataset = await client.post('/datasets', {
     token,
     body: { name: 'Bench', indexing_technique: 'high_quality', embedding_model: { provider: 'openai_compatible', model: 'fake-embed' } },

@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FAKE_API_KEY } from '../test/fixtures/fake-openai-server.js';
 import { HttpClient } from '../test/helpers/http-client.js';
 import { spawnServer } from '../test/helpers/server-process.js';
 import { fmt, rssMiB } from './stats.js';
-import { startUpstream } from './upstream-process.js';
+import { accountOnUpstream, startUpstream } from './upstream-process.js';
 
 /**
  * `npm run soak`: SOAK_CONCURRENCY (200) streaming chats at once through the service API for
@@ -57,14 +56,7 @@ async function chat(baseUrl: string, key: string, user: string, conversationId: 
 
 try {
   const client = new HttpClient(server.baseUrl);
-  const registered = await client.post('/auth/register', {
-    body: { email: `soak-${Date.now()}@example.com`, password: 'soak-passw0rd', name: 'Soak' },
-  });
-  const token = registered.body.data.access_token as string;
-  await client.post('/llm-models/openai_compatible/credentials', {
-    token,
-    body: { api_key: FAKE_API_KEY, base_url: upstream.baseUrl, models: [{ model: 'fake-chat', context_window: 32768 }], validate: false },
-  });
+  const token = await accountOnUpstream(client, upstream, [{ model: 'fake-chat', context_window: 32768 }], 'soak');
   const app = await client.post('/apps', { token, body: { name: 'Soak' } });
   const appId = app.body.data.id as string;
   await client.post(`/apps/${appId}/draft-app-config`, {

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { FAKE_API_KEY } from '../test/fixtures/fake-openai-server.js';
+import type { HttpClient } from '../test/helpers/http-client.js';
 
 export interface UpstreamProcess {
   child: ChildProcess;
@@ -19,4 +21,22 @@ export async function startUpstream(): Promise<UpstreamProcess> {
     }),
   );
   return { child, baseUrl: baseUrl!, statsUrl: statsUrl! };
+}
+
+/** A new account on the server, with the upstream as its openai_compatible provider of `models`; returns its token. */
+export async function accountOnUpstream(
+  client: HttpClient,
+  upstream: UpstreamProcess,
+  models: Array<Record<string, unknown>>,
+  name = 'bench',
+): Promise<string> {
+  const registered = await client.post('/auth/register', {
+    body: { email: `${name}-${Date.now()}@example.com`, password: 'bench-passw0rd', name: 'Bench' },
+  });
+  const token = registered.body.data.access_token as string;
+  await client.post('/llm-models/openai_compatible/credentials', {
+    token,
+    body: { api_key: FAKE_API_KEY, base_url: upstream.baseUrl, models, validate: false },
+  });
+  return token;
 }
