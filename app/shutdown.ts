@@ -37,15 +37,28 @@ function within(promise: Promise<unknown>, ms: number): Promise<Outcome> {
 }
 
 /**
+ * A signal sent to a whole process group (Ctrl-C, `kill -- -PGID`) reaches this process twice
+ * when it runs under `npm start`: once from the kernel and once forwarded by npm. Repeats within
+ * this window are that one signal, not a second one.
+ */
+const SAME_SIGNAL_MS = 500;
+
+/**
  * SIGTERM or SIGINT: stop accepting, let in-flight work finish for up to `timeoutMs`, cut what is
  * left, close each extension with its own bound, exit. The process is gone within
- * `timeoutMs` + 5 s whatever hangs, and a second signal ends it at once: after the first, the
- * signals get their default action back, which the kernel carries out even if JavaScript cannot run.
+ * `timeoutMs` + 5 s whatever hangs, and a second signal ends it at once: shortly after the first,
+ * the signals get their default action back, which the kernel carries out even if JavaScript
+ * cannot run.
  */
 export function onShutdownSignal(logger: Logger, timeoutMs: number, plan: ShutdownPlan): void {
+  let started = false;
   const shutdown = async (signal: NodeJS.Signals) => {
-    process.removeListener('SIGTERM', shutdown);
-    process.removeListener('SIGINT', shutdown);
+    if (started) return; // the same signal, forwarded
+    started = true;
+    setTimeout(() => {
+      process.removeListener('SIGTERM', shutdown);
+      process.removeListener('SIGINT', shutdown);
+    }, SAME_SIGNAL_MS).unref();
     startExitWatchdog(timeoutMs + HARD_EXIT_MARGIN_MS - 500, 'shutdown did not finish in time; killed by the exit watchdog');
     logger.info({ signal, timeoutMs }, 'shutting down: finishing in-flight work (a second signal exits at once)');
     let clean = true;

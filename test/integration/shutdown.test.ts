@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, registerAccount } from '../helpers/accounts.js';
 import { HttpClient } from '../helpers/http-client.js';
+import { trackChild } from '../helpers/child-processes.js';
 import { signalAndTime } from '../helpers/process-timing.js';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.js';
 
@@ -32,6 +35,7 @@ function halfSentRequest(port: number, token: string, body: string) {
   };
 }
 
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('graceful shutdown of the real server process', () => {
@@ -112,11 +116,50 @@ describe('graceful shutdown of the real server process', () => {
     const stuck = halfSentRequest(server.port, token, JSON.stringify({ name: 'Never finished' }));
     await sleep(200);
     server.child.kill('SIGTERM');
-    await sleep(500);
+    await sleep(100);
+    server.child.kill('SIGTERM'); // npm's forwarded copy of the same signal: ignored
+    await sleep(1_500);
     expect(server.child.exitCode).toBeNull(); // still waiting for the request
     const { signal, ms } = await signalAndTime(server);
     expect(signal).toBe('SIGTERM');
     expect(ms).toBeLessThan(2_000);
     await stuck.abandon();
+  });
+
+  it('`npm start` in its own process group: SIGTERM to the group (npm forwards it too) still shuts down gracefully', async () => {
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      detached: true, // its own process group, as a supervisor or a shell script runs it
+      env: { ...process.env, ...env(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = trackChild(child);
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`npm start did not start:\n${output}`)), 60_000);
+        child.stdout.on('data', () => {
+          const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+          if (match && output.includes('LLMOps is ready')) {
+            clearTimeout(timer);
+            resolve(Number(match[1]));
+          }
+        });
+      });
+      expect((await fetch(`http://127.0.0.1:${port}/ping`)).status).toBe(200);
+      const started = Date.now();
+      process.kill(-child.pid!, 'SIGTERM');
+      expect(await exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(output).toContain('shutdown complete');
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // the group is gone
+      }
+    }
   });
 });
