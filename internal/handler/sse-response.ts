@@ -28,14 +28,52 @@ export async function streamEvents(
   const headers = { ...reply.getHeaders(), [REQUEST_ID_HEADER]: req.id } as OutgoingHttpHeaders;
   reply.hijack();
   sse.open(headers);
+  const errorEvent = (status: number, code: string, message: string) =>
+    options.errorEvent ? options.errorEvent(message) : { event: 'error', status, code, message };
+  const iterator = events[Symbol.asyncIterator]();
+  const cut = shutdownCut(req.server.streamsShutdown);
   try {
-    for await (const event of events) sse.send(event);
+    for (;;) {
+      const next = await Promise.race([iterator.next(), cut.promise]);
+      if (next === CUT) {
+        // A producer that ends itself on shutdown (a chat stores its answer as interrupted) has had its grace period.
+        sse.send(errorEvent(503, 'server_shutting_down', 'the server is shutting down; the stream was cut'));
+        void iterator.return?.(undefined);
+        break;
+      }
+      if (next.done) break;
+      sse.send(next.value);
+    }
   } catch (err) {
     req.log.error({ err }, 'event stream failed');
-    const message = `internal server error; quote request id ${req.id}`;
-    sse.send(options.errorEvent ? options.errorEvent(message) : { event: 'error', status: 500, code: 'internal_error', message });
+    sse.send(errorEvent(500, 'internal_error', `internal server error; quote request id ${req.id}`));
   } finally {
+    cut.dispose();
     if (options.done) sse.sendRaw(options.done);
     sse.end();
   }
+}
+
+const CUT = Symbol('cut');
+/** How long a producer gets, once the shutdown cuts, to end its stream by itself. */
+const SHUTDOWN_GRACE_MS = 1_000;
+
+/** Resolves with CUT a grace period after `signal` fires. */
+function shutdownCut(signal: AbortSignal): { promise: Promise<typeof CUT>; dispose(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort = () => undefined as void;
+  const promise = new Promise<typeof CUT>((resolve) => {
+    onAbort = () => {
+      timer = setTimeout(() => resolve(CUT), SHUTDOWN_GRACE_MS);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return {
+    promise,
+    dispose: () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
 }

@@ -19,6 +19,14 @@ export interface HttpServerOptions {
   version: string;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Fires when the shutdown cuts in-flight work (see app/shutdown.ts). */
+    streamsShutdown: AbortSignal;
+    interruptStreams(): void;
+  }
+}
+
 /** Fastify with the zod type provider, envelope errors, request ids, CORS and the OpenAPI document. */
 export async function createHttpServer(options: HttpServerOptions) {
   const server = Fastify({
@@ -43,6 +51,10 @@ export async function createHttpServer(options: HttpServerOptions) {
   server.setNotFoundHandler((request, reply) =>
     handleError(new NotFoundException(`no route ${request.method} ${request.url.split('?')[0]}`), request, reply),
   );
+  // Aborted when a shutdown cuts what is still running: open event streams end with a final error event.
+  const streamsShutdown = new AbortController();
+  server.decorate('streamsShutdown', streamsShutdown.signal);
+  server.decorate('interruptStreams', () => streamsShutdown.abort());
   server.decorateRequest('auth', null);
   server.decorateRequest('appKey', null);
   server.addHook('preValidation', nulGuardHook);

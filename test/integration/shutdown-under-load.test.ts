@@ -32,7 +32,7 @@ describe('SIGTERM under load, on the real server process', () => {
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  it('50 open streams whose upstream stops answering: each gets a final error event, is stored as interrupted, and the process exits in time', async () => {
+  it('50 open chat streams and a prompt rewrite whose upstream stops answering: each gets a final error event, chats are stored as interrupted, and the process exits in time', async () => {
     const env = await storage();
     const server = await spawnServer(env);
     const client = new HttpClient(server.baseUrl);
@@ -40,6 +40,8 @@ describe('SIGTERM under load, on the real server process', () => {
     await connectFakeModel(client, token, upstream);
     const appId = await createChatApp(client, token);
 
+    // The debug conversation exists first: fifty first messages at once would each start one of their own.
+    await debugChat(client, token, appId, 'before the load');
     const before = upstream.chatRequests().length;
     // The first chunk arrives, then the upstream goes silent for ten minutes.
     const streams = await Promise.all(
@@ -51,6 +53,12 @@ describe('SIGTERM under load, on the real server process', () => {
       expect(stream.status).toBe(200);
       expect((await stream.next())?.event).toBe('message');
     }
+    // A stream that is not a chat: a prompt rewrite whose upstream went silent too.
+    const rewrite = await postStream(`${server.baseUrl}/ai/optimize-prompt`, token, {
+      prompt: '[[chunk_delay:600000]] You answer questions about shipping.',
+      model_config: { provider: 'openai_compatible', model: 'fake-chat' },
+    });
+    expect((await rewrite.next())?.event).toBe('optimize_prompt');
 
     const { code, ms } = await signalAndTime(server);
     expect(code, server.output()).toBe(0);
@@ -62,8 +70,12 @@ describe('SIGTERM under load, on the real server process', () => {
       expect(last.event).toBe('error');
       expect(last.data).toMatchObject({ status: 503, code: 'server_shutting_down' });
     }
-    // Every upstream call was cut, not left hanging.
-    const calls = upstream.chatRequests().slice(before);
+    expect((await rewrite.all()).at(-1)).toMatchObject({ event: 'error', data: { code: 'server_shutting_down' } });
+    // Every chat's upstream call was cut, not left hanging.
+    const calls = upstream
+      .chatRequests()
+      .slice(before)
+      .filter((c) => JSON.stringify(c.body.messages.at(-1)).includes('[[chunk_delay:600000]] question'));
     expect(calls).toHaveLength(50);
     await waitFor('upstream calls to be aborted', async () => (calls.every((c) => c.aborted) ? true : undefined), 5_000);
 
@@ -71,7 +83,9 @@ describe('SIGTERM under load, on the real server process', () => {
     try {
       const restarted = new HttpClient(again.baseUrl);
       const page = await restarted.get(`/apps/${appId}/conversations/messages?limit=100`, { token });
-      const list = page.body.data.list as Array<{ status: string; error: string; answer: string }>;
+      const list = (page.body.data.list as Array<{ query: string; status: string; error: string; answer: string }>).filter(
+        (m) => m.query !== 'before the load',
+      );
       expect(list).toHaveLength(50);
       for (const message of list) {
         expect(message.status).toBe('interrupted');
