@@ -30,20 +30,14 @@ export async function streamEvents(
   sse.open(headers);
   const errorEvent = (status: number, code: string, message: string) =>
     options.errorEvent ? options.errorEvent(message) : { event: 'error', status, code, message };
-  const iterator = events[Symbol.asyncIterator]();
-  const cut = shutdownCut(req.server.streamsShutdown);
+  // On a shutdown cut, a producer that does not end its stream itself within the grace period
+  // (a chat ends its own, storing the answer as interrupted) gets it ended for it.
+  const cut = afterShutdown(req.server.streamsShutdown, () => {
+    sse.send(errorEvent(503, 'server_shutting_down', 'the server is shutting down; the stream was cut'));
+    sse.end();
+  });
   try {
-    for (;;) {
-      const next = await Promise.race([iterator.next(), cut.promise]);
-      if (next === CUT) {
-        // A producer that ends itself on shutdown (a chat stores its answer as interrupted) has had its grace period.
-        sse.send(errorEvent(503, 'server_shutting_down', 'the server is shutting down; the stream was cut'));
-        void iterator.return?.(undefined);
-        break;
-      }
-      if (next.done) break;
-      sse.send(next.value);
-    }
+    for await (const event of events) sse.send(event);
   } catch (err) {
     req.log.error({ err }, 'event stream failed');
     sse.send(errorEvent(500, 'internal_error', `internal server error; quote request id ${req.id}`));
@@ -54,23 +48,18 @@ export async function streamEvents(
   }
 }
 
-const CUT = Symbol('cut');
 /** How long a producer gets, once the shutdown cuts, to end its stream by itself. */
 const SHUTDOWN_GRACE_MS = 1_000;
 
-/** Resolves with CUT a grace period after `signal` fires. */
-function shutdownCut(signal: AbortSignal): { promise: Promise<typeof CUT>; dispose(): void } {
+/** Runs `then` a grace period after `signal` fires, unless disposed first. */
+function afterShutdown(signal: AbortSignal, then: () => void): { dispose(): void } {
   let timer: NodeJS.Timeout | undefined;
-  let onAbort = () => undefined as void;
-  const promise = new Promise<typeof CUT>((resolve) => {
-    onAbort = () => {
-      timer = setTimeout(() => resolve(CUT), SHUTDOWN_GRACE_MS);
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
+  const onAbort = () => {
+    timer = setTimeout(then, SHUTDOWN_GRACE_MS);
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
   return {
-    promise,
     dispose: () => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
