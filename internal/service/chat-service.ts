@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { effectiveParameters } from '../core/llm/model-catalog.js';
 import { LlmError } from '../core/llm/llm-types.js';
 import { retryBeforeFirstEvent } from '../core/llm/retry.js';
@@ -15,18 +14,11 @@ import type { Db } from '../extension/database.js';
 import type { Logger } from '../extension/logger.js';
 import type { Queue } from '../extension/queue/queue.js';
 import type { StopSignal } from '../extension/stop-signal.js';
-import {
-  AppError,
-  appUnavailable,
-  FailException,
-  NotFoundException,
-  ServiceApiException,
-  ValidateErrorException,
-} from '../exception/app-error.js';
-import { messages } from '../model/conversation.js';
+import { AppError, appUnavailable, FailException, ServiceApiException, ValidateErrorException } from '../exception/app-error.js';
 import type { App } from '../model/app.js';
 import type { AppConfigService } from './app-config-service.js';
 import { ChatMessageStore } from './chat-message-store.js';
+import { RunningAnswers, SERVER_SHUTDOWN } from './running-answers.js';
 import type { AppService } from './app-service.js';
 import type { ConversationService } from './conversation-service.js';
 import type { LlmModelService, ResolvedModel } from './llm-model-service.js';
@@ -47,17 +39,13 @@ import {
 } from './chat-types.js';
 import { citationOf, type RetrievedSegment } from '../entity/dataset-entity.js';
 
-/** The abort reason of answers cut by a shutdown, told apart from a user's stop. */
-const SERVER_SHUTDOWN = 'server shutdown';
-
 /**
  * The chat pipeline: load config and memory, start the model, stream its answer while the
  * rows are written, and store the outcome (answer, status, tokens, price, latency). Naming and
  * summaries run afterwards as background jobs.
  */
 export class ChatService {
-  /** Answers streaming in this process, by task id, so a stop can reach them. */
-  private readonly running = new Map<string, { accountId: string; appId: string; endUser: string; controller: AbortController }>();
+  private readonly answers: RunningAnswers;
   private readonly messageStore: ChatMessageStore;
 
   constructor(
@@ -66,7 +54,7 @@ export class ChatService {
     private readonly conversations: ConversationService,
     private readonly llmModels: LlmModelService,
     private readonly queue: Queue,
-    private readonly stopSignal: StopSignal,
+    stopSignal: StopSignal,
     private readonly retrieval: RetrievalService,
     private readonly appConfig: AppConfigService,
     private readonly messageFiles: MessageFileService,
@@ -74,11 +62,12 @@ export class ChatService {
     private readonly logger: Logger,
   ) {
     this.messageStore = new ChatMessageStore(db, logger);
+    this.answers = new RunningAnswers(db, stopSignal);
   }
 
   /** Shutdown past its timeout: every answer streaming here ends now, stored as interrupted, its stream closed with an error event. */
   interruptAll(): void {
-    for (const { controller } of this.running.values()) controller.abort(SERVER_SHUTDOWN);
+    this.answers.interruptAll();
   }
 
   /** Answers a dead process left running become interrupted (see ChatMessageStore). */
@@ -87,8 +76,8 @@ export class ChatService {
   }
 
   /** Listens for stops published by any node. */
-  async listenForStops(): Promise<void> {
-    await this.stopSignal.subscribe((taskId) => this.running.get(taskId)?.controller.abort());
+  listenForStops(): Promise<void> {
+    return this.answers.listen();
   }
 
   /** A message to the app's draft, in the author's debug conversation. Errors before streaming are thrown. */
@@ -211,38 +200,13 @@ export class ChatService {
   }
 
   /** The service API's stop: only the end user who asked may stop the answer. */
-  async stopForEndUser(appId: string, endUser: string, taskId: string, invokeFrom: InvokeFrom = InvokeFrom.ServiceApi): Promise<void> {
-    const local = this.running.get(taskId);
-    if (local) {
-      if (local.appId !== appId || local.endUser !== endUser) throw new ServiceApiException(404, 'not_found', 'Task not found.');
-    } else {
-      const [message] = await this.db
-        .select({ appId: messages.appId, endUser: messages.endUser, invokeFrom: messages.invokeFrom })
-        .from(messages)
-        .where(eq(messages.id, taskId))
-        .limit(1);
-      if (!message || message.appId !== appId || message.endUser !== endUser || message.invokeFrom !== invokeFrom) {
-        throw new ServiceApiException(404, 'not_found', 'Task not found.');
-      }
-    }
-    await this.stopSignal.publish(taskId);
+  stopForEndUser(appId: string, endUser: string, taskId: string, invokeFrom: InvokeFrom = InvokeFrom.ServiceApi): Promise<void> {
+    return this.answers.stopForEndUser(appId, endUser, taskId, invokeFrom);
   }
 
   /** Stops a running answer wherever it streams; the partial answer is kept with status stop. */
-  async stop(accountId: string, appId: string, taskId: string): Promise<void> {
-    const local = this.running.get(taskId);
-    if (local) {
-      if (local.accountId !== accountId || local.appId !== appId) throw new NotFoundException('task not found');
-    } else {
-      // Streaming on another node, or already finished: the message row proves ownership.
-      const [message] = await this.db
-        .select({ accountId: messages.accountId, appId: messages.appId })
-        .from(messages)
-        .where(eq(messages.id, taskId))
-        .limit(1);
-      if (!message || message.accountId !== accountId || message.appId !== appId) throw new NotFoundException('task not found');
-    }
-    await this.stopSignal.publish(taskId);
+  stop(accountId: string, appId: string, taskId: string): Promise<void> {
+    return this.answers.stop(accountId, appId, taskId);
   }
 
   private async start(ctx: RunContext): Promise<ChatRun> {
@@ -302,7 +266,7 @@ export class ChatService {
     const controller = new AbortController();
     const onClientGone = () => controller.abort();
     ctx.clientSignal?.addEventListener('abort', onClientGone, { once: true });
-    this.running.set(messageId, { accountId: ctx.accountId, appId: ctx.appId, endUser: ctx.endUser, controller });
+    this.answers.add(messageId, { accountId: ctx.accountId, appId: ctx.appId, endUser: ctx.endUser, controller });
 
     const review = ctx.config.review_config;
     const masker = new KeywordMasker(review.enable && review.outputs_config.enable ? review.keywords : []);
@@ -344,7 +308,7 @@ export class ChatService {
         status = failure.kind === 'aborted' ? MessageStatus.Stop : MessageStatus.Error;
       }
     } finally {
-      this.running.delete(messageId);
+      this.answers.remove(messageId);
       ctx.clientSignal?.removeEventListener('abort', onClientGone);
     }
 
