@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from '../../config/config.js';
 import { ModelCatalog } from '../../internal/core/llm/model-catalog.js';
 import { openDatabase, type Database } from '../../internal/extension/database.js';
-import { LocalFileStorage, S3FileStorage, type FileStorage } from '../../internal/extension/file-storage.js';
+import { LocalFileStorage, type FileStorage } from '../../internal/extension/file-storage.js';
 import { createLogger, type Logger } from '../../internal/extension/logger.js';
 import { createQueue } from '../../internal/extension/queue/create-queue.js';
 import type { Queue } from '../../internal/extension/queue/queue.js';
@@ -112,10 +112,10 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     logger,
     migrate: true,
   });
-  const queue = createQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
-  const stopSignal = createStopSignal({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
-  const rateLimiter = createRateLimiter({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
-  const files = createFileStorage(config);
+  const queue = await createQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
+  const stopSignal = await createStopSignal({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
+  const rateLimiter = await createRateLimiter({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
+  const files = await createFileStorage(config);
 
   const { db } = database;
   const tokens = new TokenService(config.secretKey, config.accessTokenTtlSeconds);
@@ -192,8 +192,10 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   };
 }
 
-function createFileStorage(config: Config): FileStorage {
+async function createFileStorage(config: Config): Promise<FileStorage> {
   if (config.storageType === 's3') {
+    // The AWS SDK loads only when S3 is the storage: it costs start-up time the embedded default does not need.
+    const { S3FileStorage } = await import('../../internal/extension/s3-file-storage.js');
     return new S3FileStorage({
       endpoint: config.s3Endpoint,
       region: config.s3Region,

@@ -35,8 +35,8 @@ for (const kind of queueKinds) {
       prefixes.push(prefix);
       return prefix;
     };
-    const newQueue = () => {
-      const queue = createQueue({ redisUrl: kind.redisUrl, prefix: newPrefix(), logger });
+    const newQueue = async () => {
+      const queue = await createQueue({ redisUrl: kind.redisUrl, prefix: newPrefix(), logger });
       open.push(queue);
       return queue;
     };
@@ -46,7 +46,7 @@ for (const kind of queueKinds) {
     });
 
     it('runs an enqueued job with its data', async () => {
-      const queue = newQueue();
+      const queue = await newQueue();
       const seen: unknown[] = [];
       queue.define<{ n: number }>('test.echo', async (data) => {
         seen.push(data);
@@ -59,7 +59,7 @@ for (const kind of queueKinds) {
     });
 
     it('holds jobs enqueued before start until a consumer starts', async () => {
-      const queue = newQueue();
+      const queue = await newQueue();
       let ran = 0;
       queue.define('test.count', async () => {
         ran += 1;
@@ -72,7 +72,7 @@ for (const kind of queueKinds) {
     });
 
     it('retries a failing job with backoff, up to its attempts', async () => {
-      const queue = newQueue();
+      const queue = await newQueue();
       let calls = 0;
       queue.define('test.flaky', async () => {
         calls += 1;
@@ -86,7 +86,7 @@ for (const kind of queueKinds) {
     });
 
     it('gives up after the last attempt', async () => {
-      const queue = newQueue();
+      const queue = await newQueue();
       let calls = 0;
       queue.define('test.broken', async () => {
         calls += 1;
@@ -100,7 +100,7 @@ for (const kind of queueKinds) {
     });
 
     it('runs a periodic job repeatedly', async () => {
-      const queue = newQueue();
+      const queue = await newQueue();
       let ticks = 0;
       queue.define('test.tick', async () => {
         ticks += 1;
@@ -112,10 +112,10 @@ for (const kind of queueKinds) {
 
     it('a job enqueued by one process runs on another (producer and worker)', async () => {
       const prefix = newPrefix();
-      const producer = createQueue({ redisUrl: kind.redisUrl, prefix, logger });
+      const producer = await createQueue({ redisUrl: kind.redisUrl, prefix, logger });
       open.push(producer);
       // The in-process queue has no other process; there producer and consumer are one object.
-      const worker = kind.redisUrl ? createQueue({ redisUrl: kind.redisUrl, prefix, logger }) : producer;
+      const worker = kind.redisUrl ? await createQueue({ redisUrl: kind.redisUrl, prefix, logger }) : producer;
       if (worker !== producer) open.push(worker);
       let got: unknown;
       worker.define('test.cross', async (data) => {

@@ -1,8 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import mammoth from 'mammoth';
 import { extractHtmlText } from './html-text.js';
 import { extractMarkdownText } from './markdown-text.js';
-import { extractPdfText } from './pdf-text.js';
 
 /** Raised for a file whose content cannot be read as its format; the message is shown to the user. */
 export class ExtractError extends Error {
@@ -28,10 +26,11 @@ export async function extractText(extension: string, data: Buffer): Promise<stri
         return csvText(data);
       case 'json':
         return JSON.stringify(JSON.parse(data.toString('utf8')), null, 2);
+      // The PDF and DOCX parsers are large; they load with the first such document, not at start-up.
       case 'pdf':
-        return await extractPdfText(data);
+        return await (await import('./pdf-text.js')).extractPdfText(data);
       case 'docx':
-        return (await mammoth.extractRawText({ buffer: data })).value;
+        return (await (await import('mammoth')).default.extractRawText({ buffer: data })).value;
       default:
         throw new ExtractError(`no text extractor for .${extension}`);
     }
