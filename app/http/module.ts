@@ -7,9 +7,11 @@ import { LocalFileStorage, type FileStorage } from '../../internal/extension/fil
 import { createLogger, type Logger } from '../../internal/extension/logger.js';
 import { createQueue } from '../../internal/extension/queue/create-queue.js';
 import type { Queue } from '../../internal/extension/queue/queue.js';
-import { createStopSignal, type StopSignal } from '../../internal/extension/stop-signal.js';
+import { createStopSignal } from '../../internal/extension/create-stop-signal.js';
+import type { StopSignal } from '../../internal/extension/stop-signal.js';
 import { VectorStore } from '../../internal/extension/vector-store.js';
-import { createRateLimiter, type RateLimiter } from '../../internal/extension/rate-limiter.js';
+import { createRateLimiter } from '../../internal/extension/create-rate-limiter.js';
+import type { RateLimiter } from '../../internal/extension/rate-limiter.js';
 import { AccountHandler } from '../../internal/handler/account-handler.js';
 import { ApiKeyHandler } from '../../internal/handler/api-key-handler.js';
 import { ServiceApiHandler } from '../../internal/handler/service-api-handler.js';

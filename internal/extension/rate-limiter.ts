@@ -1,5 +1,3 @@
-import type { Logger } from './logger.js';
-
 export interface RateDecision {
   allowed: boolean;
   /** Seconds until the current window ends (when refused). */
@@ -35,11 +33,4 @@ export class MemoryRateLimiter implements RateLimiter {
   private sweep(now: number): void {
     for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
   }
-}
-
-/** The Redis client loads only in scale-out mode: the embedded default does not pay its start-up time. */
-export async function createRateLimiter(options: { redisUrl: string; prefix: string; logger: Logger }): Promise<RateLimiter> {
-  if (!options.redisUrl) return new MemoryRateLimiter();
-  const { RedisRateLimiter } = await import('./redis-rate-limiter.js');
-  return new RedisRateLimiter(options.redisUrl, options.prefix, options.logger);
 }

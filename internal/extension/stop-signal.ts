@@ -1,5 +1,3 @@
-import type { Logger } from './logger.js';
-
 /**
  * Carries "stop task X" to whichever process is streaming X. Embedded mode has one process;
  * with Redis every node subscribes, so a stop request may land on any of them.
@@ -25,11 +23,4 @@ export class LocalStopSignal implements StopSignal {
   async close(): Promise<void> {
     this.handlers.length = 0;
   }
-}
-
-/** The Redis client loads only in scale-out mode. */
-export async function createStopSignal(options: { redisUrl: string; prefix: string; logger: Logger }): Promise<StopSignal> {
-  if (!options.redisUrl) return new LocalStopSignal();
-  const { RedisStopSignal } = await import('./redis-stop-signal.js');
-  return new RedisStopSignal(options.redisUrl, options.prefix, options.logger);
 }
