@@ -1,149 +1,174 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { FAKE_API_KEY } from '../test/fixtures/fake-openai-server.js';
 import { HttpClient } from '../test/helpers/http-client.js';
-import { spawnServer } from '../test/helpers/server-process.js';
-import { fmt, peakRssMiB, summarize } from './stats.js';
+import { spawnServer, type ServerProcess } from '../test/helpers/server-process.js';
+import { chatPaths, PATH_NAMES, type ChatPath, type PathName } from './chat-paths.js';
+import { drive, RssSampler, type Run } from './chat-drive.js';
+import { fmt, peakRssMiB, rssMiB, summarize } from './stats.js';
 import { accountOnUpstream, startUpstream } from './upstream-process.js';
 
 /**
- * What the platform adds to a streaming chat: time to first token and total time through
- * POST /apps/:id/conversations (the debug chat) and POST /v1/chat-messages (the service API, an app key,
- * a new conversation each time), against the same request sent straight to the fake upstream.
- * Server, upstream and this client each run in their own process, on the embedded database
- * unless BENCH_DATABASE_URL names a PostgreSQL one.
+ * What the platform adds to a streaming chat, measured against the same request sent straight to
+ * the upstream in the same run: time to first token, requests per second and memory, through the
+ * service API, the OpenAI endpoint, the web app and the debug chat, at 1, 50 and 500 streams at
+ * once, with an instant upstream (pure overhead) and a realistic one (first token after 100 ms,
+ * 64 tokens at 200 tokens/s). Then 2,000 streams held open against a slow upstream, and start-up.
+ * Server, upstream and this client each run in their own process; the embedded database unless
+ * BENCH_DATABASE_URL names a PostgreSQL one.
+ *
+ *   BENCH_LEVELS=1,50,500          concurrency levels
+ *   BENCH_REQUESTS=1:200,50:1000,500:2000   requests per level
+ *   BENCH_PATHS=v1,openai,webapp,debug
+ *   BENCH_PROFILES=instant,realistic
+ *   BENCH_OPEN_STREAMS=2000        streams held open at once (0 leaves that part out)
  */
-const REQUESTS_C1 = Number(process.env.BENCH_CHAT_REQUESTS_C1 ?? 300);
-const REQUESTS_C100 = Number(process.env.BENCH_CHAT_REQUESTS_C100 ?? 3000);
-const ANSWER = Array.from({ length: 24 }, (_, i) => `token${i}`).join(' ');
-
-interface Sample {
-  ttft: number;
-  total: number;
-  ok: boolean;
-}
-
-/** POSTs, reads the SSE body to the end, and times the first content and the end. */
-async function timedStream(url: string, headers: Record<string, string>, body: unknown, isContent: (chunk: string) => boolean) {
-  const started = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  let ttft = 0;
-  let text = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of res.body!) {
-    const piece = decoder.decode(chunk, { stream: true });
-    text += piece;
-    if (!ttft && isContent(piece)) ttft = performance.now() - started;
-  }
-  return { ttft, total: performance.now() - started, ok: res.status === 200 && ttft > 0, text };
-}
-
-async function drive(requests: number, concurrency: number, one: (worker: number, i: number) => Promise<Sample>) {
-  const samples: Sample[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      for (let i = next++; i < requests; i = next++) samples.push(await one(worker, i));
-    }),
-  );
-  return { samples, seconds: (performance.now() - started) / 1000 };
-}
-
-function report(label: string, concurrency: number, run: { samples: Sample[]; seconds: number }) {
-  const good = run.samples.filter((s) => s.ok);
-  const ttft = summarize(good.map((s) => s.ttft));
-  const total = summarize(good.map((s) => s.total));
-  process.stdout.write(
-    `${label.padEnd(9)} c=${String(concurrency).padEnd(3)} ttft p50 ${fmt(ttft.median, 2)} p99 ${fmt(ttft.p99, 2)} ms | ` +
-      `total p50 ${fmt(total.median, 2)} p99 ${fmt(total.p99, 2)} ms | ${fmt(run.samples.length / run.seconds, 0)} req/s | errors ${run.samples.length - good.length}\n`,
-  );
-  return { ttft, total };
-}
-
-const storageDir = await mkdtemp(path.join(tmpdir(), 'llmops-bench-chat-'));
-const upstream = await startUpstream();
-const server = await spawnServer(
-  {
-    STORAGE_DIR: storageDir,
-    SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl',
-    LOG_LEVEL: 'info',
-    // e.g. BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/llmops_bench to measure the scale-out database instead
-    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
-    // One app key carries every service-API request of the run: measure the path, not the limiter's refusals.
-    RATE_LIMIT_API_KEY_PER_MINUTE: '1000000',
-  },
-  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the server's time goes
-  (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+const list = (v: string | undefined, fallback: string) => (v ?? fallback).split(',').filter(Boolean);
+const LEVELS = list(process.env.BENCH_LEVELS, '1,50,500').map(Number);
+const REQUESTS = new Map(
+  list(process.env.BENCH_REQUESTS, '1:200,50:1000,500:2000').map((p) => p.split(':').map(Number) as [number, number]),
 );
+const PATHS = list(process.env.BENCH_PATHS, PATH_NAMES.join(',')) as PathName[];
+const PROFILES = list(process.env.BENCH_PROFILES, 'instant,realistic');
+const OPEN_STREAMS = Number(process.env.BENCH_OPEN_STREAMS ?? 2000);
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? '';
+const ANSWER = Array.from({ length: 64 }, (_, i) => `token${i}`).join(' ');
+/** Directives of the fake upstream: how each profile answers. */
+const PROFILE_DIRECTIVES: Record<string, string> = {
+  instant: `[[reply:${ANSWER}]]`,
+  // 100 ms to the first token, then one token every 5 ms: about 415 ms per answer.
+  realistic: `[[reply:${ANSWER}]][[first_delay:100]][[chunk_delay:5]]`,
+  // 1 s to the first token, then 5 tokens/s.
+  slow: `[[reply:${ANSWER.split(' ').slice(0, 10).join(' ')}]][[first_delay:1000]][[chunk_delay:200]]`,
+};
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const storageDir = await mkdtemp(path.join(tmpdir(), 'llmops-bench-chat-'));
+const serverEnv = {
+  STORAGE_DIR: storageDir,
+  SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl',
+  LOG_LEVEL: 'info',
+  DATABASE_URL,
+  // One app key and one visitor carry many requests: measure the path, not the limiter's refusals.
+  RATE_LIMIT_API_KEY_PER_MINUTE: '1000000',
+  RATE_LIMIT_WEB_APP_VISITOR_PER_MINUTE: '1000000',
+};
+// e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the server's time goes
+const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+const upstream = await startUpstream();
+let server: ServerProcess | undefined;
 try {
+  out(`chat bench, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}`);
+  out(`database: ${DATABASE_URL ? 'PostgreSQL' : 'embedded (PGlite)'}`);
+  const startup = await measureStartup();
+  server = startup.server;
+  out(`start-up to answering: empty storage ${startup.emptyMs} ms, existing storage median ${startup.existingMs} ms`);
+  out(`server RSS idle after start: ${fmt(startup.idleMiB)} MiB`);
+
   const client = new HttpClient(server.baseUrl);
   const token = await accountOnUpstream(client, upstream, [{ model: 'fake-chat', context_window: 32768 }]);
-  // One app per concurrent client, so each streams into its own debug conversation.
-  const appIds: string[] = [];
-  for (let i = 0; i < 100; i++) {
-    const app = await client.post('/apps', { token, body: { name: `Bench chat ${i}` } });
-    appIds.push(app.body.data.id);
-    await client.post(`/apps/${app.body.data.id}/draft-app-config`, {
-      token,
-      body: { model_config: { provider: 'openai_compatible', model: 'fake-chat', parameters: { max_tokens: 512 } }, dialog_round: 3 },
-    });
+  const maxLevel = Math.max(...LEVELS, PATHS.includes('debug') ? 1 : 0);
+  const paths = await chatPaths({ client, token, server, upstream, debugApps: PATHS.includes('debug') ? maxLevel : 0 });
+  out(`server RSS idle after set-up: ${fmt(await rssMiB(server.child.pid!))} MiB`);
+
+  // Warm every path (JIT, connection pools, the first rows) before measuring.
+  for (const name of PATHS) await drive(200, 20, paths[name], PROFILE_DIRECTIVES.instant!);
+  await drive(200, 20, paths.direct, PROFILE_DIRECTIVES.instant!);
+
+  const ratios: Array<{ profile: string; level: number; path: PathName; ratio: number; p50: number; p99: number; errors: number }> = [];
+  const rssAtLevel = new Map<number, number>();
+  for (const profile of PROFILES) {
+    out();
+    out(`— ${profile} upstream —`);
+    out(
+      `${'path'.padEnd(8)} ${'streams'.padStart(7)} ${'req/s'.padStart(7)} ${'ratio'.padStart(6)} ` +
+        `${'ttft p50'.padStart(9)} ${'p99'.padStart(8)} ${'added p50'.padStart(10)} ${'p99'.padStart(8)} ${'errors'.padStart(6)}`,
+    );
+    for (const level of LEVELS) {
+      const requests = REQUESTS.get(level) ?? level * 20;
+      const direct = await drive(requests, level, paths.direct, PROFILE_DIRECTIVES[profile]!);
+      const base = row('direct', level, direct);
+      for (const name of PATHS) {
+        const sampler = new RssSampler(server.child.pid!);
+        const run = await drive(requests, level, paths[name], PROFILE_DIRECTIVES[profile]!);
+        rssAtLevel.set(level, Math.max(rssAtLevel.get(level) ?? 0, await sampler.stop()));
+        const r = row(name, level, run, base);
+        ratios.push({ profile, level, path: name, ...r });
+      }
+    }
   }
-  const query = (i: number) => `[[reply:${ANSWER}]] bench question ${i}`;
-  const direct = (_: number, i: number) =>
-    timedStream(
-      `${upstream.baseUrl}/chat/completions`,
-      { authorization: `Bearer ${FAKE_API_KEY}` },
-      { model: 'fake-chat', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: query(i) }] },
-      (piece) => piece.includes('"content"'),
-    );
-  const viaPlatform = (worker: number, i: number) =>
-    timedStream(
-      `${server.baseUrl}/apps/${appIds[worker]}/conversations`,
-      { authorization: `Bearer ${token}` },
-      { query: query(i) },
-      (piece) => piece.includes('"event":"message"'),
-    );
 
-  // The service API answers the published config, with an app key.
-  await client.post(`/apps/${appIds[0]}/publish`, { token });
-  const key = (await client.post(`/apps/${appIds[0]}/api-keys`, { token, body: {} })).body.data.key as string;
-  const viaServiceApi = (worker: number, i: number) =>
-    timedStream(
-      `${server.baseUrl}/v1/chat-messages`,
-      { authorization: `Bearer ${key}` },
-      { query: query(i), user: `user-${worker}`, response_mode: 'streaming', inputs: {}, auto_generate_name: false },
-      (piece) => piece.includes('"event":"message"'),
-    );
+  let open: { errors: number; peakMiB: number; seconds: number } | undefined;
+  if (OPEN_STREAMS > 0) open = await holdOpen(paths.v1, OPEN_STREAMS, server.child.pid!);
 
-  // Warm every path (JIT, connection pools, the first conversation rows) before measuring.
-  await drive(200, 20, direct);
-  await drive(200, 100, viaPlatform);
-  await drive(200, 20, viaServiceApi);
-
-  for (const [concurrency, requests] of [
-    [1, REQUESTS_C1],
-    [100, REQUESTS_C100],
-  ] as const) {
-    const base = report('direct', concurrency, await drive(requests, concurrency, direct));
-    for (const [label, path] of [
-      ['debug', viaPlatform],
-      ['v1', viaServiceApi],
-    ] as const) {
-      const ours = report(label === 'debug' ? 'platform' : 'v1 api', concurrency, await drive(requests, concurrency, path));
-      process.stdout.write(
-        `added ${label.padEnd(5)} c=${String(concurrency).padEnd(3)} ttft p50 ${fmt(ours.ttft.median - base.ttft.median, 2)} p99 ${fmt(ours.ttft.p99 - base.ttft.p99, 2)} ms | ` +
-          `total p50 ${fmt(ours.total.median - base.total.median, 2)} p99 ${fmt(ours.total.p99 - base.total.p99, 2)} ms\n`,
+  out();
+  out('— summary against the targets —');
+  const worst = (level: number, profile: string) => ratios.filter((r) => r.level === level && r.profile === profile);
+  for (const profile of PROFILES) {
+    for (const level of LEVELS) {
+      const rows = worst(level, profile);
+      if (rows.length === 0) continue;
+      const minRatio = Math.min(...rows.map((r) => r.ratio));
+      const maxP50 = Math.max(...rows.map((r) => r.p50));
+      const maxP99 = Math.max(...rows.map((r) => r.p99));
+      const errors = rows.reduce((n, r) => n + r.errors, 0);
+      out(
+        `${profile.padEnd(9)} ${String(level).padStart(3)} streams, worst path: throughput ${fmt(minRatio * 100, 1)}% of direct, ` +
+          `added ttft p50 ${fmt(maxP50, 1)} ms p99 ${fmt(maxP99, 1)} ms, errors ${errors}`,
       );
     }
   }
-  process.stdout.write(
-    `server peak RSS: ${fmt(await peakRssMiB(server.child.pid!))} MiB (${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded database'})\n`,
-  );
+  for (const [level, mib] of rssAtLevel) out(`server RSS at ${level} streams: ${fmt(mib)} MiB`);
+  if (open)
+    out(`${OPEN_STREAMS} open streams (slow upstream): errors ${open.errors}, server RSS ${fmt(open.peakMiB)} MiB, ${fmt(open.seconds)} s`);
+  out(`server peak RSS (whole run): ${fmt(await peakRssMiB(server.child.pid!))} MiB`);
 } finally {
-  server.child.kill('SIGTERM');
+  if (server) {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
   upstream.child.kill('SIGTERM');
-  await server.exited;
   await rm(storageDir, { recursive: true, force: true });
+}
+
+/** Prints one row; with `base`, the figures relative to it. */
+function row(name: string, level: number, run: Run, base?: Run & { ttft: ReturnType<typeof summarize> }) {
+  const good = run.samples.filter((s) => s.ok);
+  const ttft = summarize(good.map((s) => s.ttft));
+  const rate = run.samples.length / run.seconds;
+  const errors = run.samples.length - good.length;
+  const ratio = base ? rate / (base.samples.length / base.seconds) : 1;
+  const p50 = base ? ttft.median - base.ttft.median : 0;
+  const p99 = base ? ttft.p99 - base.ttft.p99 : 0;
+  out(
+    `${name.padEnd(8)} ${String(level).padStart(7)} ${fmt(rate, 1).padStart(7)} ${(base ? `${fmt(ratio * 100, 0)}%` : '').padStart(6)} ` +
+      `${fmt(ttft.median, 1).padStart(9)} ${fmt(ttft.p99, 1).padStart(8)} ${(base ? `+${fmt(p50, 1)}` : '').padStart(10)} ` +
+      `${(base ? `+${fmt(p99, 1)}` : '').padStart(8)} ${String(errors).padStart(6)}`,
+  );
+  return { ...run, ttft, ratio, p50, p99, errors };
+}
+
+/** First start on an empty storage folder, then three restarts on it; leaves the last one running. */
+async function measureStartup() {
+  let t = performance.now();
+  let server = await spawnServer(serverEnv, nodeArgs);
+  const emptyMs = Math.round(performance.now() - t);
+  const restarts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    server.child.kill('SIGTERM');
+    await server.exited;
+    t = performance.now();
+    server = await spawnServer(serverEnv, nodeArgs);
+    restarts.push(Math.round(performance.now() - t));
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  return { server, emptyMs, existingMs: summarize(restarts).median, idleMiB: await rssMiB(server.child.pid!) };
+}
+
+/** `count` streams opened at once against a slow upstream and held until each ends. */
+async function holdOpen(path: ChatPath, count: number, pid: number) {
+  const sampler = new RssSampler(pid);
+  const run = await drive(count, count, path, PROFILE_DIRECTIVES.slow!);
+  return { errors: run.samples.filter((s) => !s.ok).length, peakMiB: await sampler.stop(), seconds: run.seconds };
 }

@@ -1,5 +1,4 @@
 import { ConfigError, ensureSecretKey, loadConfig } from '../../config/config.js';
-import { loadTokenizer } from '../../internal/core/llm/token-counter.js';
 import { createLogger } from '../../internal/extension/logger.js';
 import { onShutdownSignal } from '../shutdown.js';
 import { createModule } from './module.js';
@@ -17,8 +16,6 @@ async function main(): Promise<void> {
     },
     'LLMOps is ready',
   );
-  // Off the start-up path: the first chat awaits it if it is not there yet.
-  loadTokenizer().catch((err: unknown) => logger.error({ err }, 'could not load the tokenizer'));
 
   onShutdownSignal(logger, config.shutdownTimeoutMs, {
     // server.close() stops accepting and waits for in-flight requests; queue.close() for running jobs.

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../../internal/extension/logger.js';
 import { createQueue } from '../../internal/extension/queue/create-queue.js';
 import type { Queue } from '../../internal/extension/queue/queue.js';
 import { createStopSignal } from '../../internal/extension/create-stop-signal.js';
+import { createChangeFeed } from '../../internal/extension/create-change-feed.js';
 import type { StopSignal } from '../../internal/extension/stop-signal.js';
 import { VectorStore } from '../../internal/extension/vector-store.js';
 import { createRateLimiter } from '../../internal/extension/create-rate-limiter.js';
@@ -116,13 +117,14 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   });
   const queue = await createQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
   const stopSignal = await createStopSignal({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
+  const changes = await createChangeFeed({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
   const rateLimiter = await createRateLimiter({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
   const files = await createFileStorage(config);
 
   const { db } = database;
   const tokens = new TokenService(config.secretKey, config.accessTokenTtlSeconds);
-  const app = new AppService(db);
-  const llmModel = new LlmModelService(db, ModelCatalog.load(), config);
+  const app = new AppService(db, changes);
+  const llmModel = new LlmModelService(db, ModelCatalog.load(), config, changes);
   const conversation = new ConversationService(db, app);
   const vectors = new VectorStore(db, database.vectorAvailable);
   await vectors.init();
@@ -131,7 +133,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     interactive: { retries: config.llmMaxRetries, baseDelayMs: config.llmRetryBaseMs },
     background: { retries: config.embeddingIndexRetries, baseDelayMs: config.llmRetryBaseMs * 2 },
   });
-  const dataset = new DatasetService(db, vectors, llmModel);
+  const dataset = new DatasetService(db, vectors, llmModel, app);
   const document = new DocumentService(db, dataset, uploadFile, queue, logger);
   const retrieval = new RetrievalService(db, embeddings, vectors);
   const aiHelper = new AiHelperService(db, conversation, llmModel, config);
@@ -139,8 +141,8 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   const messageFiles = new MessageFileService(db, uploadFile, config);
   const services: Services = {
     tokens,
-    auth: new AuthService(db, tokens, config),
-    account: new AccountService(db, tokens),
+    auth: new AuthService(db, tokens, config, changes),
+    account: new AccountService(db, tokens, changes),
     app,
     health: new HealthService(database),
     llmModel,
@@ -152,14 +154,14 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     serviceApi: new ServiceApiService(db, aiHelper, conversation, appConfig),
     analytics: new AnalyticsService(db, app),
     analyticsRollup: new AnalyticsRollupService(db),
-    webApp: new WebAppService(db, app, conversation, rateLimiter, appConfig, uploadFile, config),
+    webApp: new WebAppService(db, app, conversation, rateLimiter, appConfig, uploadFile, config, changes),
     uploadFile,
     dataset,
     document,
     segment: new SegmentService(db, dataset, document, embeddings, vectors),
     indexing: new IndexingService(db, uploadFile, embeddings, vectors, document, logger),
     retrieval,
-    apiKey: new ApiKeyService(db, app),
+    apiKey: new ApiKeyService(db, app, changes),
   };
   defineTasks(queue, {
     authService: services.auth,
@@ -174,6 +176,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
 
   const closers = [
     { name: 'stop signal', close: () => stopSignal.close() },
+    { name: 'change feed', close: () => changes.close() },
     { name: 'rate limiter', close: () => rateLimiter.close() },
     { name: 'database', close: () => database.close() },
   ];

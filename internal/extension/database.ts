@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { sql } from 'drizzle-orm';
@@ -51,6 +52,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 async function openPglite({ storageDir, logger, migrate, sharedBuffersMb = 32 }: DatabaseOptions): Promise<Database> {
   const dataDir = path.resolve(storageDir, 'pglite');
   mkdirSync(dataDir, { recursive: true });
+  // Postgres compiled to WebAssembly is large and mostly cold: V8's baseline compiler alone answers
+  // as fast for these queries, and skipping the optimising tier keeps ~50 MB of machine code out of memory.
+  setFlagsFromString('--liftoff-only');
+  setFlagsFromString('--wasm-lazy-compilation');
   const client = await PGlite.create({ dataDir, extensions: { vector }, postgresqlconf: [`shared_buffers=${sharedBuffersMb}MB`] });
   yieldBeforeEachQuery(client);
   const db = drizzlePglite(client, { schema }) as unknown as Db;

@@ -1,5 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
+import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
+import { accountTag } from './hot-cache.js';
 import { FailException, NotFoundException } from '../exception/app-error.js';
 import { hashPassword, verifyPassword } from '../lib/password.js';
 import { accounts, type Account } from '../model/account.js';
@@ -9,11 +11,13 @@ export class AccountService {
   constructor(
     private readonly db: Db,
     private readonly tokens: TokenService,
+    private readonly feed: ChangeFeed,
   ) {}
 
   async updateName(accountId: string, name: string): Promise<Account> {
     const [account] = await this.db.update(accounts).set({ name, updatedAt: new Date() }).where(eq(accounts.id, accountId)).returning();
     if (!account) throw new NotFoundException('account not found');
+    await this.feed.publish(accountTag(accountId));
     return account;
   }
 
@@ -33,6 +37,7 @@ export class AccountService {
       .where(eq(accounts.id, account.id))
       .returning({ tokenVersion: accounts.tokenVersion });
     if (!updated) throw new NotFoundException('account not found');
+    await this.feed.publish(accountTag(account.id));
     return this.tokens.issue(account.id, updated.tokenVersion);
   }
 }

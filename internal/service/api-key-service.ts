@@ -1,11 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { AppStatus } from '../entity/app-entity.js';
+import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
 import { NotFoundException } from '../exception/app-error.js';
 import { appApiKeys, type AppApiKey } from '../model/api-key.js';
 import { apps, type App } from '../model/app.js';
 import type { AppService } from './app-service.js';
+import { appTag, HotCache } from './hot-cache.js';
 
 const KEY_PREFIX = 'app-';
 /** last_used_at is written at most this often per key, so traffic does not turn every call into a write. */
@@ -15,10 +17,17 @@ export type KeyCheck = { ok: true; key: AppApiKey; app: App } | { ok: false; rea
 
 /** Keys for an app's service API: made here, shown once, stored as a hash, checked on every call. */
 export class ApiKeyService {
+  private readonly cache: HotCache<{ key: AppApiKey; app: App }>;
+  /** When this node last stamped each key's last_used_at. */
+  private readonly stamped = new Map<string, number>();
+
   constructor(
     private readonly db: Db,
     private readonly appService: AppService,
-  ) {}
+    feed: ChangeFeed,
+  ) {
+    this.cache = new HotCache(feed);
+  }
 
   async create(accountId: string, appId: string, remark: string): Promise<{ key: AppApiKey; secret: string }> {
     await this.appService.get(accountId, appId);
@@ -46,6 +55,7 @@ export class ApiKeyService {
       .where(and(eq(appApiKeys.id, keyId), eq(appApiKeys.appId, appId), eq(appApiKeys.accountId, accountId)))
       .returning();
     if (!key) throw new NotFoundException('api key not found');
+    await this.appService.changed(appId);
     return key;
   }
 
@@ -55,31 +65,47 @@ export class ApiKeyService {
       .where(and(eq(appApiKeys.id, keyId), eq(appApiKeys.appId, appId), eq(appApiKeys.accountId, accountId)))
       .returning({ id: appApiKeys.id });
     if (deleted.length === 0) throw new NotFoundException('api key not found');
+    await this.appService.changed(appId);
   }
 
   /**
-   * The key and its app, read from the database on every call: a key made inactive or deleted on
-   * any node is refused by every node at once. The hash lookup is indexed; the final comparison is
-   * constant-time.
+   * The key and its app, from the hot cache: a key made inactive or deleted, or its app changed, on
+   * any node is dropped from every node's cache at once (see AppService.changed). The hash lookup is
+   * indexed; the final comparison is constant-time.
    */
   async check(secret: string): Promise<KeyCheck> {
     const hash = hashKey(secret);
-    const [row] = await this.db
-      .select({ key: appApiKeys, app: apps })
-      .from(appApiKeys)
-      .innerJoin(apps, eq(apps.id, appApiKeys.appId))
-      .where(eq(appApiKeys.keyHash, hash))
-      .limit(1);
+    const row = await this.cache.get(
+      hash,
+      async () =>
+        (
+          await this.db
+            .select({ key: appApiKeys, app: apps })
+            .from(appApiKeys)
+            .innerJoin(apps, eq(apps.id, appApiKeys.appId))
+            .where(eq(appApiKeys.keyHash, hash))
+            .limit(1)
+        )[0],
+      (r) => [appTag(r.app.id)],
+    );
     if (!row || !row.key.isActive || !timingSafeEqual(Buffer.from(row.key.keyHash), Buffer.from(hash)))
       return { ok: false, reason: 'invalid' };
     if (row.app.status !== AppStatus.Published || !row.app.publishedVersionId) return { ok: false, reason: 'unpublished' };
-    if (!row.key.lastUsedAt || Date.now() - row.key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.db
-        .update(appApiKeys)
-        .set({ lastUsedAt: sql`now()` })
-        .where(eq(appApiKeys.id, row.key.id));
-    }
+    this.stampLastUsed(row.key);
     return { ok: true, key: row.key, app: row.app };
+  }
+
+  /** Off the request's path: a missed stamp only makes "last used" a little older. */
+  private stampLastUsed(key: AppApiKey): void {
+    const now = Date.now();
+    const last = this.stamped.get(key.id) ?? key.lastUsedAt?.getTime() ?? 0;
+    if (now - last <= LAST_USED_RESOLUTION_MS) return;
+    this.stamped.set(key.id, now);
+    this.db
+      .update(appApiKeys)
+      .set({ lastUsedAt: sql`now()` })
+      .where(eq(appApiKeys.id, key.id))
+      .catch(() => this.stamped.delete(key.id));
   }
 }
 

@@ -37,13 +37,13 @@ export class AppConfigService {
   async published(app: App): Promise<AppConfig | undefined> {
     if (!app.publishedVersionId) return undefined;
     const cached = this.versions.get(app.publishedVersionId);
-    // A copy: callers may adjust the config for one request.
-    if (cached) return structuredClone(cached);
+    if (cached) return cached;
     const [version] = await this.db.select().from(appConfigVersions).where(eq(appConfigVersions.id, app.publishedVersionId)).limit(1);
     if (!version) return undefined;
-    const config = completeConfig(version.config);
+    // Versions never change, so every request shares one, frozen: a caller adjusting it for one request makes a copy.
+    const config = deepFreeze(completeConfig(version.config));
     this.versions.set(app.publishedVersionId, config);
-    return structuredClone(config);
+    return config;
   }
 
   async updateDraft(accountId: string, appId: string, patch: Partial<AppConfig>): Promise<AppConfig> {
@@ -56,6 +56,7 @@ export class AppConfigService {
       .update(apps)
       .set({ draftConfig: next, updatedAt: new Date() })
       .where(and(eq(apps.id, appId), eq(apps.accountId, accountId)));
+    await this.appService.changed(appId);
     return next;
   }
 
@@ -64,7 +65,7 @@ export class AppConfigService {
     const draft = await this.getDraft(accountId, appId);
     await this.checkModel(accountId, draft.model_config);
     await this.checkVision(accountId, draft);
-    return this.db.transaction(async (tx) => {
+    const version = await this.db.transaction(async (tx) => {
       // Row lock: two publishes at once get consecutive numbers, not a unique-key failure.
       await tx.execute(sql`SELECT id FROM apps WHERE id = ${appId} FOR UPDATE`);
       const [{ next } = { next: 1 }] = await tx
@@ -84,12 +85,15 @@ export class AppConfigService {
         .where(eq(apps.id, appId));
       return version!;
     });
+    await this.appService.changed(appId);
+    return version;
   }
 
   async cancelPublish(accountId: string, appId: string): Promise<void> {
     const app = await this.appService.get(accountId, appId);
     if (app.status !== AppStatus.Published) throw new FailException('app is not published');
     await this.db.update(apps).set({ status: AppStatus.Draft, publishedVersionId: null, updatedAt: new Date() }).where(eq(apps.id, appId));
+    await this.appService.changed(appId);
   }
 
   async histories(accountId: string, appId: string, page: PageRequest): Promise<{ list: AppConfigVersion[]; total: number }> {
@@ -114,6 +118,7 @@ export class AppConfigService {
     if (!version) throw new NotFoundException('app config version not found');
     const config = completeConfig(version.config);
     await this.db.update(apps).set({ draftConfig: config, updatedAt: new Date() }).where(eq(apps.id, appId));
+    await this.appService.changed(appId);
     return config;
   }
 
@@ -159,4 +164,12 @@ export class AppConfigService {
       throw err;
     }
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

@@ -1,10 +1,12 @@
 import { and, count, desc, eq, ilike, sql } from 'drizzle-orm';
+import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
 import { NotFoundException } from '../exception/app-error.js';
 import { APP_DEFAULT_ICON, APP_NAME_MAX_LENGTH } from '../entity/app-entity.js';
 import { containsPattern } from '../lib/pg-error.js';
 import { apps, type App } from '../model/app.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
+import { appTag, HotCache } from './hot-cache.js';
 
 export interface AppInput {
   name: string;
@@ -16,10 +18,23 @@ const COPY_SUFFIX = ' (copy)';
 
 /** Apps belong to one account; every lookup is scoped to it, so another account's app is simply not found. */
 export class AppService {
-  private readonly ownedApp: ReturnType<typeof prepareOwnedApp>;
+  private readonly appById: ReturnType<typeof prepareAppById>;
+  private readonly cache: HotCache<App>;
 
-  constructor(private readonly db: Db) {
-    this.ownedApp = prepareOwnedApp(db);
+  constructor(
+    private readonly db: Db,
+    private readonly feed: ChangeFeed,
+  ) {
+    this.appById = prepareAppById(db);
+    this.cache = new HotCache(feed);
+  }
+
+  /**
+   * Every write to an app's row (settings, draft, publishing, web-app link, keys) ends here, so the
+   * caches of every node drop what they hold of it before the next request.
+   */
+  async changed(appId: string): Promise<void> {
+    await this.feed.publish(appTag(appId));
   }
 
   async create(accountId: string, input: AppInput): Promise<App> {
@@ -30,9 +45,14 @@ export class AppService {
     return app!;
   }
 
+  /** Read on every debug message and console request, so kept in the hot cache; shared, so never to be mutated. */
   async get(accountId: string, appId: string): Promise<App> {
-    const [app] = await this.ownedApp.execute({ appId, accountId });
-    if (!app) throw new NotFoundException('app not found');
+    const app = await this.cache.get(
+      appId,
+      async () => (await this.appById.execute({ appId }))[0],
+      (a) => [appTag(a.id)],
+    );
+    if (!app || app.accountId !== accountId) throw new NotFoundException('app not found');
     return app;
   }
 
@@ -43,6 +63,7 @@ export class AppService {
       .where(and(eq(apps.id, appId), eq(apps.accountId, accountId)))
       .returning();
     if (!app) throw new NotFoundException('app not found');
+    await this.changed(appId);
     return app;
   }
 
@@ -52,6 +73,7 @@ export class AppService {
       .where(and(eq(apps.id, appId), eq(apps.accountId, accountId)))
       .returning({ id: apps.id });
     if (deleted.length === 0) throw new NotFoundException('app not found');
+    await this.changed(appId);
   }
 
   /** A new draft app with the same settings and draft configuration; the name gets a suffix that still fits. */
@@ -91,11 +113,11 @@ function definedOnly<T extends object>(input: T): Partial<T> {
 }
 
 /** Every app route and every chat loads the app this way. */
-function prepareOwnedApp(db: Db) {
+function prepareAppById(db: Db) {
   return db
     .select()
     .from(apps)
-    .where(and(eq(apps.id, sql.placeholder('appId')), eq(apps.accountId, sql.placeholder('accountId'))))
+    .where(eq(apps.id, sql.placeholder('appId')))
     .limit(1)
-    .prepare('app_owned');
+    .prepare('app_by_id');
 }

@@ -1,9 +1,11 @@
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
 import { ForbiddenException, FailException, RateLimitedException, UnauthorizedException } from '../exception/app-error.js';
 import { hashPassword, timingDummyHash, verifyPassword } from '../lib/password.js';
 import { isUniqueViolation } from '../lib/pg-error.js';
 import { accounts, loginAttempts, revokedTokens, type Account } from '../model/account.js';
+import { accountTag, HotCache, tokenTag } from './hot-cache.js';
 import type { AccessTokenClaims, IssuedToken, TokenService } from './token-service.js';
 
 export interface AuthSettings {
@@ -19,14 +21,17 @@ export interface AuthenticatedAccount {
 
 /** Registration, password login, logout, token checks and the login lock-out. */
 export class AuthService {
+  private readonly sessions: HotCache<{ account: Account; revoked: string | null }>;
   private readonly accountForToken: ReturnType<typeof prepareAccountForToken>;
 
   constructor(
     private readonly db: Db,
     private readonly tokens: TokenService,
     private readonly settings: AuthSettings,
+    private readonly feed: ChangeFeed,
   ) {
     this.accountForToken = prepareAccountForToken(db);
+    this.sessions = new HotCache(feed);
   }
 
   async register(input: { email: string; password: string; name: string }, ip: string): Promise<IssuedToken> {
@@ -56,6 +61,7 @@ export class AuthService {
       await tx.delete(loginAttempts).where(eq(loginAttempts.email, input.email));
       await tx.update(accounts).set({ lastLoginAt: new Date(), lastLoginIp: ip }).where(eq(accounts.id, account.id));
     });
+    await this.feed.publish(accountTag(account.id));
     return this.tokens.issue(account.id, account.tokenVersion);
   }
 
@@ -64,12 +70,18 @@ export class AuthService {
       .insert(revokedTokens)
       .values({ jti: claims.jti, accountId: claims.accountId, expiresAt: claims.expiresAt })
       .onConflictDoNothing();
+    await this.feed.publish(tokenTag(claims.jti));
   }
 
   /** Verifies the token, then that its account exists, the token was not revoked and predates no password change. */
   async authenticate(token: string): Promise<AuthenticatedAccount> {
     const claims = await this.tokens.verify(token);
-    const [row] = await this.accountForToken.execute({ jti: claims.jti, accountId: claims.accountId });
+    // Cached per token: a logout, a password change or a profile edit on any node drops it (see accountTag, tokenTag).
+    const row = await this.sessions.get(
+      claims.jti,
+      async () => (await this.accountForToken.execute({ jti: claims.jti, accountId: claims.accountId }))[0],
+      (r) => [accountTag(r.account.id), tokenTag(claims.jti)],
+    );
     if (!row || row.revoked || row.account.tokenVersion !== claims.version) {
       throw new UnauthorizedException('access token is no longer valid; log in again');
     }

@@ -3,90 +3,79 @@ import type { usageReport } from '../core/llm/usage.js';
 import { INTERRUPTED_ERROR, MessageStatus } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
 import type { Logger } from '../extension/logger.js';
+import { TickBatcher } from '../lib/tick-batcher.js';
 import type { RetrieverResource, RunContext } from './chat-types.js';
 
 type UsageWithPrice = ReturnType<typeof usageReport>;
 
-/** The rows of a chat message: written while the model starts, completed when the answer ends. */
+interface Outcome {
+  answer: string;
+  status: MessageStatus;
+  error: string;
+  usage: UsageWithPrice;
+  resources: RetrieverResource[];
+}
+
+/**
+ * The rows of a chat message: written while the model starts, completed when the answer ends.
+ * Concurrent answers share statements: the inserts (and, apart, the outcomes) of one turn of the
+ * event loop go to the database as one statement, which is atomic on its own.
+ */
 export class ChatMessageStore {
+  private readonly inserts = new TickBatcher<{ ctx: RunContext; messageId: string }, boolean>((items) => this.insertMany(items));
+  private readonly outcomes = new TickBatcher<{ messageId: string; outcome: Outcome }, void>((items) => this.finishMany(items));
+
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
   ) {}
 
-  /**
-   * Conversation (when new) and message rows in one statement, while the model starts: a single
-   * round trip is atomic on its own and costs a third of BEGIN / INSERT / INSERT / COMMIT.
-   */
-  async insert(ctx: RunContext, messageId: string): Promise<boolean> {
-    const { provider, model } = ctx.resolved.spec;
-    const writes: SQL[] = [];
-    if (ctx.isNewConversation) {
-      writes.push(sql`INSERT INTO conversations (id, app_id, account_id, invoke_from, end_user, inputs)
-        VALUES (${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.endUser}, ${JSON.stringify(ctx.inputs)}::jsonb)`);
-    }
-    writes.push(sql`INSERT INTO messages (id, conversation_id, app_id, account_id, invoke_from, query, provider, model, end_user, inputs, status)
-      VALUES (${messageId}, ${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.query}, ${provider}, ${model},
-        ${ctx.endUser}, ${JSON.stringify(ctx.inputs)}::jsonb, ${MessageStatus.Running})`);
-    if (ctx.files.rows.length > 0) {
-      const values = ctx.files.rows.map(
-        (f, i) => sql`(${f.id}, ${messageId}, ${f.transferMethod}, ${f.url}, ${f.uploadFileId}::uuid, ${i})`,
-      );
-      writes.push(
-        sql`INSERT INTO message_files (id, message_id, transfer_method, url, upload_file_id, position) VALUES ${sql.join(values, sql`, `)}`,
-      );
-    }
-    // Earlier writes become CTEs of the last, so the whole is one statement (atomic, foreign keys checked at its end).
-    const statement = sql.join(
-      [
-        ...(writes.length > 1
-          ? [
-              sql`WITH `,
-              sql.join(
-                writes.slice(0, -1).map((w, i) => sql`${sql.raw(`w${i}`)} AS (${w})`),
-                sql`, `,
-              ),
-              sql` `,
-            ]
-          : []),
-        writes.at(-1)!,
-      ],
-      sql``,
-    );
+  /** Conversation (when new), message and file rows; false when they could not be written (logged). */
+  insert(ctx: RunContext, messageId: string): Promise<boolean> {
+    return this.inserts.add({ ctx, messageId });
+  }
+
+  /** The outcome of the answer, and the conversation's last activity. */
+  async finish(messageId: string, written: Promise<boolean>, outcome: Outcome): Promise<void> {
+    if (!(await written)) return;
+    await this.outcomes.add({ messageId, outcome });
+  }
+
+  /** One statement for the batch; when it fails, each message alone, so one bad row fails only itself. */
+  private async insertMany(items: Array<{ ctx: RunContext; messageId: string }>): Promise<boolean[]> {
     try {
-      await this.db.execute(statement);
-      return true;
+      await this.db.execute(insertStatement(items));
+      return items.map(() => true);
     } catch (err) {
-      this.logger.error({ err, messageId }, 'could not store the chat message');
-      return false;
+      if (items.length === 1) {
+        this.logger.error({ err, messageId: items[0]!.messageId }, 'could not store the chat message');
+        return [false];
+      }
+      return Promise.all(items.map((item) => this.insertMany([item]).then(([ok]) => ok!)));
     }
   }
 
-  /** The outcome of the answer, and the conversation's last activity, in one statement. */
-  async finish(
-    messageId: string,
-    written: Promise<boolean>,
-    outcome: {
-      answer: string;
-      status: MessageStatus;
-      error: string;
-      usage: UsageWithPrice;
-      resources: RetrieverResource[];
-    },
-  ): Promise<void> {
-    if (!(await written)) return;
-    const { usage } = outcome;
-    await this.db.execute(sql`WITH message AS (
+  private async finishMany(items: Array<{ messageId: string; outcome: Outcome }>): Promise<void[]> {
+    const rows = items.map(({ messageId, outcome: o }) => {
+      const u = o.usage;
+      return sql`(${messageId}::uuid, ${o.answer}::text, ${o.status}::text, ${o.error}::text, ${u.prompt_tokens}::integer,
+        ${u.completion_tokens}::integer, ${u.total_tokens}::integer, ${u.totalPriceNumber}::double precision, ${u.currency}::text,
+        ${u.latency}::double precision, ${u.time_to_first_token}::double precision, ${JSON.stringify(o.resources)}::jsonb)`;
+    });
+    await this.db.execute(sql`WITH outcome (id, answer, status, error, message_tokens, answer_tokens, total_tokens, total_price,
+        currency, latency, first_token_latency, retriever_resources) AS (VALUES ${sql.join(rows, sql`, `)}),
+      message AS (
         UPDATE messages SET
-          answer = ${outcome.answer}, status = ${outcome.status}, error = ${outcome.error},
-          message_tokens = ${usage.prompt_tokens}, answer_tokens = ${usage.completion_tokens}, total_tokens = ${usage.total_tokens},
-          total_price = ${usage.totalPriceNumber}, currency = ${usage.currency},
-          latency = ${usage.latency}, first_token_latency = ${usage.time_to_first_token},
-          retriever_resources = ${JSON.stringify(outcome.resources)}::jsonb, updated_at = now()
-        WHERE id = ${messageId}
-        RETURNING conversation_id
+          answer = outcome.answer, status = outcome.status, error = outcome.error,
+          message_tokens = outcome.message_tokens, answer_tokens = outcome.answer_tokens, total_tokens = outcome.total_tokens,
+          total_price = outcome.total_price, currency = outcome.currency,
+          latency = outcome.latency, first_token_latency = outcome.first_token_latency,
+          retriever_resources = outcome.retriever_resources, updated_at = now()
+        FROM outcome WHERE messages.id = outcome.id
+        RETURNING messages.conversation_id
       )
       UPDATE conversations SET updated_at = now() WHERE id IN (SELECT conversation_id FROM message)`);
+    return items.map(() => undefined);
   }
 
   /**
@@ -100,4 +89,37 @@ export class ChatMessageStore {
       WHERE status = ${MessageStatus.Running} AND created_at < ${startedBefore.toISOString()}::timestamptz RETURNING id`);
     return result.rows.length;
   }
+}
+
+/** New conversations, messages and their files as CTEs of one INSERT: atomic, foreign keys checked at its end. */
+function insertStatement(items: Array<{ ctx: RunContext; messageId: string }>): SQL {
+  const conversationRows: SQL[] = [];
+  const messageRows: SQL[] = [];
+  const fileRows: SQL[] = [];
+  for (const { ctx, messageId } of items) {
+    const inputs = JSON.stringify(ctx.inputs);
+    if (ctx.isNewConversation) {
+      conversationRows.push(
+        sql`(${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.endUser}, ${inputs}::jsonb)`,
+      );
+    }
+    const { provider, model } = ctx.resolved.spec;
+    messageRows.push(sql`(${messageId}, ${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.query},
+      ${provider}, ${model}, ${ctx.endUser}, ${inputs}::jsonb, ${MessageStatus.Running})`);
+    ctx.files.rows.forEach((f, i) =>
+      fileRows.push(sql`(${f.id}, ${messageId}, ${f.transferMethod}, ${f.url}, ${f.uploadFileId}::uuid, ${i})`),
+    );
+  }
+  const ctes: SQL[] = [];
+  if (conversationRows.length > 0) {
+    ctes.push(sql`c AS (INSERT INTO conversations (id, app_id, account_id, invoke_from, end_user, inputs)
+      VALUES ${sql.join(conversationRows, sql`, `)})`);
+  }
+  if (fileRows.length > 0) {
+    ctes.push(sql`f AS (INSERT INTO message_files (id, message_id, transfer_method, url, upload_file_id, position)
+      VALUES ${sql.join(fileRows, sql`, `)})`);
+  }
+  const insertMessages = sql`INSERT INTO messages (id, conversation_id, app_id, account_id, invoke_from, query, provider, model, end_user, inputs, status)
+    VALUES ${sql.join(messageRows, sql`, `)}`;
+  return ctes.length > 0 ? sql`WITH ${sql.join(ctes, sql`, `)} ${insertMessages}` : insertMessages;
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { effectiveParameters } from '../core/llm/model-catalog.js';
-import { LlmError } from '../core/llm/llm-types.js';
+import { LlmError, type ChatMessage } from '../core/llm/llm-types.js';
 import { retryBeforeFirstEvent } from '../core/llm/retry.js';
-import { countTextTokens, loadTokenizer } from '../core/llm/token-counter.js';
+import { countPromptTokens, countTextTokens, loadTokenizer } from '../core/llm/token-counter.js';
 import { usageReport, type UsageReport } from '../core/llm/usage.js';
-import { buildPrompt, PromptTooLongError, type DialogTurn } from '../core/memory/prompt-builder.js';
+import { buildPrompt, promptWithinBound, PromptTooLongError, type DialogTurn } from '../core/memory/prompt-builder.js';
 import { fillVariables, InputValueError, resolveInputs, type InputValues } from '../core/prompts/input-variables.js';
 import { containsKeyword, KeywordMasker } from '../core/review/keyword-masker.js';
 import { completeConfig, type AppConfig } from '../entity/app-config-entity.js';
@@ -210,29 +210,33 @@ export class ChatService {
   }
 
   private async start(ctx: RunContext): Promise<ChatRun> {
-    await loadTokenizer();
     const messageId = randomUUID();
     const review = ctx.config.review_config;
     const inputBlocked = review.enable && review.inputs_config.enable && containsKeyword(ctx.query, review.keywords);
     const history = inputBlocked ? [] : ctx.history;
     const parameters = effectiveParameters(ctx.resolved.spec, ctx.config.model_config.parameters);
     const knowledge = inputBlocked ? [] : await this.retrieveKnowledge(ctx);
-    let prompt;
-    try {
-      prompt = buildPrompt({
-        presetPrompt: [fillVariables(ctx.config.preset_prompt, ctx.inputs), ctx.extraSystem ?? ''].filter((p) => p.trim()).join('\n\n'),
-        context: knowledgeContext(knowledge),
-        summary: ctx.config.long_term_memory.enable ? ctx.summary : '',
-        history,
-        query: ctx.query,
-        images: ctx.files.images,
-        dialogRound: ctx.config.dialog_round,
-        contextWindow: ctx.resolved.spec.contextWindow,
-        maxTokens: parameters.max_tokens,
-      });
-    } catch (err) {
-      if (err instanceof PromptTooLongError) throw new FailException(err.message);
-      throw err;
+    const promptInput = {
+      presetPrompt: [fillVariables(ctx.config.preset_prompt, ctx.inputs), ctx.extraSystem ?? ''].filter((p) => p.trim()).join('\n\n'),
+      context: knowledgeContext(knowledge),
+      summary: ctx.config.long_term_memory.enable ? ctx.summary : '',
+      history,
+      query: ctx.query,
+      images: ctx.files.images,
+      dialogRound: ctx.config.dialog_round,
+      contextWindow: ctx.resolved.spec.contextWindow,
+      maxTokens: parameters.max_tokens,
+    };
+    // Most prompts fit by a byte bound; only the others are counted (and load the tokenizer first).
+    let prompt: { messages: ChatMessage[]; promptTokens?: number } | undefined = promptWithinBound(promptInput);
+    if (!prompt) {
+      await loadTokenizer();
+      try {
+        prompt = buildPrompt(promptInput);
+      } catch (err) {
+        if (err instanceof PromptTooLongError) throw new FailException(err.message);
+        throw err;
+      }
     }
     const written = this.messageStore.insert(ctx, messageId);
     const events = inputBlocked
@@ -258,7 +262,7 @@ export class ChatService {
     messageId: string,
     written: Promise<boolean>,
     prompt: Parameters<ResolvedModel['llm']['chatStream']>[0]['messages'],
-    estimatedPromptTokens: number,
+    countedPromptTokens: number | undefined,
     parameters: Record<string, number>,
     resources: RetrieverResource[],
   ): AsyncGenerator<ChatEvent> {
@@ -314,9 +318,11 @@ export class ChatService {
 
     const stored = masker.mask(answer);
     const now = performance.now();
+    // Counted here only when the upstream did not report usage.
+    if (!upstreamUsage) await loadTokenizer();
     const usage = usageReport(
       ctx.resolved.spec,
-      upstreamUsage?.promptTokens ?? estimatedPromptTokens,
+      upstreamUsage?.promptTokens ?? countedPromptTokens ?? countPromptTokens(prompt),
       upstreamUsage?.completionTokens ?? countTextTokens(answer),
       (now - ctx.startedAt) / 1000,
       firstTokenAt ? (firstTokenAt - ctx.startedAt) / 1000 : 0,

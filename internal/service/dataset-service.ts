@@ -6,6 +6,7 @@ import type { VectorStore } from '../extension/vector-store.js';
 import { FailException, NotFoundException } from '../exception/app-error.js';
 import { containsPattern } from '../lib/pg-error.js';
 import { datasetQueries, datasets, type Dataset } from '../model/dataset.js';
+import type { AppService } from './app-service.js';
 import type { LlmModelService } from './llm-model-service.js';
 
 export interface DatasetInput {
@@ -22,6 +23,7 @@ export class DatasetService {
     private readonly db: Db,
     private readonly vectors: VectorStore,
     private readonly llmModels: LlmModelService,
+    private readonly apps: AppService,
   ) {}
 
   async create(accountId: string, input: DatasetInput): Promise<Dataset> {
@@ -95,16 +97,18 @@ export class DatasetService {
    * drafts stop listing it. Published versions stay as published; chat skips datasets that are gone.
    */
   async delete(accountId: string, datasetId: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    const changedApps = await this.db.transaction(async (tx) => {
       const deleted = await tx
         .delete(datasets)
         .where(and(eq(datasets.id, datasetId), eq(datasets.accountId, accountId)))
         .returning({ id: datasets.id });
       if (deleted.length === 0) throw new NotFoundException('dataset not found');
-      await tx.execute(sql`UPDATE apps SET draft_config = jsonb_set(draft_config, '{datasets}',
+      const updated = await tx.execute(sql`UPDATE apps SET draft_config = jsonb_set(draft_config, '{datasets}',
           (SELECT coalesce(jsonb_agg(x), '[]'::jsonb) FROM jsonb_array_elements(draft_config->'datasets') x WHERE x <> to_jsonb(${datasetId}::text)))
-        WHERE account_id = ${accountId} AND draft_config->'datasets' ? ${datasetId}`);
+        WHERE account_id = ${accountId} AND draft_config->'datasets' ? ${datasetId} RETURNING id`);
+      return updated.rows.map((r) => r.id as string);
     });
+    for (const appId of changedApps) await this.apps.changed(appId);
   }
 
   /** Which of `ids` the account owns. */

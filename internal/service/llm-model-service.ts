@@ -2,10 +2,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { CustomModel, ModelCatalog, ModelSpec, ProviderSpec } from '../core/llm/model-catalog.js';
 import { LlmError, type LlmProvider } from '../core/llm/llm-types.js';
 import { OpenAiCompatibleProvider } from '../core/llm/openai-compatible-provider.js';
+import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
 import { FailException, NotFoundException } from '../exception/app-error.js';
 import { decryptText, deriveKey, encryptText, maskSecret } from '../lib/crypto.js';
 import { providerCredentials, type ProviderCredential } from '../model/provider-credential.js';
+import { credentialsTag, HotCache } from './hot-cache.js';
 
 export interface LlmSettings {
   secretKey: string;
@@ -50,14 +52,18 @@ interface Resolved {
 export class LlmModelService {
   private readonly key: Uint8Array;
   private readonly credentialRow: ReturnType<typeof prepareCredentialRow>;
+  /** Decrypted credentials and their client per account and provider: read on every chat. */
+  private readonly cache: HotCache<{ resolved: Resolved | undefined; llm?: LlmProvider }>;
 
   constructor(
     private readonly db: Db,
     private readonly catalog: ModelCatalog,
     private readonly settings: LlmSettings,
+    private readonly feed: ChangeFeed,
   ) {
     this.key = deriveKey(settings.secretKey, 'provider-credentials');
     this.credentialRow = prepareCredentialRow(db);
+    this.cache = new HotCache(feed);
   }
 
   async listProviders(accountId: string): Promise<ProviderView[]> {
@@ -100,6 +106,7 @@ export class LlmModelService {
       .insert(providerCredentials)
       .values({ accountId, provider: providerId, ...values })
       .onConflictDoUpdate({ target: [providerCredentials.accountId, providerCredentials.provider], set: values });
+    await this.feed.publish(credentialsTag(accountId));
     return this.status(provider, { apiKey, baseUrl, models, source: 'account' });
   }
 
@@ -107,7 +114,15 @@ export class LlmModelService {
   async resolve(accountId: string, providerId: string, model: string): Promise<ResolvedModel> {
     const provider = this.catalog.provider(providerId);
     if (!provider) throw new FailException(`model provider ${providerId} is not available`);
-    const resolved = await this.credentialsOf(accountId, provider);
+    const entry = (await this.cache.get(
+      `${accountId}:${providerId}`,
+      async () => {
+        const resolved = await this.credentialsOf(accountId, provider);
+        return { resolved, llm: resolved && this.client(provider, resolved) };
+      },
+      () => [credentialsTag(accountId)],
+    ))!;
+    const { resolved } = entry;
     if (!resolved) {
       throw new FailException(
         `no credentials for ${provider.label}: set them with POST /llm-models/${providerId}/credentials` +
@@ -116,7 +131,7 @@ export class LlmModelService {
     }
     const spec = this.catalog.model(providerId, model, resolved.models);
     if (!spec) throw new FailException(`model ${model} of provider ${providerId} is not available`);
-    return { llm: this.client(provider, resolved), spec };
+    return { llm: entry.llm!, spec };
   }
 
   private async credentialsOf(accountId: string, provider: ProviderSpec): Promise<Resolved | undefined> {

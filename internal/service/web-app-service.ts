@@ -2,6 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { AppStatus } from '../entity/app-entity.js';
 import { InvokeFrom } from '../entity/conversation-entity.js';
+import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
 import type { RateLimiter } from '../extension/rate-limiter.js';
 import { FailException, NotFoundException, RateLimitedException } from '../exception/app-error.js';
@@ -13,6 +14,7 @@ import { newWebAppToken, type AppConfigService } from './app-config-service.js';
 import type { UploadFileService } from './upload-file-service.js';
 import type { AppService } from './app-service.js';
 import type { ConversationService } from './conversation-service.js';
+import { appTag, HotCache } from './hot-cache.js';
 
 export interface WebAppSettings {
   secretKey: string;
@@ -25,6 +27,7 @@ export interface WebAppSettings {
  */
 export class WebAppService {
   private readonly visitorKey: Uint8Array;
+  private readonly byToken: HotCache<App>;
 
   constructor(
     private readonly db: Db,
@@ -34,17 +37,26 @@ export class WebAppService {
     private readonly appConfig: AppConfigService,
     private readonly uploads: UploadFileService,
     private readonly settings: WebAppSettings,
+    feed: ChangeFeed,
   ) {
     this.visitorKey = deriveKey(settings.secretKey, 'web-app-visitor');
+    this.byToken = new HotCache(feed);
   }
 
-  /** The published app behind a link; a replaced token or an unpublished app is not found. */
+  /** The published app behind a link; a replaced token or an unpublished app is not found (on every node: see AppService.changed). */
   async appByToken(token: string): Promise<App> {
-    const [app] = await this.db
-      .select()
-      .from(apps)
-      .where(and(eq(apps.webAppToken, token), eq(apps.status, AppStatus.Published)))
-      .limit(1);
+    const app = await this.byToken.get(
+      token,
+      async () =>
+        (
+          await this.db
+            .select()
+            .from(apps)
+            .where(and(eq(apps.webAppToken, token), eq(apps.status, AppStatus.Published)))
+            .limit(1)
+        )[0],
+      (a) => [appTag(a.id)],
+    );
     if (!app) throw new NotFoundException('web app not found');
     return app;
   }
@@ -54,6 +66,7 @@ export class WebAppService {
     await this.appService.get(accountId, appId);
     const token = newWebAppToken();
     await this.db.update(apps).set({ webAppToken: token, updatedAt: new Date() }).where(eq(apps.id, appId));
+    await this.appService.changed(appId);
     return token;
   }
 

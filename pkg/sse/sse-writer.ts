@@ -1,11 +1,20 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 /**
- * Server-Sent Events on a raw response: one JSON object per `data:` line, written as it comes
- * (no buffering), and a `ping` event while the stream is quiet so proxies keep it open.
+ * Server-Sent Events on a raw response: one JSON object per `data:` line, and a `ping` event while
+ * the stream is quiet so proxies keep it open. Events sent during one turn of the event loop (a burst
+ * of tokens from one upstream read) leave in one write at the end of the turn: one syscall and one
+ * chunk instead of one each, and no event waits longer than that turn.
  */
 export class SseWriter {
   private pinger: NodeJS.Timeout | undefined;
+  private pending = '';
+  private flushScheduled = false;
+  private readonly flush = () => {
+    this.flushScheduled = false;
+    if (this.pending && !this.closed) this.res.write(this.pending);
+    this.pending = '';
+  };
 
   constructor(
     private readonly res: ServerResponse,
@@ -33,26 +42,39 @@ export class SseWriter {
 
   send(data: object): void {
     if (this.closed) return;
-    this.res.write(`data: ${JSON.stringify(data)}\n\n`);
+    this.queue(`data: ${JSON.stringify(data)}\n\n`);
     this.schedulePing();
   }
 
   /** A literal data line, such as OpenAI's closing `[DONE]`. */
   sendRaw(data: string): void {
-    if (!this.closed) this.res.write(`data: ${data}\n\n`);
+    if (!this.closed) this.queue(`data: ${data}\n\n`);
   }
 
   end(): void {
     clearTimeout(this.pinger);
-    if (!this.closed) this.res.end();
+    if (this.closed) return;
+    this.res.end(this.pending || undefined);
+    this.pending = '';
   }
 
-  private schedulePing(): void {
-    clearTimeout(this.pinger);
-    this.pinger = setTimeout(() => {
-      if (this.closed) return;
-      this.res.write(this.pingStyle === 'event' ? 'event: ping\n\n' : ': ping\n\n');
-      this.schedulePing();
-    }, this.pingIntervalMs);
+  private queue(text: string): void {
+    this.pending += text;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
   }
+
+  /** One timer per stream, pushed back by refresh() on every event (no new timer per token). */
+  private schedulePing(): void {
+    if (this.pinger) this.pinger.refresh();
+    else this.pinger = setTimeout(this.ping, this.pingIntervalMs);
+  }
+
+  private readonly ping = () => {
+    if (this.closed) return;
+    this.queue(this.pingStyle === 'event' ? 'event: ping\n\n' : ': ping\n\n');
+    this.pinger!.refresh();
+  };
 }

@@ -1,5 +1,6 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import { httpStatusError, streamChatCompletion } from './chat-completion-stream.js';
 import {
   LlmError,
   type ChatMessage,
@@ -18,14 +19,19 @@ export interface OpenAiCompatibleOptions {
 }
 
 /**
- * Every OpenAI-compatible upstream (OpenAI, DeepSeek, Moonshot, Qwen, Zhipu, Ollama, vLLM ...)
- * through the official SDK. The SDK's own retries are off: the caller decides what to retry,
+ * Every OpenAI-compatible upstream (OpenAI, DeepSeek, Moonshot, Qwen, Zhipu, Ollama, vLLM ...):
+ * streaming through a lean client, blocking calls and embeddings through the official SDK. No
+ * retries inside: the caller decides what to retry,
  * because a retry after the first token would repeat text the user already saw.
  */
+const NEVER_ABORTED = new AbortController().signal;
+
 export class OpenAiCompatibleProvider implements LlmProvider {
   private readonly client: OpenAI;
+  private readonly chatUrl: string;
 
   constructor(private readonly options: OpenAiCompatibleOptions) {
+    this.chatUrl = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
     this.client = new OpenAI({
       baseURL: options.baseUrl,
       // Local servers (Ollama, vLLM) take no key, but the SDK insists on one.
@@ -35,56 +41,32 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     });
   }
 
+  /** Streams through the lean client (see chat-completion-stream.ts): this is every chat's hot path. */
   async *chatStream(request: ChatRequest): AsyncGenerator<ChatStreamEvent> {
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    request.signal?.addEventListener('abort', onAbort, { once: true });
-    let idleTimer: NodeJS.Timeout | undefined;
-    let idleExpired = false;
-    const armIdleTimer = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        idleExpired = true;
-        controller.abort();
-      }, this.options.timeoutMs);
-    };
     const toolCalls = new Map<number, ToolCall>();
-    try {
-      const stream = await this.client.chat.completions.create(
-        { ...this.body(request), stream: true, stream_options: { include_usage: true } },
-        { signal: controller.signal },
-      );
-      armIdleTimer();
-      let finishReason = 'stop';
-      for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
-        armIdleTimer();
-        const choice = chunk.choices[0];
-        if (choice?.delta?.content) yield { type: 'text', text: choice.delta.content };
-        for (const delta of choice?.delta?.tool_calls ?? []) {
-          const call = toolCalls.get(delta.index) ?? { id: '', name: '', arguments: '' };
-          if (delta.id) call.id = delta.id;
-          if (delta.function?.name) call.name += delta.function.name;
-          if (delta.function?.arguments) call.arguments += delta.function.arguments;
-          toolCalls.set(delta.index, call);
-        }
-        if (choice?.finish_reason) finishReason = choice.finish_reason;
-        if (chunk.usage) {
-          yield { type: 'usage', usage: { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens } };
-        }
+    const chunks = streamChatCompletion(
+      this.chatUrl,
+      { ...this.body(request), stream: true, stream_options: { include_usage: true } },
+      { apiKey: this.options.apiKey, timeoutMs: this.options.timeoutMs, signal: request.signal ?? NEVER_ABORTED },
+    );
+    let finishReason = 'stop';
+    for await (const chunk of chunks) {
+      const choice = chunk.choices?.[0];
+      if (choice?.delta?.content) yield { type: 'text', text: choice.delta.content };
+      for (const delta of choice?.delta?.tool_calls ?? []) {
+        const call = toolCalls.get(delta.index) ?? { id: '', name: '', arguments: '' };
+        if (delta.id) call.id = delta.id;
+        if (delta.function?.name) call.name += delta.function.name;
+        if (delta.function?.arguments) call.arguments += delta.function.arguments;
+        toolCalls.set(delta.index, call);
       }
-      // The SDK ends the iteration quietly when its signal fires; an abort is not a finished answer.
-      if (idleExpired || controller.signal.aborted) throw new Error('aborted');
-      if (toolCalls.size > 0) yield { type: 'tool_calls', toolCalls: [...toolCalls.values()] };
-      yield { type: 'finish', reason: finishReason };
-    } catch (err) {
-      if (idleExpired) throw new LlmError('timeout', `the model sent nothing for ${this.options.timeoutMs} ms`);
-      throw toLlmError(err, request.signal);
-    } finally {
-      clearTimeout(idleTimer);
-      request.signal?.removeEventListener('abort', onAbort);
-      // Leaving the loop early (stop, disconnect) must end the upstream request too.
-      controller.abort();
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
+      if (chunk.usage) {
+        yield { type: 'usage', usage: { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens } };
+      }
     }
+    if (toolCalls.size > 0) yield { type: 'tool_calls', toolCalls: [...toolCalls.values()] };
+    yield { type: 'finish', reason: finishReason };
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {
@@ -171,19 +153,13 @@ export function toLlmError(err: unknown, signal?: AbortSignal): LlmError {
     return new LlmError('connection', 'cannot reach the model provider; check its base URL and that it is running');
   }
   if (err instanceof APIError) {
-    const detail = upstreamMessage(err);
-    const status = err.status;
-    if (status === 401 || status === 403) return new LlmError('unauthorized', `the model provider refused the API key${detail}`, status);
-    if (status === 429) return new LlmError('rate_limited', `the model provider is rate limiting requests${detail}`, status);
-    if (status !== undefined && status >= 500) return new LlmError('upstream', `the model provider failed (${status})${detail}`, status);
-    if (status !== undefined) return new LlmError('bad_request', `the model provider rejected the request (${status})${detail}`, status);
-    return new LlmError('connection', `the model provider's stream broke off${detail}`);
+    if (err.status !== undefined) return httpStatusError(err.status, upstreamMessage(err));
+    return new LlmError('connection', "the model provider's stream broke off");
   }
   return new LlmError('connection', `the model call failed: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 function upstreamMessage(err: APIError): string {
   const body = err.error as { message?: unknown } | undefined;
-  const text = typeof body?.message === 'string' ? body.message : '';
-  return text ? `: ${text.slice(0, 300)}` : '';
+  return typeof body?.message === 'string' ? body.message : '';
 }

@@ -30,13 +30,25 @@ const REPLY_PRIMING = 3;
 /** OpenAI's published image costs: a low-detail image, and a typical 1024x1024 high-detail one (85 + 4 tiles x 170). */
 const IMAGE_TOKENS = { low: 85, high: 765 } as const;
 
-export function countMessageTokens(message: ChatMessage): number {
-  let tokens = MESSAGE_OVERHEAD + countTextTokens(message.content);
-  for (const call of message.toolCalls ?? []) tokens += countTextTokens(call.name) + countTextTokens(call.arguments);
+function messageTokens(message: ChatMessage, countText: (text: string) => number): number {
+  let tokens = MESSAGE_OVERHEAD + countText(message.content);
+  for (const call of message.toolCalls ?? []) tokens += countText(call.name) + countText(call.arguments);
   for (const image of message.images ?? []) tokens += IMAGE_TOKENS[image.detail];
   return tokens;
 }
 
+export function countMessageTokens(message: ChatMessage): number {
+  return messageTokens(message, countTextTokens);
+}
+
 export function countPromptTokens(messages: ChatMessage[]): number {
   return messages.reduce((sum, m) => sum + countMessageTokens(m), REPLY_PRIMING);
+}
+
+/**
+ * More tokens than any tokenizer can make of the prompt: a token covers at least one byte. Cheap, and
+ * needs no tables, so a prompt that fits by this bound is sent without being counted at all.
+ */
+export function promptTokenUpperBound(messages: ChatMessage[]): number {
+  return messages.reduce((sum, m) => sum + messageTokens(m, (text) => Buffer.byteLength(text)), REPLY_PRIMING);
 }

@@ -1,5 +1,5 @@
 import type { ChatMessage, ImageInput } from '../llm/llm-types.js';
-import { countMessageTokens, countPromptTokens } from '../llm/token-counter.js';
+import { countMessageTokens, countPromptTokens, promptTokenUpperBound } from '../llm/token-counter.js';
 
 export interface DialogTurn {
   query: string;
@@ -48,18 +48,7 @@ export class PromptTooLongError extends Error {
  * are dropped, oldest first, until everything fits the context window minus the answer's reserve.
  */
 export function buildPrompt(input: PromptInput): BuiltPrompt {
-  const budget = input.contextWindow - input.maxTokens;
-  const system = [
-    input.presetPrompt.trim(),
-    input.context ?? '',
-    input.summary ? `Summary of the earlier conversation:\n${input.summary}` : '',
-  ]
-    .filter(Boolean)
-    .join('\n\n');
-  const head: ChatMessage[] = system ? [{ role: 'system', content: system }] : [];
-  const tail = userMessage(input.query, input.images);
-  const turns = input.dialogRound > 0 ? input.history.slice(-input.dialogRound) : [];
-
+  const { head, tail, turns, budget } = parts(input);
   const fixed = countPromptTokens([...head, tail]);
   if (fixed > budget) throw new PromptTooLongError(fixed, budget);
   // Walk back from the newest turn, keeping each while it still fits.
@@ -72,11 +61,37 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     used += cost;
     kept += 1;
   }
-  const history = turns
-    .slice(turns.length - kept)
-    .flatMap((t): ChatMessage[] => [userMessage(t.query, t.images), { role: 'assistant', content: t.answer }]);
-  const messages = [...head, ...history, tail];
+  const messages = [...head, ...turns.slice(turns.length - kept).flatMap(turnMessages), tail];
   return { messages, promptTokens: countPromptTokens(messages), turnsKept: kept };
+}
+
+/**
+ * The prompt with every remembered turn when even a bound on its tokens (see promptTokenUpperBound)
+ * fits the budget, so nothing needs counting or dropping; undefined when it must be counted.
+ */
+export function promptWithinBound(input: PromptInput): Omit<BuiltPrompt, 'promptTokens'> | undefined {
+  const { head, tail, turns, budget } = parts(input);
+  const messages = [...head, ...turns.flatMap(turnMessages), tail];
+  if (promptTokenUpperBound(messages) > budget) return undefined;
+  return { messages, turnsKept: turns.length };
+}
+
+function parts(input: PromptInput) {
+  const system = [
+    input.presetPrompt.trim(),
+    input.context ?? '',
+    input.summary ? `Summary of the earlier conversation:\n${input.summary}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+  const head: ChatMessage[] = system ? [{ role: 'system', content: system }] : [];
+  const tail = userMessage(input.query, input.images);
+  const turns = input.dialogRound > 0 ? input.history.slice(-input.dialogRound) : [];
+  return { head, tail, turns, budget: input.contextWindow - input.maxTokens };
+}
+
+function turnMessages(turn: DialogTurn): ChatMessage[] {
+  return [userMessage(turn.query, turn.images), { role: 'assistant', content: turn.answer }];
 }
 
 function userMessage(content: string, images: ImageInput[] | undefined): ChatMessage {

@@ -1,0 +1,78 @@
+import { rssMiB } from './stats.js';
+
+export interface Sample {
+  ttft: number;
+  total: number;
+  ok: boolean;
+}
+
+export interface Run {
+  samples: Sample[];
+  seconds: number;
+}
+
+/** One request of a path: `worker` is the client slot sending it, `i` its number, `directives` the upstream's script. */
+export type Send = (worker: number, i: number, directives: string) => Promise<Sample>;
+
+/** `requests` requests from `concurrency` clients, each sending its next as soon as its last has ended. */
+export async function drive(requests: number, concurrency: number, send: Send, directives: string): Promise<Run> {
+  const samples: Sample[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = next++; i < requests; i = next++) {
+        samples.push(await send(worker, i, directives).catch(() => ({ ttft: 0, total: 0, ok: false })));
+      }
+    }),
+  );
+  return { samples, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * POSTs, reads the SSE body to its end, and times the first piece of content (`isContent`) and the
+ * end. A sample is good when the answer came whole: status 200, content, and `isEnd` at the close.
+ */
+export async function timedStream(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  isContent: (piece: string) => boolean,
+  isEnd: (text: string) => boolean,
+): Promise<Sample> {
+  const started = performance.now();
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  let ttft = 0;
+  let tail = '';
+  let ended = false;
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body!) {
+    const piece = decoder.decode(chunk, { stream: true });
+    if (!ttft && isContent(piece)) ttft = performance.now() - started;
+    // A marker may straddle two chunks; keeping whole bodies of 2,000 streams would measure this client instead.
+    const window = tail + piece;
+    ended ||= isEnd(window);
+    tail = window.slice(-64);
+  }
+  return { ttft, total: performance.now() - started, ok: res.status === 200 && ttft > 0 && ended };
+}
+
+/** The highest RSS of a process seen every 100 ms until stopped. */
+export class RssSampler {
+  private peak = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pid: number) {
+    this.timer = setInterval(() => void this.sample(), 100);
+  }
+
+  async stop(): Promise<number> {
+    clearInterval(this.timer);
+    await this.sample();
+    return this.peak;
+  }
+
+  private async sample(): Promise<void> {
+    this.peak = Math.max(this.peak, await rssMiB(this.pid).catch(() => 0));
+  }
+}
