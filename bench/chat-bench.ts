@@ -6,7 +6,7 @@ import { spawnServer, type ServerProcess } from '../test/helpers/server-process.
 import { chatPaths, PATH_NAMES, type ChatPath, type PathName } from './chat-paths.js';
 import { drive, RssSampler, type Run } from './chat-drive.js';
 import { fmt, peakRssMiB, rssMiB, summarize } from './stats.js';
-import { accountOnUpstream, startUpstream } from './upstream-process.js';
+import { accountOnUpstream, startPassThroughProxy, startUpstream } from './upstream-process.js';
 
 /**
  * What the platform adds to a streaming chat, measured against the same request sent straight to
@@ -14,6 +14,7 @@ import { accountOnUpstream, startUpstream } from './upstream-process.js';
  * service API, the OpenAI endpoint, the web app and the debug chat, at 1, 50 and 500 streams at
  * once, with an instant upstream (pure overhead) and a realistic one (first token after 100 ms,
  * 64 tokens at 200 tokens/s). Then 2,000 streams held open against a slow upstream, and start-up.
+ * A bare pass-through proxy is measured beside them as the limit of any hop on this machine.
  * Server, upstream and this client each run in their own process; the embedded database unless
  * BENCH_DATABASE_URL names a PostgreSQL one.
  *
@@ -57,6 +58,7 @@ const serverEnv = {
 const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 const upstream = await startUpstream();
+const proxy = await startPassThroughProxy(upstream);
 let server: ServerProcess | undefined;
 try {
   out(`chat bench, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}`);
@@ -69,7 +71,14 @@ try {
   const client = new HttpClient(server.baseUrl);
   const token = await accountOnUpstream(client, upstream, [{ model: 'fake-chat', context_window: 32768 }]);
   const maxLevel = Math.max(...LEVELS, PATHS.includes('debug') ? 1 : 0);
-  const paths = await chatPaths({ client, token, server, upstream, debugApps: PATHS.includes('debug') ? maxLevel : 0 });
+  const paths = await chatPaths({
+    client,
+    token,
+    server,
+    upstream,
+    debugApps: PATHS.includes('debug') ? maxLevel : 0,
+    proxyUrl: proxy.baseUrl,
+  });
   out(`server RSS idle after set-up: ${fmt(await rssMiB(server.child.pid!))} MiB`);
 
   // Warm every path (JIT, connection pools, the first rows) before measuring.
@@ -89,6 +98,8 @@ try {
       const requests = REQUESTS.get(level) ?? level * 20;
       const direct = await drive(requests, level, paths.direct, PROFILE_DIRECTIVES[profile]!);
       const base = row('direct', level, direct);
+      // The limit of any hop on this machine, for reference: a bare pass-through proxy.
+      row('proxy', level, await drive(requests, level, paths.proxy, PROFILE_DIRECTIVES[profile]!), base);
       for (const name of PATHS) {
         const sampler = new RssSampler(server.child.pid!);
         const run = await drive(requests, level, paths[name], PROFILE_DIRECTIVES[profile]!);
@@ -129,6 +140,7 @@ try {
     await server.exited;
   }
   upstream.child.kill('SIGTERM');
+  proxy.child.kill('SIGTERM');
   await rm(storageDir, { recursive: true, force: true });
 }
 

@@ -26,7 +26,8 @@ export async function chatPaths(options: {
   server: ServerProcess;
   upstream: UpstreamProcess;
   debugApps: number;
-}): Promise<Record<PathName | 'direct', Send>> {
+  proxyUrl: string;
+}): Promise<Record<PathName | 'direct' | 'proxy', Send>> {
   const { client, token, server, upstream } = options;
   const modelConfig = { provider: 'openai_compatible', model: 'fake-chat', parameters: { max_tokens: 512 } };
   const app = (await client.post('/apps', { token, body: { name: 'Bench published' } })).body.data;
@@ -51,10 +52,11 @@ export async function chatPaths(options: {
   };
   const question = (i: number, directives: string) => `${directives} bench question ${i}`;
 
-  return {
-    direct: (_w, i, d) =>
+  const straight =
+    (baseUrl: string): Send =>
+    (_w, i, d) =>
       timedStream(
-        `${upstream.baseUrl}/chat/completions`,
+        `${baseUrl}/chat/completions`,
         { authorization: `Bearer ${FAKE_API_KEY}` },
         {
           model: 'fake-chat',
@@ -64,7 +66,10 @@ export async function chatPaths(options: {
         },
         openAiContent,
         openAiEnd,
-      ),
+      );
+  return {
+    direct: straight(upstream.baseUrl),
+    proxy: straight(options.proxyUrl),
     v1: (w, i, d) =>
       timedStream(
         `${server.baseUrl}/v1/chat-messages`,

@@ -40,3 +40,18 @@ export async function accountOnUpstream(
   });
   return token;
 }
+
+/** bench/pass-through-proxy.ts in its own process, in front of `upstream`; resolves to its base URL. */
+export async function startPassThroughProxy(upstream: UpstreamProcess): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/pass-through-proxy.ts', upstream.baseUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const baseUrl = await new Promise<string>((resolve) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.trim());
+    });
+  });
+  return { child, baseUrl };
+}

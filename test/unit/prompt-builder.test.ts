@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countPromptTokens, loadTokenizer } from '../../internal/core/llm/token-counter.js';
-import { buildPrompt, PromptTooLongError, type PromptInput } from '../../internal/core/memory/prompt-builder.js';
+import { countPromptTokens, loadTokenizer, promptTokenUpperBound } from '../../internal/core/llm/token-counter.js';
+import { buildPrompt, promptWithinBound, PromptTooLongError, type PromptInput } from '../../internal/core/memory/prompt-builder.js';
 
 const turns = Array.from({ length: 6 }, (_, i) => ({
   query: `question ${i} ${'word '.repeat(20)}`,
@@ -86,5 +86,30 @@ describe('buildPrompt', () => {
       expect((err as PromptTooLongError).budget).toBe(200);
       expect((err as PromptTooLongError).promptTokens).toBeGreaterThan(200);
     }
+  });
+});
+
+describe('promptWithinBound', () => {
+  beforeAll(loadTokenizer);
+
+  it('gives the same prompt as counting when the byte bound fits, without counting', () => {
+    const bounded = promptWithinBound(base)!;
+    const counted = buildPrompt(base);
+    expect(bounded.messages).toEqual(counted.messages);
+    expect(bounded.turnsKept).toBe(turns.length);
+    // The bound never undercounts: tokens of any text are at most its UTF-8 bytes.
+    expect(promptTokenUpperBound(bounded.messages)).toBeGreaterThanOrEqual(counted.promptTokens);
+  });
+
+  it('leaves a prompt that may not fit to counting', () => {
+    const tight = { ...base, contextWindow: countPromptTokens(buildPrompt(base).messages) + base.maxTokens + 5 };
+    expect(promptWithinBound(tight)).toBeUndefined();
+    expect(buildPrompt(tight).turnsKept).toBe(turns.length);
+  });
+
+  it('bounds multi-byte text by its bytes, not its characters', () => {
+    const chinese = { ...base, history: [], query: '你好'.repeat(100), contextWindow: 1000 + 450, maxTokens: 1000 };
+    // 200 characters, 600 bytes: more than the 450 left, so it must be counted.
+    expect(promptWithinBound(chinese)).toBeUndefined();
   });
 });
