@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
-import { registerAccount } from '../helpers/accounts.js';
 import { connectFakeModel, createChatApp, debugChat } from '../helpers/chat-setup.js';
 import { backends, backendTitle } from '../helpers/environment.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { useTwoNodes } from '../helpers/two-nodes.js';
 
 const scaleOut = backends.find((b) => b.redis)!;
 
@@ -13,70 +12,66 @@ const scaleOut = backends.find((b) => b.redis)!;
  * next request, with no wait.
  */
 describe.skipIf(scaleOut.skipReason)(`hot caches across nodes on ${backendTitle(scaleOut)}`, () => {
-  let upstream: FakeOpenAiServer;
+  const nodes = useTwoNodes(scaleOut);
   let other: FakeOpenAiServer;
-  let nodeA: TestServer;
-  let nodeB: TestServer;
-  let token: string;
   beforeAll(async () => {
-    upstream = await new FakeOpenAiServer().start();
     other = await new FakeOpenAiServer().start();
-    nodeA = await startTestServer(scaleOut);
-    nodeB = await startTestServer(scaleOut, {}, nodeA);
-    token = (await registerAccount(nodeA)).token;
-    await connectFakeModel(nodeA, token, upstream);
   });
   afterAll(async () => {
-    await nodeB?.close();
-    await nodeA?.close();
-    await upstream?.close();
     await other?.close();
   });
 
   async function publishedApp() {
-    const appId = await createChatApp(nodeA, token);
-    expect((await nodeA.post(`/apps/${appId}/publish`, { token })).status).toBe(200);
-    const key = (await nodeA.post(`/apps/${appId}/api-keys`, { token, body: {} })).body.data;
+    const appId = await createChatApp(nodes.nodeA, nodes.token);
+    expect((await nodes.nodeA.post(`/apps/${appId}/publish`, { token: nodes.token })).status).toBe(200);
+    const key = (await nodes.nodeA.post(`/apps/${appId}/api-keys`, { token: nodes.token, body: {} })).body.data;
     return { appId, key: key.key as string, keyId: key.id as string };
   }
 
   it('a key made inactive or deleted on node B is refused by node A at once', async () => {
     const { appId, key, keyId } = await publishedApp();
-    expect((await nodeA.get('/v1/parameters', { token: key })).status).toBe(200);
-    expect((await nodeB.post(`/apps/${appId}/api-keys/${keyId}`, { token, body: { is_active: false } })).status).toBe(200);
-    expect((await nodeA.get('/v1/parameters', { token: key })).status).toBe(401);
-    expect((await nodeB.post(`/apps/${appId}/api-keys/${keyId}`, { token, body: { is_active: true } })).status).toBe(200);
-    expect((await nodeA.get('/v1/parameters', { token: key })).status).toBe(200);
-    expect((await nodeB.post(`/apps/${appId}/api-keys/${keyId}/delete`, { token })).status).toBe(200);
-    expect((await nodeA.get('/v1/parameters', { token: key })).status).toBe(401);
+    expect((await nodes.nodeA.get('/v1/parameters', { token: key })).status).toBe(200);
+    expect((await nodes.nodeB.post(`/apps/${appId}/api-keys/${keyId}`, { token: nodes.token, body: { is_active: false } })).status).toBe(
+      200,
+    );
+    expect((await nodes.nodeA.get('/v1/parameters', { token: key })).status).toBe(401);
+    expect((await nodes.nodeB.post(`/apps/${appId}/api-keys/${keyId}`, { token: nodes.token, body: { is_active: true } })).status).toBe(
+      200,
+    );
+    expect((await nodes.nodeA.get('/v1/parameters', { token: key })).status).toBe(200);
+    expect((await nodes.nodeB.post(`/apps/${appId}/api-keys/${keyId}/delete`, { token: nodes.token })).status).toBe(200);
+    expect((await nodes.nodeA.get('/v1/parameters', { token: key })).status).toBe(401);
   });
 
   it('an app unpublished on node B stops answering its key and its web-app link on node A', async () => {
     const { appId, key } = await publishedApp();
-    const link = (await nodeA.get(`/apps/${appId}`, { token })).body.data.web_app_token as string;
-    expect((await nodeA.get(`/web-apps/${link}`)).status).toBe(200);
-    expect((await nodeA.get('/v1/parameters', { token: key })).status).toBe(200);
-    expect((await nodeB.post(`/apps/${appId}/cancel-publish`, { token })).status).toBe(200);
-    expect((await nodeA.get(`/web-apps/${link}`)).status).toBe(404);
-    expect((await nodeA.get('/v1/parameters', { token: key })).status).not.toBe(200);
+    const link = (await nodes.nodeA.get(`/apps/${appId}`, { token: nodes.token })).body.data.web_app_token as string;
+    expect((await nodes.nodeA.get(`/web-apps/${link}`)).status).toBe(200);
+    expect((await nodes.nodeA.get('/v1/parameters', { token: key })).status).toBe(200);
+    expect((await nodes.nodeB.post(`/apps/${appId}/cancel-publish`, { token: nodes.token })).status).toBe(200);
+    expect((await nodes.nodeA.get(`/web-apps/${link}`)).status).toBe(404);
+    expect((await nodes.nodeA.get('/v1/parameters', { token: key })).status).not.toBe(200);
   });
 
   it('a draft saved on node B is what node A debugs with next', async () => {
-    const appId = await createChatApp(nodeA, token, { preset_prompt: 'first prompt' });
-    await debugChat(nodeA, token, appId, 'warm the cache');
-    const saved = await nodeB.post(`/apps/${appId}/draft-app-config`, { token, body: { preset_prompt: 'second prompt' } });
+    const appId = await createChatApp(nodes.nodeA, nodes.token, { preset_prompt: 'first prompt' });
+    await debugChat(nodes.nodeA, nodes.token, appId, 'warm the cache');
+    const saved = await nodes.nodeB.post(`/apps/${appId}/draft-app-config`, {
+      token: nodes.token,
+      body: { preset_prompt: 'second prompt' },
+    });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-    await debugChat(nodeA, token, appId, 'which prompt now');
-    const system = upstream.chatRequests().at(-1)!.body.messages[0];
+    await debugChat(nodes.nodeA, nodes.token, appId, 'which prompt now');
+    const system = nodes.upstream.chatRequests().at(-1)!.body.messages[0];
     expect(system).toMatchObject({ role: 'system', content: expect.stringContaining('second prompt') });
   });
 
   it("credentials changed on node B send node A's next chat to the new base URL", async () => {
-    const appId = await createChatApp(nodeA, token);
-    await debugChat(nodeA, token, appId, 'to the first upstream');
+    const appId = await createChatApp(nodes.nodeA, nodes.token);
+    await debugChat(nodes.nodeA, nodes.token, appId, 'to the first nodes.upstream');
     const before = other.chatRequests().length;
-    await connectFakeModel(nodeB, token, other);
-    const events = await debugChat(nodeA, token, appId, 'to the other upstream');
+    await connectFakeModel(nodes.nodeB, nodes.token, other);
+    const events = await debugChat(nodes.nodeA, nodes.token, appId, 'to the other nodes.upstream');
     expect(events.map((e) => e.event)).toContain('message_end');
     expect(other.chatRequests().length).toBe(before + 1);
   });
