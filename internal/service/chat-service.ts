@@ -83,20 +83,18 @@ export class ChatService {
   /** A message to the app's draft, in the author's debug conversation. Errors before streaming are thrown. */
   async debugChat(accountId: string, appId: string, input: DebugChatInput, clientSignal?: AbortSignal): Promise<ChatRun> {
     const startedAt = performance.now();
-    const [app, conversation] = await Promise.all([
-      this.appService.get(accountId, appId),
-      this.conversations.findDebugConversation(accountId, appId),
-    ]);
+    // The app and the model's credentials come from the hot cache; the conversation and its memory are one statement.
+    const app = await this.appService.get(accountId, appId);
     const config = completeConfig(app.draftConfig);
     // The author tries values as the form changes, so every debug message takes the inputs it is sent with.
     const values = formInputs(config, input.inputs);
-    const conversationId = conversation?.id ?? randomUUID();
-    // Independent reads at once: on the embedded database each waits its turn behind every running chat's queries.
-    const [files, resolved, history] = await Promise.all([
+    const [files, resolved, { conversation, turns }] = await Promise.all([
       this.messageFiles.resolve(accountId, config, input.files),
       this.llmModels.resolve(accountId, config.model_config.provider, config.model_config.model),
-      this.rememberedTurns(conversationId, !conversation, config),
+      this.conversations.debugConversationWithTurns(accountId, appId, config.dialog_round),
     ]);
+    const conversationId = conversation?.id ?? randomUUID();
+    const history = await this.withImages(turns, config);
     return this.start({
       accountId,
       appId,
@@ -125,19 +123,17 @@ export class ChatService {
     invokeFrom: InvokeFrom = InvokeFrom.ServiceApi,
   ): Promise<ChatRun> {
     const startedAt = performance.now();
-    const [{ config, resolved }, conversation] = await Promise.all([
-      this.publishedModel(app),
-      input.conversationId
-        ? this.conversations.findEndUserConversation(app.id, input.user, input.conversationId, invokeFrom)
-        : Promise.resolve(undefined),
-    ]);
+    const { config, resolved } = await this.publishedModel(app);
+    const { conversation, turns } = input.conversationId
+      ? await this.conversations.endUserConversationWithTurns(app.id, input.user, input.conversationId, invokeFrom, config.dialog_round)
+      : { conversation: undefined, turns: [] };
     if (input.conversationId && !conversation) throw new ServiceApiException(404, 'not_found', 'Conversation Not Exists.');
     // As in Dify, a conversation keeps the inputs it started with.
     const inputs = conversation ? conversation.inputs : formInputs(config, input.inputs);
     const conversationId = conversation?.id ?? randomUUID();
     const [files, history] = await Promise.all([
       this.messageFiles.resolve(app.accountId, config, input.files, { appId: app.id, endUser: input.user }),
-      this.rememberedTurns(conversationId, !conversation, config),
+      this.withImages(turns, config),
     ]);
     return this.start({
       accountId: app.accountId,
@@ -245,9 +241,8 @@ export class ChatService {
     return { taskId: messageId, conversationId: ctx.conversationId, messageId, events };
   }
 
-  /** The last turns of the conversation; with image upload on, the images each question carried go along again (as Dify's memory does). */
-  private async rememberedTurns(conversationId: string, isNew: boolean, config: AppConfig): Promise<DialogTurn[]> {
-    const turns = await this.conversations.recentTurns(conversationId, isNew ? 0 : config.dialog_round);
+  /** With image upload on, the images each remembered question carried go along again (as Dify's memory does). */
+  private async withImages(turns: Array<DialogTurn & { id: string }>, config: AppConfig): Promise<DialogTurn[]> {
     const image = config.file_upload.image;
     if (!image.enabled || turns.length === 0) return turns;
     const images = await this.messageFiles.imagesOf(

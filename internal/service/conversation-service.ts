@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DialogTurn } from '../core/memory/prompt-builder.js';
 import { InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
@@ -7,6 +7,12 @@ import { conversations, messages, type Conversation, type Message } from '../mod
 import type { AppService } from './app-service.js';
 
 export type ConversationSort = 'created_at' | '-created_at' | 'updated_at' | '-updated_at';
+
+export interface ConversationWithTurns {
+  conversation: Conversation | undefined;
+  /** Oldest first. */
+  turns: Array<DialogTurn & { id: string }>;
+}
 
 export interface MessageCursor {
   /** Only messages created before this instant (the previous page's last `created_at`). */
@@ -17,20 +23,45 @@ export interface MessageCursor {
 /** Conversations and their messages, always scoped to the account that owns them. */
 export class ConversationService {
   private readonly debugConversation: ReturnType<typeof prepareDebugConversation>;
-  private readonly lastTurns: ReturnType<typeof prepareLastTurns>;
 
   constructor(
     private readonly db: Db,
     private readonly appService: AppService,
   ) {
     this.debugConversation = prepareDebugConversation(db);
-    this.lastTurns = prepareLastTurns(db);
   }
 
   /** The author's current debug conversation of an app, if one is going. */
   async findDebugConversation(accountId: string, appId: string): Promise<Conversation | undefined> {
     const [conversation] = await this.debugConversation.execute({ appId, accountId });
     return conversation;
+  }
+
+  /**
+   * The author's debug conversation of an app with its last `turns` turns, in one round trip: a
+   * debug message reads both before the model call.
+   */
+  debugConversationWithTurns(accountId: string, appId: string, turns: number): Promise<ConversationWithTurns> {
+    return this.withTurns(
+      and(
+        eq(conversations.appId, appId),
+        eq(conversations.accountId, accountId),
+        eq(conversations.invokeFrom, InvokeFrom.Debugger),
+        eq(conversations.isDeleted, false),
+      )!,
+      turns,
+    );
+  }
+
+  /** An end user's live conversation with its last `turns` turns, in one round trip (see debugConversationWithTurns). */
+  endUserConversationWithTurns(
+    appId: string,
+    endUser: string,
+    conversationId: string,
+    invokeFrom: InvokeFrom,
+    turns: number,
+  ): Promise<ConversationWithTurns> {
+    return this.withTurns(this.endUserWhere(appId, endUser, conversationId, invokeFrom), turns);
   }
 
   /** A live service-API conversation of this app and end user. */
@@ -43,17 +74,39 @@ export class ConversationService {
     const [conversation] = await this.db
       .select()
       .from(conversations)
-      .where(
-        and(
-          eq(conversations.id, conversationId),
-          eq(conversations.appId, appId),
-          eq(conversations.invokeFrom, invokeFrom),
-          eq(conversations.endUser, endUser),
-          eq(conversations.isDeleted, false),
-        ),
-      )
+      .where(this.endUserWhere(appId, endUser, conversationId, invokeFrom))
       .limit(1);
     return conversation;
+  }
+
+  private endUserWhere(appId: string, endUser: string, conversationId: string, invokeFrom: InvokeFrom): SQL {
+    return and(
+      eq(conversations.id, conversationId),
+      eq(conversations.appId, appId),
+      eq(conversations.invokeFrom, invokeFrom),
+      eq(conversations.endUser, endUser),
+      eq(conversations.isDeleted, false),
+    )!;
+  }
+
+  /** The newest conversation matching `where`, and its last answered turns oldest first, as one statement. */
+  private async withTurns(where: SQL, turns: number): Promise<ConversationWithTurns> {
+    const [row] = await this.db
+      .select({
+        conversation: conversations,
+        // Written out by name: in a one-table select drizzle leaves columns unqualified, which inside this subquery would name the messages'.
+        turns: sql<Array<DialogTurn & { id: string }>>`coalesce((
+          SELECT json_agg(json_build_object('id', t.id, 'query', t.query, 'answer', t.answer) ORDER BY t.created_at)
+          FROM (SELECT m.id, m.query, m.answer, m.created_at FROM messages m
+            WHERE m.conversation_id = conversations.id AND NOT m.is_deleted
+              AND m.status IN (${MessageStatus.Normal}, ${MessageStatus.Stop}) AND m.answer <> ''
+            ORDER BY m.created_at DESC LIMIT ${turns}) t), '[]'::json)`,
+      })
+      .from(conversations)
+      .where(where)
+      .orderBy(desc(conversations.createdAt))
+      .limit(1);
+    return row ? { conversation: row.conversation, turns: row.turns } : { conversation: undefined, turns: [] };
   }
 
   /**
@@ -93,13 +146,6 @@ export class ConversationService {
       .orderBy(descending ? desc(column) : asc(column), descending ? desc(conversations.id) : asc(conversations.id))
       .limit(page.limit + 1);
     return { list: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
-  }
-
-  /** The last `turns` answered turns, oldest first: what memory may put back into the prompt. */
-  async recentTurns(conversationId: string, turns: number): Promise<Array<DialogTurn & { id: string }>> {
-    if (turns <= 0) return [];
-    const rows = await this.lastTurns.execute({ conversationId, turns });
-    return rows.reverse();
   }
 
   async getOwned(accountId: string, conversationId: string): Promise<Conversation> {
@@ -254,21 +300,4 @@ function prepareDebugConversation(db: Db) {
     .orderBy(desc(conversations.createdAt))
     .limit(1)
     .prepare('debug_conversation');
-}
-
-function prepareLastTurns(db: Db) {
-  return db
-    .select({ id: messages.id, query: messages.query, answer: messages.answer })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, sql.placeholder('conversationId')),
-        eq(messages.isDeleted, false),
-        inArray(messages.status, [MessageStatus.Normal, MessageStatus.Stop]),
-        ne(messages.answer, ''),
-      ),
-    )
-    .orderBy(desc(messages.createdAt))
-    .limit(sql.placeholder('turns'))
-    .prepare('last_turns');
 }
