@@ -43,7 +43,11 @@ export async function timedStream(
 ): Promise<Sample> {
   const started = performance.now();
   // undici's request rather than fetch: at 500 streams a heavier client would measure itself.
-  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   let ttft = 0;
   let tail = '';
   let ended = false;
