@@ -1,4 +1,5 @@
 import { ConfigError, ensureSecretKey, loadConfig } from '../../config/config.js';
+import { loadLlmClients } from '../../internal/core/llm/openai-compatible-provider.js';
 import { createLogger } from '../../internal/extension/logger.js';
 import { onShutdownSignal } from '../shutdown.js';
 import { createModule } from './module.js';
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     },
     'LLMOps is ready',
   );
+  // Off the start-up path: the first chat would otherwise wait for the HTTP client and the SDK to load.
+  loadLlmClients().catch((err: unknown) => logger.error({ err }, 'could not load the model clients'));
 
   onShutdownSignal(logger, config.shutdownTimeoutMs, {
     // server.close() stops accepting and waits for in-flight requests; queue.close() for running jobs.

@@ -1,11 +1,11 @@
-import { fileTypeFromBuffer } from 'file-type';
-
 /**
  * What the bytes are, from their signature (`file-type` reads magic numbers, and looks inside
  * ZIP containers to tell DOCX from other Office files): an extension such as 'pdf' or 'png',
  * 'text' for UTF-8 text with no signature, or undefined for anything else.
  */
 export async function sniffContent(data: Uint8Array): Promise<string | undefined> {
+  // Loaded with the first upload, not at start-up.
+  const { fileTypeFromBuffer } = await import('file-type');
   const detected = await fileTypeFromBuffer(data);
   if (detected) return detected.ext;
   return isUtf8Text(data) ? 'text' : undefined;

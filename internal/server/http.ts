@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../extension/logger.js';
 import { nulGuardHook } from '../middleware/nul-guard.js';
+import { OneLineRequestLog } from './request-log.js';
 import { REQUEST_ID_HEADER, requestId } from '../middleware/request-id.js';
 import { NotFoundException } from '../exception/app-error.js';
 import { handleError } from './error-handler.js';
@@ -31,6 +32,7 @@ declare module 'fastify' {
 export async function createHttpServer(options: HttpServerOptions) {
   const server = Fastify({
     loggerInstance: options.logger,
+    logController: new OneLineRequestLog(),
     genReqId: requestId,
     requestIdHeader: false,
     bodyLimit: options.bodyLimitBytes,

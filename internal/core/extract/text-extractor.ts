@@ -1,7 +1,3 @@
-import { parse as parseCsv } from 'csv-parse/sync';
-import { extractHtmlText } from './html-text.js';
-import { extractMarkdownText } from './markdown-text.js';
-
 /** Raised for a file whose content cannot be read as its format; the message is shown to the user. */
 export class ExtractError extends Error {
   constructor(message: string) {
@@ -16,17 +12,17 @@ export async function extractText(extension: string, data: Buffer): Promise<stri
     switch (extension) {
       case 'txt':
         return data.toString('utf8');
+      // Parsers load with the first document that needs one, not at start-up.
       case 'md':
       case 'markdown':
-        return extractMarkdownText(data.toString('utf8'));
+        return (await import('./markdown-text.js')).extractMarkdownText(data.toString('utf8'));
       case 'html':
       case 'htm':
-        return extractHtmlText(data.toString('utf8'));
+        return (await import('./html-text.js')).extractHtmlText(data.toString('utf8'));
       case 'csv':
-        return csvText(data);
+        return await csvText(data);
       case 'json':
         return JSON.stringify(JSON.parse(data.toString('utf8')), null, 2);
-      // The PDF and DOCX parsers are large; they load with the first such document, not at start-up.
       case 'pdf':
         return await (await import('./pdf-text.js')).extractPdfText(data);
       case 'docx':
@@ -41,7 +37,8 @@ export async function extractText(extension: string, data: Buffer): Promise<stri
 }
 
 /** Each row as "column: value" pairs, so a chunk keeps the meaning of its cells. */
-function csvText(data: Buffer): string {
+async function csvText(data: Buffer): Promise<string> {
+  const { parse: parseCsv } = await import('csv-parse/sync');
   const rows: string[][] = parseCsv(data, { bom: true, relax_column_count: true, skip_empty_lines: true });
   const [header, ...body] = rows;
   if (!header) return '';

@@ -1,6 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { request, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
 import { LlmError } from './llm-types.js';
 
 export interface StreamOptions {
@@ -13,8 +14,15 @@ export interface StreamOptions {
 /**
  * A streaming chat completion, as lean as the hot path needs: undici's request (Node streams, no
  * WHATWG stream per chunk) and eventsource-parser, yielding each parsed chunk. Errors come out as
- * LlmError, classified as the SDK's are (see toLlmError), so callers cannot tell the two apart.
+ * LlmError, classified as the SDK's are (see toLlmError in openai-compatible-provider.ts), so callers cannot tell the two apart.
  */
+let undici: Promise<typeof Undici> | undefined;
+
+/** undici loads with the first chat (or loadLlmClients), not at start-up. */
+export function loadStreamClient(): Promise<typeof Undici> {
+  return (undici ??= import('undici'));
+}
+
 export async function* streamChatCompletion(url: string, body: object, options: StreamOptions): AsyncGenerator<ChatCompletionChunk> {
   // undici's own timeouts tick in half-second steps; this timer is exact, and refresh() re-arms it cheaply.
   const controller = new AbortController();
@@ -31,6 +39,7 @@ export async function* streamChatCompletion(url: string, body: object, options: 
   let complete = false;
   try {
     try {
+      const { request } = await loadStreamClient();
       res = await request(url, {
         method: 'POST',
         headers: {

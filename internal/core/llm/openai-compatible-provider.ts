@@ -1,6 +1,8 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
+import type * as OpenAiModule from 'openai';
+import type { APIError } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { httpStatusError, streamChatCompletion } from './chat-completion-stream.js';
+import { httpStatusError, loadStreamClient, streamChatCompletion } from './chat-completion-stream.js';
 import {
   LlmError,
   type ChatMessage,
@@ -26,19 +28,39 @@ export interface OpenAiCompatibleOptions {
  */
 const NEVER_ABORTED = new AbortController().signal;
 
+type OpenAiSdk = typeof OpenAiModule;
+let sdk: Promise<OpenAiSdk> | undefined;
+
+/** The SDK serves blocking calls and embeddings only, so it loads with the first of them (or loadLlmClients), not at start-up. */
+function loadSdk(): Promise<OpenAiSdk> {
+  return (sdk ??= import('openai'));
+}
+
+/** Loads what model calls use, so the first chat after start-up does not wait for it; the server calls it once it listens. */
+export async function loadLlmClients(): Promise<void> {
+  await Promise.all([loadSdk(), loadStreamClient()]);
+}
+
 export class OpenAiCompatibleProvider implements LlmProvider {
-  private readonly client: OpenAI;
+  private client: Promise<{ client: OpenAI; sdk: OpenAiSdk }> | undefined;
   private readonly chatUrl: string;
 
   constructor(private readonly options: OpenAiCompatibleOptions) {
     this.chatUrl = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
-    this.client = new OpenAI({
-      baseURL: options.baseUrl,
-      // Local servers (Ollama, vLLM) take no key, but the SDK insists on one.
-      apiKey: options.apiKey || 'not-needed',
-      maxRetries: 0,
-      timeout: options.timeoutMs,
-    });
+  }
+
+  private sdkClient(): Promise<{ client: OpenAI; sdk: OpenAiSdk }> {
+    this.client ??= loadSdk().then((sdk) => ({
+      sdk,
+      client: new sdk.default({
+        baseURL: this.options.baseUrl,
+        // Local servers (Ollama, vLLM) take no key, but the SDK insists on one.
+        apiKey: this.options.apiKey || 'not-needed',
+        maxRetries: 0,
+        timeout: this.options.timeoutMs,
+      }),
+    }));
+    return this.client;
   }
 
   /** Streams through the lean client (see chat-completion-stream.ts): this is every chat's hot path. */
@@ -70,8 +92,9 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {
+    const { client, sdk } = await this.sdkClient();
     try {
-      const completion = await this.client.chat.completions.create({ ...this.body(request), stream: false }, { signal: request.signal });
+      const completion = await client.chat.completions.create({ ...this.body(request), stream: false }, { signal: request.signal });
       const choice = completion.choices[0];
       const toolCalls = (choice?.message.tool_calls ?? []).flatMap((c) =>
         c.type === 'function' ? [{ id: c.id, name: c.function.name, arguments: c.function.arguments }] : [],
@@ -85,16 +108,17 @@ export class OpenAiCompatibleProvider implements LlmProvider {
         finishReason: choice?.finish_reason ?? 'stop',
       };
     } catch (err) {
-      throw toLlmError(err, request.signal);
+      throw toLlmError(sdk, err, request.signal);
     }
   }
 
   async embed(model: string, inputs: string[], signal?: AbortSignal): Promise<number[][]> {
+    const { client, sdk } = await this.sdkClient();
     try {
-      const result = await this.client.embeddings.create({ model, input: inputs, encoding_format: 'float' }, { signal });
+      const result = await client.embeddings.create({ model, input: inputs, encoding_format: 'float' }, { signal });
       return [...result.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
     } catch (err) {
-      throw toLlmError(err, signal);
+      throw toLlmError(sdk, err, signal);
     }
   }
 
@@ -145,14 +169,14 @@ function toWireMessage(message: ChatMessage): ChatCompletionMessageParam {
 }
 
 /** Classifies an SDK error; the message says what the user can do about it. */
-export function toLlmError(err: unknown, signal?: AbortSignal): LlmError {
+function toLlmError(sdk: OpenAiSdk, err: unknown, signal?: AbortSignal): LlmError {
   if (err instanceof LlmError) return err;
-  if (err instanceof APIUserAbortError || signal?.aborted) return new LlmError('aborted', 'the request was stopped');
-  if (err instanceof APIConnectionTimeoutError) return new LlmError('timeout', 'the model provider did not answer in time');
-  if (err instanceof APIConnectionError) {
+  if (err instanceof sdk.APIUserAbortError || signal?.aborted) return new LlmError('aborted', 'the request was stopped');
+  if (err instanceof sdk.APIConnectionTimeoutError) return new LlmError('timeout', 'the model provider did not answer in time');
+  if (err instanceof sdk.APIConnectionError) {
     return new LlmError('connection', 'cannot reach the model provider; check its base URL and that it is running');
   }
-  if (err instanceof APIError) {
+  if (err instanceof sdk.APIError) {
     if (err.status !== undefined) return httpStatusError(err.status, upstreamMessage(err));
     return new LlmError('connection', "the model provider's stream broke off");
   }
