@@ -6,7 +6,7 @@ import { spawnServer, type ServerProcess } from '../test/helpers/server-process.
 import { chatPaths, PATH_NAMES, type ChatPath, type PathName } from './chat-paths.js';
 import { drive, RssSampler, type Run } from './chat-drive.js';
 import { fmt, peakRssMiB, rssMiB, summarize } from './stats.js';
-import { accountOnUpstream, startPassThroughProxy, startUpstream } from './upstream-process.js';
+import { accountOnUpstream, startPassThroughProxy, startUpstream, untilUpstreamQuiet } from './upstream-process.js';
 
 /**
  * What the platform adds to a streaming chat, measured against the same request sent straight to
@@ -33,6 +33,8 @@ const PATHS = list(process.env.BENCH_PATHS, PATH_NAMES.join(',')) as PathName[];
 const PROFILES = list(process.env.BENCH_PROFILES, 'instant,realistic');
 const OPEN_STREAMS = Number(process.env.BENCH_OPEN_STREAMS ?? 2000);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? '';
+/** When the server counts as idle: V8's memory reducer has run by then on a quiet process. */
+const IDLE_AFTER_S = 30;
 const ANSWER = Array.from({ length: 64 }, (_, i) => `token${i}`).join(' ');
 /** Directives of the fake upstream: how each profile answers. */
 const PROFILE_DIRECTIVES: Record<string, string> = {
@@ -66,7 +68,7 @@ try {
   const startup = await measureStartup();
   server = startup.server;
   out(`start-up to answering: empty storage ${startup.emptyMs} ms, existing storage median ${startup.existingMs} ms`);
-  out(`server RSS idle after start: ${fmt(startup.idleMiB)} MiB`);
+  out(`server RSS 2 s after start: ${fmt(startup.justStartedMiB)} MiB, idle (${IDLE_AFTER_S} s after start): ${fmt(startup.idleMiB)} MiB`);
 
   const client = new HttpClient(server.baseUrl);
   const token = await accountOnUpstream(client, upstream, [{ model: 'fake-chat', context_window: 32768 }]);
@@ -92,15 +94,18 @@ try {
     out(`— ${profile} upstream —`);
     out(
       `${'path'.padEnd(8)} ${'streams'.padStart(7)} ${'req/s'.padStart(7)} ${'ratio'.padStart(6)} ` +
-        `${'ttft p50'.padStart(9)} ${'p99'.padStart(8)} ${'added p50'.padStart(10)} ${'p99'.padStart(8)} ${'errors'.padStart(6)}`,
+        `${'ttft p50'.padStart(9)} ${'p99'.padStart(8)} ${'added p50'.padStart(10)} ${'p99'.padStart(8)} ` +
+        `${'end added p50'.padStart(14)} ${'errors'.padStart(6)}`,
     );
     for (const level of LEVELS) {
       const requests = REQUESTS.get(level) ?? level * 20;
+      await untilUpstreamQuiet(upstream);
       const direct = await drive(requests, level, paths.direct, PROFILE_DIRECTIVES[profile]!);
       const base = row('direct', level, direct);
       // The limit of any hop on this machine, for reference: a bare pass-through proxy.
       row('proxy', level, await drive(requests, level, paths.proxy, PROFILE_DIRECTIVES[profile]!), base);
       for (const name of PATHS) {
+        await untilUpstreamQuiet(upstream);
         const sampler = new RssSampler(server.child.pid!);
         const run = await drive(requests, level, paths[name], PROFILE_DIRECTIVES[profile]!);
         rssAtLevel.set(level, Math.max(rssAtLevel.get(level) ?? 0, await sampler.stop()));
@@ -145,20 +150,23 @@ try {
 }
 
 /** Prints one row; with `base`, the figures relative to it. */
-function row(name: string, level: number, run: Run, base?: Run & { ttft: ReturnType<typeof summarize> }) {
+function row(name: string, level: number, run: Run, base?: Run & { ttft: ReturnType<typeof summarize>; total: ReturnType<typeof summarize> }) {
   const good = run.samples.filter((s) => s.ok);
   const ttft = summarize(good.map((s) => s.ttft));
+  const total = summarize(good.map((s) => s.total));
   const rate = run.samples.length / run.seconds;
   const errors = run.samples.length - good.length;
   const ratio = base ? rate / (base.samples.length / base.seconds) : 1;
   const p50 = base ? ttft.median - base.ttft.median : 0;
   const p99 = base ? ttft.p99 - base.ttft.p99 : 0;
+  // To the end of the answer: what the stream's tail (the last tokens, the stored outcome) adds.
+  const endP50 = base ? total.median - base.total.median : 0;
   out(
     `${name.padEnd(8)} ${String(level).padStart(7)} ${fmt(rate, 1).padStart(7)} ${(base ? `${fmt(ratio * 100, 0)}%` : '').padStart(6)} ` +
       `${fmt(ttft.median, 1).padStart(9)} ${fmt(ttft.p99, 1).padStart(8)} ${(base ? `+${fmt(p50, 1)}` : '').padStart(10)} ` +
-      `${(base ? `+${fmt(p99, 1)}` : '').padStart(8)} ${String(errors).padStart(6)}`,
+      `${(base ? `+${fmt(p99, 1)}` : '').padStart(8)} ${(base ? `+${fmt(endP50, 1)}` : '').padStart(14)} ${String(errors).padStart(6)}`,
   );
-  return { ...run, ttft, ratio, p50, p99, errors };
+  return { ...run, ttft, total, ratio, p50, p99, errors };
 }
 
 /** First start on an empty storage folder, then three restarts on it; leaves the last one running. */
@@ -174,8 +182,12 @@ async function measureStartup() {
     server = await spawnServer(serverEnv, nodeArgs);
     restarts.push(Math.round(performance.now() - t));
   }
-  await new Promise((r) => setTimeout(r, 2000));
-  return { server, emptyMs, existingMs: summarize(restarts).median, idleMiB: await rssMiB(server.child.pid!) };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  await sleep(2000);
+  const justStartedMiB = await rssMiB(server.child.pid!);
+  // V8 returns start-up's garbage and its grown young generation once the process has been quiet for a while.
+  await sleep((IDLE_AFTER_S - 2) * 1000);
+  return { server, emptyMs, existingMs: summarize(restarts).median, justStartedMiB, idleMiB: await rssMiB(server.child.pid!) };
 }
 
 /** `count` streams opened at once against a slow upstream and held until each ends. */

@@ -40,6 +40,7 @@ export async function timedStream(
   body: unknown,
   isContent: (piece: string) => boolean,
   isEnd: (text: string) => boolean,
+  onFirstPiece?: (piece: string) => void,
 ): Promise<Sample> {
   const started = performance.now();
   // undici's request rather than fetch: at 500 streams a heavier client would measure itself.
@@ -54,6 +55,7 @@ export async function timedStream(
   const decoder = new TextDecoder();
   for await (const chunk of res.body) {
     const piece = decoder.decode(chunk, { stream: true });
+    if (onFirstPiece && !tail) onFirstPiece(piece);
     if (!ttft && isContent(piece)) ttft = performance.now() - started;
     // A marker may straddle two chunks; keeping whole bodies of 2,000 streams would measure this client instead.
     const window = tail + piece;

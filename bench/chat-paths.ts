@@ -18,7 +18,8 @@ const openAiEnd = (text: string) => text.includes('data: [DONE]');
  * The ways a chat reaches the model, each a function sending one streaming request: straight to the
  * upstream, and through the platform's service API, OpenAI endpoint, web app and debug chat. Sets up
  * what they need: a published app with a key and a web-app link, and one app per debug client
- * (a debug conversation is per author and app).
+ * (a debug conversation is per author and app). Every service-API message starts a conversation;
+ * web-app visitors and debug authors continue theirs, so their remembered turns are read each time.
  */
 export async function chatPaths(options: {
   client: HttpClient;
@@ -49,6 +50,12 @@ export async function chatPaths(options: {
       visitors.set(worker, (res.headers.get('set-cookie') ?? '').split(';')[0]!);
     }
     return visitors.get(worker)!;
+  };
+  // A visitor continues their conversation, as people do in a web app: one title to make, then its remembered turns are read.
+  const visitorConversations = new Map<number, string>();
+  const rememberConversation = (worker: number) => (piece: string) => {
+    const id = /"conversation_id":"([^"]+)"/.exec(piece)?.[1];
+    if (id && !visitorConversations.has(worker)) visitorConversations.set(worker, id);
   };
   const question = (i: number, directives: string) => `${directives} bench question ${i}`;
 
@@ -90,9 +97,10 @@ export async function chatPaths(options: {
       timedStream(
         `${server.baseUrl}/web-apps/${webToken}/chat`,
         { cookie: await visitorCookie(w) },
-        { query: question(i, d), inputs: {} },
+        { query: question(i, d), inputs: {}, conversation_id: visitorConversations.get(w) },
         difyContent,
         difyEnd,
+        rememberConversation(w),
       ),
     debug: (w, i, d) =>
       timedStream(

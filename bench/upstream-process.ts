@@ -55,3 +55,22 @@ export async function startPassThroughProxy(upstream: UpstreamProcess): Promise<
   });
   return { child, baseUrl };
 }
+
+/**
+ * Resolves once the upstream has had no new call for `quietMs` (at most `maxMs`): the titles the
+ * last path's new conversations asked for in the background are made before the next path is measured.
+ */
+export async function untilUpstreamQuiet(upstream: UpstreamProcess, quietMs = 1000, maxMs = 180_000): Promise<void> {
+  const calls = async () => {
+    const stats = (await (await fetch(upstream.statsUrl)).json()) as Record<string, { calls: number }>;
+    return Object.values(stats).reduce((n, s) => n + s.calls, 0);
+  };
+  const deadline = Date.now() + maxMs;
+  let last = await calls();
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, quietMs));
+    const now = await calls();
+    if (now === last) return;
+    last = now;
+  }
+}

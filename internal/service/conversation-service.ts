@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { DialogTurn } from '../core/memory/prompt-builder.js';
 import { InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
@@ -23,12 +23,35 @@ export interface MessageCursor {
 /** Conversations and their messages, always scoped to the account that owns them. */
 export class ConversationService {
   private readonly debugConversation: ReturnType<typeof prepareDebugConversation>;
+  // Built once: both run before the model call of every message that continues a conversation.
+  private readonly debugWithTurns: ReturnType<typeof prepareWithTurns>;
+  private readonly endUserWithTurns: ReturnType<typeof prepareWithTurns>;
 
   constructor(
     private readonly db: Db,
     private readonly appService: AppService,
   ) {
     this.debugConversation = prepareDebugConversation(db);
+    this.debugWithTurns = prepareWithTurns(
+      db,
+      'debug_conversation_with_turns',
+      and(
+        eq(conversations.appId, sql.placeholder('appId')),
+        eq(conversations.accountId, sql.placeholder('accountId')),
+        eq(conversations.invokeFrom, InvokeFrom.Debugger),
+        eq(conversations.isDeleted, false),
+      )!,
+    );
+    this.endUserWithTurns = prepareWithTurns(
+      db,
+      'end_user_conversation_with_turns',
+      this.endUserWhere(
+        sql.placeholder('appId'),
+        sql.placeholder('endUser'),
+        sql.placeholder('conversationId'),
+        sql.placeholder('invokeFrom'),
+      ),
+    );
   }
 
   /** The author's current debug conversation of an app, if one is going. */
@@ -41,27 +64,19 @@ export class ConversationService {
    * The author's debug conversation of an app with its last `turns` turns, in one round trip: a
    * debug message reads both before the model call.
    */
-  debugConversationWithTurns(accountId: string, appId: string, turns: number): Promise<ConversationWithTurns> {
-    return this.withTurns(
-      and(
-        eq(conversations.appId, appId),
-        eq(conversations.accountId, accountId),
-        eq(conversations.invokeFrom, InvokeFrom.Debugger),
-        eq(conversations.isDeleted, false),
-      )!,
-      turns,
-    );
+  async debugConversationWithTurns(accountId: string, appId: string, turns: number): Promise<ConversationWithTurns> {
+    return withTurns(await this.debugWithTurns.execute({ accountId, appId, turns }));
   }
 
   /** An end user's live conversation with its last `turns` turns, in one round trip (see debugConversationWithTurns). */
-  endUserConversationWithTurns(
+  async endUserConversationWithTurns(
     appId: string,
     endUser: string,
     conversationId: string,
     invokeFrom: InvokeFrom,
     turns: number,
   ): Promise<ConversationWithTurns> {
-    return this.withTurns(this.endUserWhere(appId, endUser, conversationId, invokeFrom), turns);
+    return withTurns(await this.endUserWithTurns.execute({ appId, endUser, conversationId, invokeFrom, turns }));
   }
 
   /** A live service-API conversation of this app and end user. */
@@ -79,7 +94,12 @@ export class ConversationService {
     return conversation;
   }
 
-  private endUserWhere(appId: string, endUser: string, conversationId: string, invokeFrom: InvokeFrom): SQL {
+  private endUserWhere(
+    appId: string | Placeholder,
+    endUser: string | Placeholder,
+    conversationId: string | Placeholder,
+    invokeFrom: InvokeFrom | Placeholder,
+  ): SQL {
     return and(
       eq(conversations.id, conversationId),
       eq(conversations.appId, appId),
@@ -87,26 +107,6 @@ export class ConversationService {
       eq(conversations.endUser, endUser),
       eq(conversations.isDeleted, false),
     )!;
-  }
-
-  /** The newest conversation matching `where`, and its last answered turns oldest first, as one statement. */
-  private async withTurns(where: SQL, turns: number): Promise<ConversationWithTurns> {
-    const [row] = await this.db
-      .select({
-        conversation: conversations,
-        // Written out by name: in a one-table select drizzle leaves columns unqualified, which inside this subquery would name the messages'.
-        turns: sql<Array<DialogTurn & { id: string }>>`coalesce((
-          SELECT json_agg(json_build_object('id', t.id, 'query', t.query, 'answer', t.answer) ORDER BY t.created_at)
-          FROM (SELECT m.id, m.query, m.answer, m.created_at FROM messages m
-            WHERE m.conversation_id = conversations.id AND NOT m.is_deleted
-              AND m.status IN (${MessageStatus.Normal}, ${MessageStatus.Stop}) AND m.answer <> ''
-            ORDER BY m.created_at DESC LIMIT ${turns}) t), '[]'::json)`,
-      })
-      .from(conversations)
-      .where(where)
-      .orderBy(desc(conversations.createdAt))
-      .limit(1);
-    return row ? { conversation: row.conversation, turns: row.turns } : { conversation: undefined, turns: [] };
   }
 
   /**
@@ -300,4 +300,29 @@ function prepareDebugConversation(db: Db) {
     .orderBy(desc(conversations.createdAt))
     .limit(1)
     .prepare('debug_conversation');
+}
+
+/** The newest conversation matching `where`, and its last `turns` answered turns oldest first, as one statement. */
+function prepareWithTurns(db: Db, name: string, where: SQL) {
+  return db
+    .select({
+      conversation: conversations,
+      // Written out by name: in a one-table select drizzle leaves columns unqualified, which inside this subquery would name the messages'.
+      turns: sql<Array<DialogTurn & { id: string }>>`coalesce((
+          SELECT json_agg(json_build_object('id', t.id, 'query', t.query, 'answer', t.answer) ORDER BY t.created_at)
+          FROM (SELECT m.id, m.query, m.answer, m.created_at FROM messages m
+            WHERE m.conversation_id = conversations.id AND NOT m.is_deleted
+              AND m.status IN (${MessageStatus.Normal}, ${MessageStatus.Stop}) AND m.answer <> ''
+            ORDER BY m.created_at DESC LIMIT ${sql.placeholder('turns')}) t), '[]'::json)`,
+    })
+    .from(conversations)
+    .where(where)
+    .orderBy(desc(conversations.createdAt))
+    .limit(1)
+    .prepare(name);
+}
+
+function withTurns(rows: Array<{ conversation: Conversation; turns: Array<DialogTurn & { id: string }> }>): ConversationWithTurns {
+  const [row] = rows;
+  return row ? { conversation: row.conversation, turns: row.turns } : { conversation: undefined, turns: [] };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { UnauthorizedException } from '../exception/app-error.js';
+import { BoundedCache } from '../lib/bounded-cache.js';
 import { deriveKey } from '../lib/crypto.js';
 
 export interface AccessTokenClaims {
@@ -19,10 +20,14 @@ export interface IssuedToken {
 
 const ISSUER = 'llmops';
 const AUDIENCE = 'console';
+/** Tokens whose signature was checked, kept so a console session pays for HMAC once, not per request. */
+const VERIFIED_MAX = 10_000;
 
 /** Signs and verifies console access tokens (HS256 with a key derived from SECRET_KEY). */
 export class TokenService {
   private readonly key: Uint8Array;
+  // Claims are a pure function of the token's bytes and the key; only the clock can change the answer (exp is checked on each hit).
+  private readonly verified = new BoundedCache<string, AccessTokenClaims>(VERIFIED_MAX);
 
   constructor(
     secretKey: string,
@@ -47,6 +52,15 @@ export class TokenService {
   }
 
   async verify(token: string): Promise<AccessTokenClaims> {
+    const known = this.verified.get(token);
+    // Past its expiry a known token goes through the full check again, which says it has expired.
+    if (known && known.expiresAt.getTime() > Date.now()) return known;
+    const claims = await this.verifySignature(token);
+    this.verified.set(token, claims);
+    return claims;
+  }
+
+  private async verifySignature(token: string): Promise<AccessTokenClaims> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
       if (!payload.sub || !payload.jti || typeof payload.ver !== 'number' || !payload.exp) {

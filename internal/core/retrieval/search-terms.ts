@@ -1,15 +1,23 @@
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
+import { createRequire } from 'node:module';
+import type { Jieba } from '@node-rs/jieba';
 
-// The dictionary ships inside the package: nothing is downloaded.
+// The dictionary ships inside the package: nothing is downloaded. Both it (11 MB read into memory on
+// import) and the native module load on the first full-text use, not at start-up: a chat never needs them.
+const require = createRequire(import.meta.url);
 let jieba: Jieba | undefined;
+
+function loadJieba(): Jieba {
+  const { Jieba: JiebaClass } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
+  const { dict } = require('@node-rs/jieba/dict.js') as typeof import('@node-rs/jieba/dict.js');
+  return JiebaClass.withDict(dict);
+}
 
 /**
  * Words for full-text search: jieba cuts Chinese (and leaves Latin words whole) in search mode,
  * so '三十天' also yields '三十' and '十天'; words are lower-cased, punctuation and spaces dropped.
  */
 export function searchTerms(text: string): string[] {
-  jieba ??= Jieba.withDict(dict);
+  jieba ??= loadJieba();
   return jieba
     .cutForSearch(text, true)
     .map((w) => w.trim().toLowerCase())
