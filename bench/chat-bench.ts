@@ -99,15 +99,20 @@ try {
     );
     for (const level of LEVELS) {
       const requests = REQUESTS.get(level) ?? level * 20;
-      await untilUpstreamQuiet(upstream);
-      const direct = await drive(requests, level, paths.direct, PROFILE_DIRECTIVES[profile]!);
-      const base = row('direct', level, direct);
-      // The limit of any hop on this machine, for reference: a bare pass-through proxy.
-      row('proxy', level, await drive(requests, level, paths.proxy, PROFILE_DIRECTIVES[profile]!), base);
-      for (const name of PATHS) {
+      // Each run starts from the same state: the upstream quiet (no titles still being made in the
+      // background), and every client slot's connection, visitor and conversation already there,
+      // so a run measures the steady state rather than opening `level` connections at once.
+      const measured = async (send: ChatPath) => {
+        await drive(level, level, send, PROFILE_DIRECTIVES.instant!);
         await untilUpstreamQuiet(upstream);
+        return drive(requests, level, send, PROFILE_DIRECTIVES[profile]!);
+      };
+      const base = row('direct', level, await measured(paths.direct));
+      // The limit of any hop on this machine, for reference: a bare pass-through proxy.
+      row('proxy', level, await measured(paths.proxy), base);
+      for (const name of PATHS) {
         const sampler = new RssSampler(server.child.pid!);
-        const run = await drive(requests, level, paths[name], PROFILE_DIRECTIVES[profile]!);
+        const run = await measured(paths[name]);
         rssAtLevel.set(level, Math.max(rssAtLevel.get(level) ?? 0, await sampler.stop()));
         const r = row(name, level, run, base);
         ratios.push({ profile, level, path: name, ...r });
@@ -150,7 +155,12 @@ try {
 }
 
 /** Prints one row; with `base`, the figures relative to it. */
-function row(name: string, level: number, run: Run, base?: Run & { ttft: ReturnType<typeof summarize>; total: ReturnType<typeof summarize> }) {
+function row(
+  name: string,
+  level: number,
+  run: Run,
+  base?: Run & { ttft: ReturnType<typeof summarize>; total: ReturnType<typeof summarize> },
+) {
   const good = run.samples.filter((s) => s.ok);
   const ttft = summarize(good.map((s) => s.ttft));
   const total = summarize(good.map((s) => s.total));

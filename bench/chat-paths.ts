@@ -45,7 +45,8 @@ export async function chatPaths(options: {
   const visitors = new Map<number, string>();
   const visitorCookie = async (worker: number) => {
     if (!visitors.has(worker)) {
-      const res = await fetch(`${server.baseUrl}/web-apps/${webToken}`);
+      // Any visitor route hands out the signed visitor cookie (the app's own page does not).
+      const res = await fetch(`${server.baseUrl}/web-apps/${webToken}/conversations`);
       await res.arrayBuffer();
       visitors.set(worker, (res.headers.get('set-cookie') ?? '').split(';')[0]!);
     }

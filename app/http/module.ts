@@ -46,6 +46,7 @@ import { AppConfigService } from '../../internal/service/app-config-service.js';
 import { AppService } from '../../internal/service/app-service.js';
 import { AuthService } from '../../internal/service/auth-service.js';
 import { ChatService } from '../../internal/service/chat-service.js';
+import { ConversationMemory } from '../../internal/service/conversation-memory.js';
 import { ConversationService } from '../../internal/service/conversation-service.js';
 import { DatasetService } from '../../internal/service/dataset-service.js';
 import { DocumentService } from '../../internal/service/document-service.js';
@@ -125,7 +126,8 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   const tokens = new TokenService(config.secretKey, config.accessTokenTtlSeconds);
   const app = new AppService(db, changes);
   const llmModel = new LlmModelService(db, ModelCatalog.load(), config, changes);
-  const conversation = new ConversationService(db, app);
+  // Exact only where this process sees every write: one node, no Redis between several.
+  const conversation = new ConversationService(db, app, new ConversationMemory(changes, !config.redisUrl));
   const vectors = new VectorStore(db, database.vectorAvailable);
   await vectors.init();
   const uploadFile = new UploadFileService(db, files);

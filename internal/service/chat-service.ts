@@ -20,6 +20,7 @@ import type { AppConfigService } from './app-config-service.js';
 import { ChatMessageStore } from './chat-message-store.js';
 import { RunningAnswers, SERVER_SHUTDOWN } from './running-answers.js';
 import type { AppService } from './app-service.js';
+import type { ConversationMemory, RememberedTurn } from './conversation-memory.js';
 import type { ConversationService } from './conversation-service.js';
 import type { LlmModelService, ResolvedModel } from './llm-model-service.js';
 import type { MessageFileService } from './message-file-service.js';
@@ -235,14 +236,17 @@ export class ChatService {
       }
     }
     const written = this.messageStore.insert(ctx, messageId);
-    const events = inputBlocked
-      ? this.presetAnswer(ctx, messageId, written, review.inputs_config.preset_response)
-      : this.stream(ctx, messageId, written, prompt.messages, prompt.promptTokens, parameters, knowledge.map(citationOf));
+    const memory = this.conversations.memory;
+    const events = remembering(memory, ctx.conversationId, (turn) =>
+      inputBlocked
+        ? this.presetAnswer(ctx, messageId, written, review.inputs_config.preset_response, turn)
+        : this.stream(ctx, messageId, written, prompt.messages, prompt.promptTokens, parameters, knowledge.map(citationOf), turn),
+    );
     return { taskId: messageId, conversationId: ctx.conversationId, messageId, events };
   }
 
   /** With image upload on, the images each remembered question carried go along again (as Dify's memory does). */
-  private async withImages(turns: Array<DialogTurn & { id: string }>, config: AppConfig): Promise<DialogTurn[]> {
+  private async withImages(turns: readonly RememberedTurn[], config: AppConfig): Promise<readonly DialogTurn[]> {
     const image = config.file_upload.image;
     if (!image.enabled || turns.length === 0) return turns;
     const images = await this.messageFiles.imagesOf(
@@ -260,6 +264,7 @@ export class ChatService {
     countedPromptTokens: number | undefined,
     parameters: Record<string, number>,
     resources: RetrieverResource[],
+    turn: TurnStored,
   ): AsyncGenerator<ChatEvent> {
     const ids = { task_id: messageId, message_id: messageId, conversation_id: ctx.conversationId };
     const controller = new AbortController();
@@ -329,6 +334,8 @@ export class ChatService {
       usage,
       resources,
     });
+    // Before the client hears the answer ended: its next message must find this turn remembered.
+    turn((await written) ? { id: messageId, query: ctx.query, answer: stored } : undefined, status);
 
     if (status === MessageStatus.Error || status === MessageStatus.Interrupted) {
       const mapped =
@@ -348,11 +355,18 @@ export class ChatService {
   }
 
   /** Input review hit: the preset response is the answer and the model is never called. */
-  private async *presetAnswer(ctx: RunContext, messageId: string, written: Promise<boolean>, response: string): AsyncGenerator<ChatEvent> {
+  private async *presetAnswer(
+    ctx: RunContext,
+    messageId: string,
+    written: Promise<boolean>,
+    response: string,
+    turn: TurnStored,
+  ): AsyncGenerator<ChatEvent> {
     const ids = { task_id: messageId, message_id: messageId, conversation_id: ctx.conversationId };
     yield { event: ChatEventName.Message, id: messageId, ...ids, answer: response, created_at: Math.floor(Date.now() / 1000) };
     const usage = usageReport(ctx.resolved.spec, 0, 0, (performance.now() - ctx.startedAt) / 1000, 0);
     await this.messageStore.finish(messageId, written, { answer: response, status: MessageStatus.Normal, error: '', usage, resources: [] });
+    turn((await written) ? { id: messageId, query: ctx.query, answer: response } : undefined, MessageStatus.Normal);
     yield {
       event: ChatEventName.MessageEnd,
       id: messageId,
@@ -403,6 +417,32 @@ export class ChatService {
       // The answer is stored; a missed title or summary must not turn it into a failure.
       this.logger.warn({ err, conversationId: ctx.conversationId }, 'could not enqueue conversation follow-ups');
     }
+  }
+}
+
+/** Tells the conversation's memory of the turn an answer stored (undefined: none was). */
+type TurnStored = (turn: RememberedTurn | undefined, status: MessageStatus) => void;
+
+/**
+ * An answer's events, with the conversation's memory kept in step: told the answer started when it
+ * does, then of the turn it stored, or, if it ends any other way, that it added none.
+ */
+async function* remembering(
+  memory: ConversationMemory,
+  conversationId: string,
+  answer: (turn: TurnStored) => AsyncGenerator<ChatEvent>,
+): AsyncGenerator<ChatEvent> {
+  memory.started(conversationId);
+  let told = false;
+  const turn: TurnStored = (stored, status) => {
+    if (told) return;
+    told = true;
+    memory.answered(conversationId, stored, status);
+  };
+  try {
+    yield* answer(turn);
+  } finally {
+    turn(undefined, MessageStatus.Error);
   }
 }
 

@@ -65,13 +65,13 @@ export interface RunContext {
   /** Name a new conversation in the background after its first answer. */
   autoName: boolean;
   /** Earlier turns for memory: the stored ones, or those the caller brings itself (OpenAI-style). */
-  history: DialogTurn[];
+  history: readonly DialogTurn[];
   /** The caller's own system messages, after the app's prompt. */
   extraSystem?: string;
 }
 
 export interface StatelessChatInput {
-  history: DialogTurn[];
+  history: readonly DialogTurn[];
   /** image_url parts of the question (OpenAI's shape). */
   images: Array<{ url: string; detail?: string | undefined }>;
   query: string;

@@ -1,18 +1,14 @@
 import { and, asc, desc, eq, gt, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import type { DialogTurn } from '../core/memory/prompt-builder.js';
 import { InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
 import { NotFoundException } from '../exception/app-error.js';
 import { conversations, messages, type Conversation, type Message } from '../model/conversation.js';
 import type { AppService } from './app-service.js';
+import type { ConversationMemory, ConversationWithTurns, RememberedTurn } from './conversation-memory.js';
 
 export type ConversationSort = 'created_at' | '-created_at' | 'updated_at' | '-updated_at';
 
-export interface ConversationWithTurns {
-  conversation: Conversation | undefined;
-  /** Oldest first. */
-  turns: Array<DialogTurn & { id: string }>;
-}
+export type { ConversationWithTurns } from './conversation-memory.js';
 
 export interface MessageCursor {
   /** Only messages created before this instant (the previous page's last `created_at`). */
@@ -30,6 +26,8 @@ export class ConversationService {
   constructor(
     private readonly db: Db,
     private readonly appService: AppService,
+    /** Conversations being chatted in, kept between messages where that is exact (see ConversationMemory). */
+    readonly memory: ConversationMemory,
   ) {
     this.debugConversation = prepareDebugConversation(db);
     this.debugWithTurns = prepareWithTurns(
@@ -65,7 +63,9 @@ export class ConversationService {
    * debug message reads both before the model call.
    */
   async debugConversationWithTurns(accountId: string, appId: string, turns: number): Promise<ConversationWithTurns> {
-    return withTurns(await this.debugWithTurns.execute({ accountId, appId, turns }));
+    return this.memory.read(`debug:${accountId}:${appId}`, turns, async () =>
+      withTurns(await this.debugWithTurns.execute({ accountId, appId, turns })),
+    );
   }
 
   /** An end user's live conversation with its last `turns` turns, in one round trip (see debugConversationWithTurns). */
@@ -76,7 +76,9 @@ export class ConversationService {
     invokeFrom: InvokeFrom,
     turns: number,
   ): Promise<ConversationWithTurns> {
-    return withTurns(await this.endUserWithTurns.execute({ appId, endUser, conversationId, invokeFrom, turns }));
+    return this.memory.read(`end-user:${appId}:${invokeFrom}:${endUser}:${conversationId}`, turns, async () =>
+      withTurns(await this.endUserWithTurns.execute({ appId, endUser, conversationId, invokeFrom, turns })),
+    );
   }
 
   /** A live service-API conversation of this app and end user. */
@@ -182,13 +184,19 @@ export class ConversationService {
 
   async deleteConversation(accountId: string, conversationId: string): Promise<void> {
     await this.getOwned(accountId, conversationId);
+    await this.markDeleted(conversationId);
+  }
+
+  /** Deletes a conversation (it stays in the table, hidden); whoever may has been checked. */
+  async markDeleted(conversationId: string): Promise<void> {
     await this.db.update(conversations).set({ isDeleted: true, updatedAt: new Date() }).where(eq(conversations.id, conversationId));
+    this.memory.changed(conversationId);
   }
 
   /** Ends the debug conversation; the next debug message starts a fresh one. */
   async deleteDebugConversation(accountId: string, appId: string): Promise<void> {
     await this.appService.get(accountId, appId);
-    await this.db
+    const ended = await this.db
       .update(conversations)
       .set({ isDeleted: true, updatedAt: new Date() })
       .where(
@@ -198,7 +206,9 @@ export class ConversationService {
           eq(conversations.invokeFrom, InvokeFrom.Debugger),
           eq(conversations.isDeleted, false),
         ),
-      );
+      )
+      .returning({ id: conversations.id });
+    for (const { id } of ended) this.memory.changed(id);
   }
 
   async deleteMessage(accountId: string, conversationId: string, messageId: string): Promise<void> {
@@ -208,6 +218,7 @@ export class ConversationService {
       .set({ isDeleted: true, updatedAt: new Date() })
       .where(and(eq(messages.id, messageId), eq(messages.conversationId, conversationId), eq(messages.isDeleted, false)))
       .returning({ id: messages.id });
+    this.memory.changed(conversationId);
     if (deleted.length === 0) throw new NotFoundException('message not found');
   }
 
@@ -218,6 +229,7 @@ export class ConversationService {
       .set({ name, updatedAt: new Date() })
       .where(eq(conversations.id, conversationId))
       .returning();
+    this.memory.changed(conversationId);
     return updated!;
   }
 
@@ -228,6 +240,7 @@ export class ConversationService {
       .set({ isPinned, updatedAt: new Date() })
       .where(eq(conversations.id, conversationId))
       .returning();
+    this.memory.changed(conversationId);
     return updated!;
   }
 
@@ -242,16 +255,19 @@ export class ConversationService {
     const conversation = await this.findDebugConversation(accountId, appId);
     if (!conversation) throw new NotFoundException('no debug conversation yet; send a message first');
     await this.db.update(conversations).set({ summary, updatedAt: new Date() }).where(eq(conversations.id, conversation.id));
+    this.memory.changed(conversation.id);
     return summary;
   }
 
   /** Written by background tasks, which act on behalf of the system, not a request. */
   async storeSummary(conversationId: string, summary: string): Promise<void> {
     await this.db.update(conversations).set({ summary }).where(eq(conversations.id, conversationId));
+    this.memory.changed(conversationId);
   }
 
   async storeName(conversationId: string, name: string): Promise<void> {
     await this.db.update(conversations).set({ name }).where(eq(conversations.id, conversationId));
+    this.memory.changed(conversationId);
   }
 
   private async pageOfMessages(conversationId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
@@ -308,7 +324,7 @@ function prepareWithTurns(db: Db, name: string, where: SQL) {
     .select({
       conversation: conversations,
       // Written out by name: in a one-table select drizzle leaves columns unqualified, which inside this subquery would name the messages'.
-      turns: sql<Array<DialogTurn & { id: string }>>`coalesce((
+      turns: sql<RememberedTurn[]>`coalesce((
           SELECT json_agg(json_build_object('id', t.id, 'query', t.query, 'answer', t.answer) ORDER BY t.created_at)
           FROM (SELECT m.id, m.query, m.answer, m.created_at FROM messages m
             WHERE m.conversation_id = conversations.id AND NOT m.is_deleted
@@ -322,7 +338,7 @@ function prepareWithTurns(db: Db, name: string, where: SQL) {
     .prepare(name);
 }
 
-function withTurns(rows: Array<{ conversation: Conversation; turns: Array<DialogTurn & { id: string }> }>): ConversationWithTurns {
+function withTurns(rows: Array<{ conversation: Conversation; turns: RememberedTurn[] }>): ConversationWithTurns {
   const [row] = rows;
   return row ? { conversation: row.conversation, turns: row.turns } : { conversation: undefined, turns: [] };
 }

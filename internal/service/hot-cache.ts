@@ -18,7 +18,13 @@ interface Entry<V> {
 export class HotCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   private readonly loading = new Map<string, Promise<V | undefined>>();
+  /** Counts changes; `changedAt` says when each tag last changed, for the loads that were under way then. */
   private generation = 0;
+  private readonly changedAt = new Map<string, number>();
+  /** The generation each load under way started at (how far back `changedAt` must reach). */
+  private readonly loadsFrom = new Map<number, number>();
+  /** A clear() or a reset: no load that started before it is kept. */
+  private clearedAt = 0;
 
   constructor(
     feed: ChangeFeed,
@@ -37,32 +43,66 @@ export class HotCache<V> {
     if (entry && entry.expiresAt > Date.now()) return Promise.resolve(entry.value);
     const shared = this.loading.get(key);
     if (shared) return shared;
-    const generation = this.generation;
-    const pending = load().then((value) => {
+    const started = this.generation;
+    this.loadsFrom.set(started, (this.loadsFrom.get(started) ?? 0) + 1);
+    const settled = () => {
+      const left = this.loadsFrom.get(started)! - 1;
+      if (left > 0) this.loadsFrom.set(started, left);
+      else this.loadsFrom.delete(started);
       if (this.loading.get(key) === pending) this.loading.delete(key);
-      if (value !== undefined && generation === this.generation) {
+    };
+    const pending = load().then((value) => {
+      settled();
+      if (value === undefined) return value;
+      const tags = tagsOf(value);
+      // Kept only if none of its tags changed while it was read: a change is never undone by an older read.
+      if (started >= this.clearedAt && tags.every((t) => (this.changedAt.get(t) ?? 0) <= started)) {
         if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-        this.entries.set(key, { value, tags: tagsOf(value), expiresAt: Date.now() + this.ttlMs });
+        this.entries.set(key, { value, tags, expiresAt: Date.now() + this.ttlMs });
       }
+      this.forgetOldChanges();
       return value;
     });
     this.loading.set(key, pending);
     // A failed load is not shared with later callers; this one hears of it through the promise.
-    pending.catch(() => {
-      if (this.loading.get(key) === pending) this.loading.delete(key);
-    });
+    pending.catch(settled);
     return pending;
   }
 
+  /**
+   * Rewrites, in place, every entry under `tag` (a change whose outcome this node knows, such as a
+   * new turn it stored); as with invalidate, a load under way is not kept if it carries the tag.
+   */
+  update(tag: string, rewrite: (value: V) => V): void {
+    this.changed(tag);
+    for (const entry of this.entries.values()) if (entry.tags.includes(tag)) entry.value = rewrite(entry.value);
+  }
+
   invalidate(tag: string): void {
-    this.generation += 1;
+    this.changed(tag);
     for (const [key, entry] of this.entries) if (entry.tags.includes(tag)) this.entries.delete(key);
+  }
+
+  private changed(tag: string): void {
+    this.generation += 1;
+    this.changedAt.delete(tag);
+    this.changedAt.set(tag, this.generation);
     // A load under way read the old state: let it finish for its callers, but not be shared any longer.
     this.loading.clear();
+    this.forgetOldChanges();
+  }
+
+  /** Changes older than every load under way can no longer matter (oldest first: the map keeps insertion order). */
+  private forgetOldChanges(): void {
+    const oldestLoad = this.loadsFrom.size === 0 ? this.generation : Math.min(...this.loadsFrom.keys());
+    for (const [tag, at] of this.changedAt) {
+      if (at > oldestLoad) break;
+      this.changedAt.delete(tag);
+    }
   }
 
   clear(): void {
-    this.generation += 1;
+    this.clearedAt = ++this.generation;
     this.entries.clear();
     this.loading.clear();
   }
@@ -72,3 +112,4 @@ export const appTag = (appId: string) => `app:${appId}`;
 export const credentialsTag = (accountId: string) => `credentials:${accountId}`;
 export const accountTag = (accountId: string) => `account:${accountId}`;
 export const tokenTag = (jti: string) => `token:${jti}`;
+export const conversationTag = (conversationId: string) => `conversation:${conversationId}`;

@@ -82,7 +82,7 @@ export class ServiceApiService {
 
   async deleteConversation(app: App, user: string, conversationId: string): Promise<void> {
     await this.conversation(app, user, conversationId);
-    await this.db.update(conversations).set({ isDeleted: true, updatedAt: new Date() }).where(eq(conversations.id, conversationId));
+    await this.conversationService.markDeleted(conversationId);
   }
 
   /** A name given, or one the model makes from the first exchange. */
@@ -113,6 +113,7 @@ export class ServiceApiService {
       }
     } else {
       await this.db.update(conversations).set({ name: name!, updatedAt: new Date() }).where(eq(conversations.id, conversationId));
+      this.conversationService.memory.changed(conversationId);
     }
     return this.conversation(app, user, conversationId);
   }

@@ -100,14 +100,21 @@ for (const backend of backends) {
       const appId = await createChatApp(server, token, { dialog_round: 2 });
       const first = await debugChat(server, token, appId, 'turn one');
       await debugChat(server, token, appId, 'turn two');
-      await debugChat(server, token, appId, 'turn three');
+      const third = await debugChat(server, token, appId, 'turn three');
       const fourth = await debugChat(server, token, appId, 'turn four');
-      expect(fourth[0]!.data.conversation_id).toBe(first[0]!.data.conversation_id);
+      const conversationId = first[0]!.data.conversation_id as string;
+      expect(fourth[0]!.data.conversation_id).toBe(conversationId);
       const sent = upstream.findChat('turn four')!.body.messages.map((m: { content: string }) => m.content);
       expect(sent).toEqual(['turn two', 'Echo: turn two', 'turn three', 'Echo: turn three', 'turn four']);
+      // A deleted message leaves the memory at once (the turns between messages may be kept in memory).
+      const deleted = await server.post(`/conversations/${conversationId}/messages/${third[0]!.data.message_id}/delete`, { token });
+      expect(deleted.status).toBe(200);
+      await debugChat(server, token, appId, 'turn five');
+      const after = upstream.findChat('turn five')!.body.messages.map((m: { content: string }) => m.content);
+      expect(after).toEqual(['turn two', 'Echo: turn two', 'turn four', 'Echo: turn four', 'turn five']);
 
       const page = await server.get(`/apps/${appId}/conversations/messages?limit=3`, { token });
-      expect(page.body.data.list.map((m: { query: string }) => m.query)).toEqual(['turn four', 'turn three', 'turn two']);
+      expect(page.body.data.list.map((m: { query: string }) => m.query)).toEqual(['turn five', 'turn four', 'turn two']);
       expect(page.body.data.has_more).toBe(true);
       const older = await server.get(`/apps/${appId}/conversations/messages?limit=3&created_at=${page.body.data.next_created_at}`, {
         token,

@@ -102,4 +102,54 @@ describe('HotCache', () => {
       ),
     ).toBe(2);
   });
+
+  it('keeps a load across changes to other tags, and rewrites entries in place on update', async () => {
+    const feed = new LocalChangeFeed();
+    const cache = new HotCache<string[]>(feed);
+    const slow = deferred<string[]>();
+    const pending = cache.get(
+      'a',
+      () => slow.promise,
+      () => ['conversation:a'],
+    );
+    cache.update('conversation:b', (v) => [...v, 'x']); // another conversation's turn
+    await feed.publish('app:9');
+    slow.resolve(['a1']);
+    expect(await pending).toEqual(['a1']);
+    expect(
+      await cache.get(
+        'a',
+        async () => ['reloaded'],
+        () => ['conversation:a'],
+      ),
+    ).toEqual(['a1']);
+
+    cache.update('conversation:a', (v) => [...v, 'a2']);
+    expect(
+      await cache.get(
+        'a',
+        async () => ['reloaded'],
+        () => ['conversation:a'],
+      ),
+    ).toEqual(['a1', 'a2']);
+
+    // A load that began before an update of its own tag read the state without it: not kept.
+    cache.invalidate('conversation:a');
+    const stale = deferred<string[]>();
+    const reading = cache.get(
+      'a',
+      () => stale.promise,
+      () => ['conversation:a'],
+    );
+    cache.update('conversation:a', (v) => [...v, 'a3']);
+    stale.resolve(['a1', 'a2']);
+    expect(await reading).toEqual(['a1', 'a2']);
+    expect(
+      await cache.get(
+        'a',
+        async () => ['a1', 'a2', 'a3'],
+        () => ['conversation:a'],
+      ),
+    ).toEqual(['a1', 'a2', 'a3']);
+  });
 });

@@ -15,7 +15,7 @@ export interface PromptInput {
   /** Retrieved knowledge the answer should rest on; empty when the app has none. */
   context?: string;
   /** Earlier turns of this conversation, oldest first. */
-  history: DialogTurn[];
+  history: readonly DialogTurn[];
   query: string;
   /** Images sent with the query (vision models). */
   images?: ImageInput[];

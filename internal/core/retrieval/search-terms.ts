@@ -1,14 +1,15 @@
 import { createRequire } from 'node:module';
-import type { Jieba } from '@node-rs/jieba';
+import type * as JiebaModule from '@node-rs/jieba';
+import type * as JiebaDict from '@node-rs/jieba/dict.js';
 
 // The dictionary ships inside the package: nothing is downloaded. Both it (11 MB read into memory on
 // import) and the native module load on the first full-text use, not at start-up: a chat never needs them.
 const require = createRequire(import.meta.url);
-let jieba: Jieba | undefined;
+let jieba: JiebaModule.Jieba | undefined;
 
-function loadJieba(): Jieba {
-  const { Jieba: JiebaClass } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
-  const { dict } = require('@node-rs/jieba/dict.js') as typeof import('@node-rs/jieba/dict.js');
+function loadJieba(): JiebaModule.Jieba {
+  const { Jieba: JiebaClass } = require('@node-rs/jieba') as typeof JiebaModule;
+  const { dict } = require('@node-rs/jieba/dict.js') as typeof JiebaDict;
   return JiebaClass.withDict(dict);
 }
 
