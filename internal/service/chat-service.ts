@@ -20,7 +20,7 @@ import type { AppConfigService } from './app-config-service.js';
 import { ChatMessageStore } from './chat-message-store.js';
 import { RunningAnswers, SERVER_SHUTDOWN } from './running-answers.js';
 import type { AppService } from './app-service.js';
-import type { ConversationMemory, RememberedTurn } from './conversation-memory.js';
+import type { RememberedTurn, TurnStored } from './conversation-memory.js';
 import type { ConversationService } from './conversation-service.js';
 import type { LlmModelService, ResolvedModel } from './llm-model-service.js';
 import type { MessageFileService } from './message-file-service.js';
@@ -236,8 +236,7 @@ export class ChatService {
       }
     }
     const written = this.messageStore.insert(ctx, messageId);
-    const memory = this.conversations.memory;
-    const events = remembering(memory, ctx.conversationId, (turn) =>
+    const events = this.conversations.memory.follow(ctx.conversationId, (turn) =>
       inputBlocked
         ? this.presetAnswer(ctx, messageId, written, review.inputs_config.preset_response, turn)
         : this.stream(ctx, messageId, written, prompt.messages, prompt.promptTokens, parameters, knowledge.map(citationOf), turn),
@@ -417,32 +416,6 @@ export class ChatService {
       // The answer is stored; a missed title or summary must not turn it into a failure.
       this.logger.warn({ err, conversationId: ctx.conversationId }, 'could not enqueue conversation follow-ups');
     }
-  }
-}
-
-/** Tells the conversation's memory of the turn an answer stored (undefined: none was). */
-type TurnStored = (turn: RememberedTurn | undefined, status: MessageStatus) => void;
-
-/**
- * An answer's events, with the conversation's memory kept in step: told the answer started when it
- * does, then of the turn it stored, or, if it ends any other way, that it added none.
- */
-async function* remembering(
-  memory: ConversationMemory,
-  conversationId: string,
-  answer: (turn: TurnStored) => AsyncGenerator<ChatEvent>,
-): AsyncGenerator<ChatEvent> {
-  memory.started(conversationId);
-  let told = false;
-  const turn: TurnStored = (stored, status) => {
-    if (told) return;
-    told = true;
-    memory.answered(conversationId, stored, status);
-  };
-  try {
-    yield* answer(turn);
-  } finally {
-    turn(undefined, MessageStatus.Error);
   }
 }
 

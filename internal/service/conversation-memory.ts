@@ -6,6 +6,9 @@ import { conversationTag, HotCache } from './hot-cache.js';
 
 export type RememberedTurn = DialogTurn & { id: string };
 
+/** Tells the conversation's memory of the turn an answer stored (undefined: none was). */
+export type TurnStored = (turn: RememberedTurn | undefined, status: MessageStatus) => void;
+
 export interface ConversationWithTurns {
   conversation: Conversation | undefined;
   /** Oldest first. */
@@ -50,6 +53,25 @@ export class ConversationMemory {
       (e) => [conversationTag(e.conversation.id)],
     );
     return entry ? { conversation: entry.conversation, turns: entry.turns } : { conversation: undefined, turns: [] };
+  }
+
+  /**
+   * An answer's events, with this memory kept in step: told the answer started when it does, then
+   * of the turn it stored, or, if it ends any other way, that it added none.
+   */
+  async *follow<E>(conversationId: string, answer: (turn: TurnStored) => AsyncGenerator<E>): AsyncGenerator<E> {
+    this.started(conversationId);
+    let told = false;
+    const turn: TurnStored = (stored, status) => {
+      if (told) return;
+      told = true;
+      this.answered(conversationId, stored, status);
+    };
+    try {
+      yield* answer(turn);
+    } finally {
+      turn(undefined, MessageStatus.Error);
+    }
   }
 
   /** An answer in this conversation starts; pair with `answered`. */
