@@ -45,7 +45,10 @@ export class HotCache<V> {
     if (shared) return shared;
     const started = this.generation;
     this.loadsFrom.set(started, (this.loadsFrom.get(started) ?? 0) + 1);
+    let done = false;
     const settled = () => {
+      if (done) return;
+      done = true;
       const left = this.loadsFrom.get(started)! - 1;
       if (left > 0) this.loadsFrom.set(started, left);
       else this.loadsFrom.delete(started);
