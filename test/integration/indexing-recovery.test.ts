@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
+import { FakeOpenAiServer, isTitleRequest } from '../fixtures/fake-openai-server.js';
 import { registerAccount } from '../helpers/accounts.js';
 import { backends, backendTitle, TEST_REDIS_URL } from '../helpers/environment.js';
 import { HttpClient } from '../helpers/http-client.js';
@@ -160,9 +160,8 @@ describe.skipIf(scaleOut.skipReason)(`indexing by a separate worker process on $
       await connectFakeModel(client, token, upstream);
       const appId = await createChatApp(client, token);
       // The conversation's title is a background job; its model call hangs for the first worker.
-      const isTitleRequest = (body: any) => JSON.stringify(body.messages?.[0] ?? '').includes('You name conversations');
       upstream.chatDelayFor = (body) => (isTitleRequest(body) ? 60_000 : 0);
-      const titleRequests = () => upstream.chatRequests().filter((r) => isTitleRequest(r.body));
+      const titleRequests = () => upstream.titleRequests();
       await debugChat(client, token, appId, 'plan a trip to Lisbon');
       for (let i = 0; titleRequests().length === 0; i++) {
         if (i > 600) throw new Error(`the worker never asked for a title:\n${first.output()}`);

@@ -6,6 +6,7 @@ import { registerAccount } from '../helpers/accounts.js';
 import { connectFakeModel, createChatApp } from '../helpers/chat-setup.js';
 import { backends, backendTitle } from '../helpers/environment.js';
 import { fixtureFile } from '../helpers/knowledge-setup.js';
+import { waitFor } from '../helpers/process-timing.js';
 import { parseSse } from '../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -59,7 +60,11 @@ for (const backend of backends) {
     it('API keys: shown once, masked in the list, with last use; other accounts see nothing', async () => {
       expect(apiKey).toMatch(/^app-[A-Za-z0-9_-]{32}$/);
       await dify.getApplicationParameters('someone');
-      const list = await server.get(`/apps/${appId}/api-keys`, { token });
+      // The last use is stamped off the request's path, so it shows up shortly after the call, not with it.
+      const list = await waitFor('the key to show its last use', async () => {
+        const res = await server.get(`/apps/${appId}/api-keys`, { token });
+        return res.body.data?.[0]?.last_used_at === null ? undefined : res;
+      });
       expect(list.body.data).toHaveLength(1);
       expect(list.body.data[0]).toMatchObject({ remark: 'backend', is_active: true, key: `${apiKey.slice(0, 7)}...${apiKey.slice(-4)}` });
       expect(list.body.data[0].last_used_at).toBeTypeOf('number');
