@@ -33,13 +33,13 @@ const database = await openDatabase({ databaseUrl: '', storageDir, poolSize: 1, 
 const started = performance.now();
 for (const appId of appIds) {
   // 20 messages per conversation, a minute apart, 5,000 end users, spread over the last 30 days (none in the future).
-  await database.db.execute(sql`INSERT INTO conversations (id, app_id, account_id, invoke_from, end_user, created_at, updated_at)
-    SELECT gen_random_uuid(), ${appId}, a.account_id, 'service_api', 'user-' || (g % 5000),
+  await database.db.execute(sql`INSERT INTO conversations (id, app_id, workspace_id, invoke_from, end_user, created_at, updated_at)
+    SELECT gen_random_uuid(), ${appId}, a.workspace_id, 'service_api', 'user-' || (g % 5000),
       now() - interval '20 minutes' - random() * interval '30 days', now()
-    FROM generate_series(1, ${MESSAGES / 20}) g, (SELECT account_id FROM apps WHERE id = ${appId}) a`);
-  await database.db.execute(sql`INSERT INTO messages (id, conversation_id, app_id, account_id, invoke_from, end_user, query, answer,
+    FROM generate_series(1, ${MESSAGES / 20}) g, (SELECT workspace_id FROM apps WHERE id = ${appId}) a`);
+  await database.db.execute(sql`INSERT INTO messages (id, conversation_id, app_id, workspace_id, invoke_from, end_user, query, answer,
       answer_tokens, total_tokens, latency, total_price, created_at)
-    SELECT gen_random_uuid(), c.id, c.app_id, c.account_id, 'service_api', c.end_user, 'q', 'a', 50, 120, 1.5, 0.0001,
+    SELECT gen_random_uuid(), c.id, c.app_id, c.workspace_id, 'service_api', c.end_user, 'q', 'a', 50, 120, 1.5, 0.0001,
       c.created_at + (n * interval '1 minute')
     FROM conversations c, generate_series(1, 20) n WHERE c.app_id = ${appId}`);
 }

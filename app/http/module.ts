@@ -29,6 +29,7 @@ import { ChatHandler } from '../../internal/handler/chat-handler.js';
 import { ConversationHandler } from '../../internal/handler/conversation-handler.js';
 import { LlmModelHandler } from '../../internal/handler/llm-model-handler.js';
 import { PingHandler } from '../../internal/handler/ping-handler.js';
+import { WorkspaceHandler } from '../../internal/handler/workspace-handler.js';
 import { WebAppHandler } from '../../internal/handler/web-app-handler.js';
 import { UploadFileHandler } from '../../internal/handler/upload-file-handler.js';
 import { accountAuthHook } from '../../internal/middleware/auth.js';
@@ -59,6 +60,8 @@ import { SegmentService } from '../../internal/service/segment-service.js';
 import { TokenService } from '../../internal/service/token-service.js';
 import { WebAppService } from '../../internal/service/web-app-service.js';
 import { UploadFileService } from '../../internal/service/upload-file-service.js';
+import { MemberService } from '../../internal/service/member-service.js';
+import { WorkspaceService } from '../../internal/service/workspace-service.js';
 import { defineTasks } from '../../internal/task/tasks.js';
 import { VERSION } from './version.js';
 
@@ -85,6 +88,8 @@ export interface Services {
   analyticsRollup: AnalyticsRollupService;
   messageFiles: MessageFileService;
   webApp: WebAppService;
+  workspace: WorkspaceService;
+  member: MemberService;
 }
 
 /** Extensions and services shared by the API and worker processes. */
@@ -141,9 +146,12 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   const aiHelper = new AiHelperService(db, conversation, llmModel, config);
   const appConfig = new AppConfigService(db, app, llmModel, dataset);
   const messageFiles = new MessageFileService(db, uploadFile, config);
+  const auth = new AuthService(db, tokens, config, changes);
   const services: Services = {
     tokens,
-    auth: new AuthService(db, tokens, config, changes),
+    auth,
+    workspace: new WorkspaceService(db, changes),
+    member: new MemberService(db, auth, changes),
     account: new AccountService(db, tokens, changes),
     app,
     health: new HealthService(database),
@@ -274,6 +282,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
         config.ssePingIntervalMs,
         config.uploadImageMaxBytes,
       ),
+      workspace: new WorkspaceHandler(services.workspace, services.member),
     });
     await server.ready();
     await interruptLeftAnswers(core);

@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { ChatStreamEvent } from '../core/llm/llm-types.js';
 import { LlmError } from '../core/llm/llm-types.js';
 import { success } from '../../pkg/response/response.js';
-import { currentAuth } from '../middleware/auth.js';
+import { currentWorkspaceId } from '../middleware/auth.js';
 import type { optimizePromptBody, suggestedQuestionsBody } from '../schema/conversation-schema.js';
 import type { AiHelperService } from '../service/ai-helper-service.js';
 import type { Validated } from './request-types.js';
@@ -15,11 +15,11 @@ export class AiHandler {
   ) {}
 
   suggestedQuestions = async (req: Validated<{ body: typeof suggestedQuestionsBody }>) =>
-    success(await this.aiHelper.suggestedQuestions(currentAuth(req).account.id, req.body.message_id));
+    success(await this.aiHelper.suggestedQuestions(currentWorkspaceId(req), req.body.message_id));
 
   optimizePrompt = async (req: Validated<{ body: typeof optimizePromptBody }>, reply: FastifyReply) => {
     const upstream = await this.aiHelper.optimizePrompt(
-      currentAuth(req).account.id,
+      currentWorkspaceId(req),
       req.body.prompt,
       req.body.model_config,
       disconnectSignal(reply),

@@ -1,6 +1,6 @@
 import { page, success } from '../../pkg/response/response.js';
 import { paginatorOf } from '../../pkg/paginator/paginator.js';
-import { currentAuth } from '../middleware/auth.js';
+import { currentWorkspaceId } from '../middleware/auth.js';
 import { logView, type analysisParams, type logsQuery } from '../schema/analytics-schema.js';
 import type { AnalyticsService } from '../service/analytics-service.js';
 import type { Validated } from './request-types.js';
@@ -9,12 +9,12 @@ export class AnalyticsHandler {
   constructor(private readonly analytics: AnalyticsService) {}
 
   analysis = async (req: Validated<{ params: typeof analysisParams }>) =>
-    success(await this.analytics.analyse(currentAuth(req).account.id, req.params.app_id));
+    success(await this.analytics.analyse(currentWorkspaceId(req), req.params.app_id));
 
   logs = async (req: Validated<{ params: typeof analysisParams; query: typeof logsQuery }>) => {
     const q = req.query;
     const pageRequest = { currentPage: q.current_page, pageSize: q.page_size };
-    const { list, total } = await this.analytics.logs(currentAuth(req).account.id, req.params.app_id, {
+    const { list, total } = await this.analytics.logs(currentWorkspaceId(req), req.params.app_id, {
       ...pageRequest,
       start: q.start ? new Date(q.start * 1000) : undefined,
       end: q.end ? new Date(q.end * 1000) : undefined,

@@ -1,7 +1,7 @@
 import { page, success, successMessage } from '../../pkg/response/response.js';
 import { paginatorOf } from '../../pkg/paginator/paginator.js';
 import { unixSeconds } from '../lib/time.js';
-import { currentAuth } from '../middleware/auth.js';
+import { currentWorkspaceId } from '../middleware/auth.js';
 import { configView, versionView, type draftConfigBody, type fallbackBody } from '../schema/app-config-schema.js';
 import type { appIdParams } from '../schema/app-schema.js';
 import type { pageQuery } from '../schema/common-schema.js';
@@ -13,13 +13,14 @@ type AppRequest = Validated<{ params: typeof appIdParams }>;
 export class AppConfigHandler {
   constructor(private readonly appConfigService: AppConfigService) {}
 
-  getDraft = async (req: AppRequest) => success(configView(await this.appConfigService.getDraft(accountId(req), req.params.app_id)));
+  getDraft = async (req: AppRequest) =>
+    success(configView(await this.appConfigService.getDraft(currentWorkspaceId(req), req.params.app_id)));
 
   updateDraft = async (req: Validated<{ params: typeof appIdParams; body: typeof draftConfigBody }>) =>
-    success(configView(await this.appConfigService.updateDraft(accountId(req), req.params.app_id, req.body)), 'draft saved');
+    success(configView(await this.appConfigService.updateDraft(currentWorkspaceId(req), req.params.app_id, req.body)), 'draft saved');
 
   publish = async (req: AppRequest) => {
-    const version = await this.appConfigService.publish(accountId(req), req.params.app_id);
+    const version = await this.appConfigService.publish(currentWorkspaceId(req), req.params.app_id);
     return success(
       { version: version.version, app_config_version_id: version.id, published_at: unixSeconds(version.createdAt) },
       `published as version ${version.version}`,
@@ -27,23 +28,19 @@ export class AppConfigHandler {
   };
 
   cancelPublish = async (req: AppRequest) => {
-    await this.appConfigService.cancelPublish(accountId(req), req.params.app_id);
+    await this.appConfigService.cancelPublish(currentWorkspaceId(req), req.params.app_id);
     return successMessage('publication cancelled');
   };
 
   histories = async (req: Validated<{ params: typeof appIdParams; query: typeof pageQuery }>) => {
     const pageRequest = { currentPage: req.query.current_page, pageSize: req.query.page_size };
-    const { list, total } = await this.appConfigService.histories(accountId(req), req.params.app_id, pageRequest);
+    const { list, total } = await this.appConfigService.histories(currentWorkspaceId(req), req.params.app_id, pageRequest);
     return page(list.map(versionView), paginatorOf(pageRequest, total));
   };
 
   fallback = async (req: Validated<{ params: typeof appIdParams; body: typeof fallbackBody }>) =>
     success(
-      configView(await this.appConfigService.fallback(accountId(req), req.params.app_id, req.body.app_config_version_id)),
+      configView(await this.appConfigService.fallback(currentWorkspaceId(req), req.params.app_id, req.body.app_config_version_id)),
       'version copied into the draft',
     );
-}
-
-function accountId(req: Parameters<typeof currentAuth>[0]): string {
-  return currentAuth(req).account.id;
 }

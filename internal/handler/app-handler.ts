@@ -1,6 +1,6 @@
 import { page, success, successMessage } from '../../pkg/response/response.js';
 import { paginatorOf } from '../../pkg/paginator/paginator.js';
-import { currentAuth } from '../middleware/auth.js';
+import { currentActor, currentWorkspaceId } from '../middleware/auth.js';
 import { appView, type appIdParams, type createAppBody, type updateAppBody } from '../schema/app-schema.js';
 import type { pageQuery } from '../schema/common-schema.js';
 import type { AppService } from '../service/app-service.js';
@@ -10,29 +10,28 @@ export class AppHandler {
   constructor(private readonly appService: AppService) {}
 
   createApp = async (req: Validated<{ body: typeof createAppBody }>) =>
-    success(appView(await this.appService.create(accountId(req), req.body)), 'app created');
+    success(appView(await this.appService.create(currentActor(req), req.body)), 'app created');
 
   getApp = async (req: Validated<{ params: typeof appIdParams }>) =>
-    success(appView(await this.appService.get(accountId(req), req.params.app_id)));
+    success(appView(await this.appService.getVisible(currentActor(req), req.params.app_id)));
 
   updateApp = async (req: Validated<{ params: typeof appIdParams; body: typeof updateAppBody }>) =>
-    success(appView(await this.appService.update(accountId(req), req.params.app_id, req.body)), 'app updated');
+    success(appView(await this.appService.update(currentWorkspaceId(req), req.params.app_id, req.body)), 'app updated');
 
   deleteApp = async (req: Validated<{ params: typeof appIdParams }>) => {
-    await this.appService.delete(accountId(req), req.params.app_id);
+    await this.appService.delete(currentWorkspaceId(req), req.params.app_id);
     return successMessage('app deleted');
   };
 
   copyApp = async (req: Validated<{ params: typeof appIdParams }>) =>
-    success(appView(await this.appService.copy(accountId(req), req.params.app_id)), 'app copied');
+    success(appView(await this.appService.copy(currentActor(req), req.params.app_id)), 'app copied');
 
   listApps = async (req: Validated<{ query: typeof pageQuery }>) => {
     const pageRequest = { currentPage: req.query.current_page, pageSize: req.query.page_size };
-    const { list, total } = await this.appService.list(accountId(req), { ...pageRequest, searchWord: req.query.search_word || undefined });
+    const { list, total } = await this.appService.list(currentActor(req), {
+      ...pageRequest,
+      searchWord: req.query.search_word || undefined,
+    });
     return page(list.map(appView), paginatorOf(pageRequest, total));
   };
-}
-
-function accountId(req: Parameters<typeof currentAuth>[0]): string {
-  return currentAuth(req).account.id;
 }

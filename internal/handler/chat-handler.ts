@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { success, successMessage } from '../../pkg/response/response.js';
-import { currentAuth } from '../middleware/auth.js';
+import { currentActor, currentWorkspaceId } from '../middleware/auth.js';
 import type { appIdParams } from '../schema/app-schema.js';
 import {
   messagePageView,
@@ -26,18 +26,18 @@ export class ChatHandler {
   ) {}
 
   debugChat = async (req: Validated<{ params: typeof appIdParams; body: typeof chatBody }>, reply: FastifyReply) => {
-    const run = await this.chatService.debugChat(currentAuth(req).account.id, req.params.app_id, req.body, disconnectSignal(reply));
+    const run = await this.chatService.debugChat(currentActor(req), req.params.app_id, req.body, disconnectSignal(reply));
     await streamEvents(req, reply, run.events, this.ssePingIntervalMs);
   };
 
   stop = async (req: Validated<{ params: typeof taskParams }>) => {
-    await this.chatService.stop(currentAuth(req).account.id, req.params.app_id, req.params.task_id);
+    await this.chatService.stop(currentWorkspaceId(req), req.params.app_id, req.params.task_id);
     return successMessage('stopped');
   };
 
   debugMessages = async (req: Validated<{ params: typeof appIdParams; query: typeof messageCursorQuery }>) => {
     const before = req.query.created_at ? new Date(req.query.created_at * 1000) : undefined;
-    const page = await this.conversationService.listDebugMessages(currentAuth(req).account.id, req.params.app_id, {
+    const page = await this.conversationService.listDebugMessages(currentActor(req), req.params.app_id, {
       before,
       limit: req.query.limit,
     });
@@ -45,16 +45,16 @@ export class ChatHandler {
   };
 
   deleteDebugConversation = async (req: Validated<{ params: typeof appIdParams }>) => {
-    await this.conversationService.deleteDebugConversation(currentAuth(req).account.id, req.params.app_id);
+    await this.conversationService.deleteDebugConversation(currentActor(req), req.params.app_id);
     return successMessage('debug conversation deleted');
   };
 
   getSummary = async (req: Validated<{ params: typeof appIdParams }>) =>
-    success({ summary: await this.conversationService.debugSummary(currentAuth(req).account.id, req.params.app_id) });
+    success({ summary: await this.conversationService.debugSummary(currentActor(req), req.params.app_id) });
 
   updateSummary = async (req: Validated<{ params: typeof appIdParams; body: typeof summaryBody }>) =>
     success(
-      { summary: await this.conversationService.updateDebugSummary(currentAuth(req).account.id, req.params.app_id, req.body.summary) },
+      { summary: await this.conversationService.updateDebugSummary(currentActor(req), req.params.app_id, req.body.summary) },
       'summary saved',
     );
 }

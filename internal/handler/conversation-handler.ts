@@ -1,5 +1,5 @@
 import { success, successMessage } from '../../pkg/response/response.js';
-import { currentAuth } from '../middleware/auth.js';
+import { currentWorkspaceId } from '../middleware/auth.js';
 import {
   conversationView,
   messagePageView,
@@ -24,7 +24,7 @@ export class ConversationHandler {
 
   messages = async (req: Validated<{ params: typeof conversationParams; query: typeof messageCursorQuery }>) => {
     const before = req.query.created_at ? new Date(req.query.created_at * 1000) : undefined;
-    const page = await this.conversationService.listMessages(accountId(req), req.params.conversation_id, {
+    const page = await this.conversationService.listMessages(currentWorkspaceId(req), req.params.conversation_id, {
       before,
       limit: req.query.limit,
     });
@@ -32,25 +32,26 @@ export class ConversationHandler {
   };
 
   delete = async (req: ConversationRequest) => {
-    await this.conversationService.deleteConversation(accountId(req), req.params.conversation_id);
+    await this.conversationService.deleteConversation(currentWorkspaceId(req), req.params.conversation_id);
     return successMessage('conversation deleted');
   };
 
   deleteMessage = async (req: Validated<{ params: typeof conversationMessageParams }>) => {
-    await this.conversationService.deleteMessage(accountId(req), req.params.conversation_id, req.params.message_id);
+    await this.conversationService.deleteMessage(currentWorkspaceId(req), req.params.conversation_id, req.params.message_id);
     return successMessage('message deleted');
   };
 
   getName = async (req: ConversationRequest) =>
-    success({ name: (await this.conversationService.getOwned(accountId(req), req.params.conversation_id)).name });
+    success({ name: (await this.conversationService.getOwned(currentWorkspaceId(req), req.params.conversation_id)).name });
 
   rename = async (req: Validated<{ params: typeof conversationParams; body: typeof renameBody }>) =>
-    success({ name: (await this.conversationService.rename(accountId(req), req.params.conversation_id, req.body.name)).name }, 'renamed');
+    success(
+      { name: (await this.conversationService.rename(currentWorkspaceId(req), req.params.conversation_id, req.body.name)).name },
+      'renamed',
+    );
 
   setPinned = async (req: Validated<{ params: typeof conversationParams; body: typeof pinBody }>) =>
-    success(conversationView(await this.conversationService.setPinned(accountId(req), req.params.conversation_id, req.body.is_pinned)));
-}
-
-function accountId(req: Parameters<typeof currentAuth>[0]): string {
-  return currentAuth(req).account.id;
+    success(
+      conversationView(await this.conversationService.setPinned(currentWorkspaceId(req), req.params.conversation_id, req.body.is_pinned)),
+    );
 }

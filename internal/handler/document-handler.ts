@@ -16,7 +16,7 @@ import {
 } from '../schema/dataset-schema.js';
 import type { DocumentService } from '../service/document-service.js';
 import type { SegmentService } from '../service/segment-service.js';
-import { accountId } from './dataset-handler.js';
+import { currentWorkspaceId } from '../middleware/auth.js';
 import type { Validated } from './request-types.js';
 
 type DocParams = { params: typeof documentParams };
@@ -30,18 +30,18 @@ export class DocumentHandler {
   ) {}
 
   create = async (req: Validated<{ params: typeof datasetParams; body: typeof createDocumentsBody }>) => {
-    const { batch, documents } = await this.documents.create(accountId(req), req.params.dataset_id, req.body);
+    const { batch, documents } = await this.documents.create(currentWorkspaceId(req), req.params.dataset_id, req.body);
     return success({ batch, documents: documents.map(documentView) }, 'documents queued for indexing');
   };
 
   batch = async (req: Validated<{ params: typeof batchParams }>) => {
-    const documents = await this.documents.batch(accountId(req), req.params.dataset_id, req.params.batch);
+    const documents = await this.documents.batch(currentWorkspaceId(req), req.params.dataset_id, req.params.batch);
     return success({ batch: req.params.batch, documents: documents.map(documentView) });
   };
 
   list = async (req: Validated<{ params: typeof datasetParams; query: typeof pageQuery }>) => {
     const pageRequest = { currentPage: req.query.current_page, pageSize: req.query.page_size };
-    const { list, total } = await this.documents.list(accountId(req), req.params.dataset_id, {
+    const { list, total } = await this.documents.list(currentWorkspaceId(req), req.params.dataset_id, {
       ...pageRequest,
       searchWord: req.query.search_word || undefined,
     });
@@ -49,25 +49,29 @@ export class DocumentHandler {
   };
 
   get = async (req: Validated<DocParams>) =>
-    success(documentView(await this.documents.get(accountId(req), req.params.dataset_id, req.params.document_id)));
+    success(documentView(await this.documents.get(currentWorkspaceId(req), req.params.dataset_id, req.params.document_id)));
 
   rename = async (req: Validated<DocParams & { body: typeof renameDocumentBody }>) =>
     success(
-      documentView(await this.documents.rename(accountId(req), req.params.dataset_id, req.params.document_id, req.body.name)),
+      documentView(await this.documents.rename(currentWorkspaceId(req), req.params.dataset_id, req.params.document_id, req.body.name)),
       'document renamed',
     );
 
   setEnabled = async (req: Validated<DocParams & { body: typeof enabledBody }>) =>
-    success(documentView(await this.documents.setEnabled(accountId(req), req.params.dataset_id, req.params.document_id, req.body.enabled)));
+    success(
+      documentView(
+        await this.documents.setEnabled(currentWorkspaceId(req), req.params.dataset_id, req.params.document_id, req.body.enabled),
+      ),
+    );
 
   delete = async (req: Validated<DocParams>) => {
-    await this.documents.delete(accountId(req), req.params.dataset_id, req.params.document_id);
+    await this.documents.delete(currentWorkspaceId(req), req.params.dataset_id, req.params.document_id);
     return successMessage('document deleted');
   };
 
   listSegments = async (req: Validated<DocParams & { query: typeof pageQuery }>) => {
     const pageRequest = { currentPage: req.query.current_page, pageSize: req.query.page_size };
-    const { list, total } = await this.segments.list(accountId(req), req.params.dataset_id, req.params.document_id, {
+    const { list, total } = await this.segments.list(currentWorkspaceId(req), req.params.dataset_id, req.params.document_id, {
       ...pageRequest,
       searchWord: req.query.search_word || undefined,
     });
@@ -75,29 +79,34 @@ export class DocumentHandler {
   };
 
   addSegment = async (req: Validated<DocParams & { body: typeof createSegmentBody }>) =>
-    success(segmentView(await this.segments.add(accountId(req), req.params.dataset_id, req.params.document_id, req.body)), 'segment added');
+    success(
+      segmentView(await this.segments.add(currentWorkspaceId(req), req.params.dataset_id, req.params.document_id, req.body)),
+      'segment added',
+    );
 
   getSegment = async (req: Validated<SegParams>) => {
     const { dataset_id, document_id, segment_id } = req.params;
-    return success(segmentView(await this.segments.get(accountId(req), dataset_id, document_id, segment_id)));
+    return success(segmentView(await this.segments.get(currentWorkspaceId(req), dataset_id, document_id, segment_id)));
   };
 
   updateSegment = async (req: Validated<SegParams & { body: typeof updateSegmentBody }>) => {
     const { dataset_id, document_id, segment_id } = req.params;
     return success(
-      segmentView(await this.segments.update(accountId(req), dataset_id, document_id, segment_id, req.body)),
+      segmentView(await this.segments.update(currentWorkspaceId(req), dataset_id, document_id, segment_id, req.body)),
       'segment updated',
     );
   };
 
   setSegmentEnabled = async (req: Validated<SegParams & { body: typeof enabledBody }>) => {
     const { dataset_id, document_id, segment_id } = req.params;
-    return success(segmentView(await this.segments.setEnabled(accountId(req), dataset_id, document_id, segment_id, req.body.enabled)));
+    return success(
+      segmentView(await this.segments.setEnabled(currentWorkspaceId(req), dataset_id, document_id, segment_id, req.body.enabled)),
+    );
   };
 
   deleteSegment = async (req: Validated<SegParams>) => {
     const { dataset_id, document_id, segment_id } = req.params;
-    await this.segments.delete(accountId(req), dataset_id, document_id, segment_id);
+    await this.segments.delete(currentWorkspaceId(req), dataset_id, document_id, segment_id);
     return successMessage('segment deleted');
   };
 }

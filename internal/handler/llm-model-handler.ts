@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { success } from '../../pkg/response/response.js';
-import { currentAuth } from '../middleware/auth.js';
+import { currentWorkspaceId } from '../middleware/auth.js';
 import {
   credentialView,
   modelView,
@@ -16,14 +16,14 @@ export class LlmModelHandler {
   constructor(private readonly llmModelService: LlmModelService) {}
 
   listProviders = async (req: FastifyRequest) =>
-    success((await this.llmModelService.listProviders(currentAuth(req).account.id)).map(providerView));
+    success((await this.llmModelService.listProviders(currentWorkspaceId(req))).map(providerView));
 
   getModel = async (req: Validated<{ params: typeof modelParams }>) =>
-    success(modelView(await this.llmModelService.getModel(currentAuth(req).account.id, req.params.provider, req.params.model)));
+    success(modelView(await this.llmModelService.getModel(currentWorkspaceId(req), req.params.provider, req.params.model)));
 
   saveCredentials = async (req: Validated<{ params: typeof providerParams; body: typeof credentialBody }>) =>
     success(
-      credentialView(await this.llmModelService.saveCredentials(currentAuth(req).account.id, req.params.provider, req.body)),
+      credentialView(await this.llmModelService.saveCredentials(currentWorkspaceId(req), req.params.provider, req.body)),
       'credentials saved',
     );
 }

@@ -130,14 +130,20 @@ export class ServiceApiHandler {
     if (!req.isMultipart()) throw new ServiceApiException(400, 'no_file_uploaded', 'Please upload your file.');
     let user = '';
     let file: { filename: string; data: Buffer } | undefined;
-    for await (const part of req.parts({
-      limits: { fileSize: Math.max(this.limits.uploadFileMaxBytes, this.limits.uploadImageMaxBytes) },
-    })) {
-      if (part.type === 'field' && part.fieldname === 'user') user = String(part.value).trim();
-      else if (part.type === 'file') {
-        if (part.fieldname !== 'file' || file) throw new ServiceApiException(400, 'too_many_files', 'Only one file is allowed.');
-        file = { filename: part.filename, data: await part.toBuffer() };
+    try {
+      for await (const part of req.parts({
+        limits: { fileSize: Math.max(this.limits.uploadFileMaxBytes, this.limits.uploadImageMaxBytes) },
+      })) {
+        if (part.type === 'field' && part.fieldname === 'user') user = String(part.value).trim();
+        else if (part.type === 'file') {
+          if (part.fieldname !== 'file' || file) throw new ServiceApiException(400, 'too_many_files', 'Only one file is allowed.');
+          file = { filename: part.filename, data: await part.toBuffer() };
+        }
       }
+    } catch (err) {
+      // Errors with a status are ours or the plugin's refusals (too large, too many parts); the rest are the parser's word on a broken body.
+      if (err instanceof ServiceApiException || (err as { statusCode?: number }).statusCode) throw err;
+      throw new ServiceApiException(400, 'invalid_param', `the multipart body is malformed: ${(err as Error).message}`);
     }
     if (!file) throw new ServiceApiException(400, 'no_file_uploaded', 'Please upload your file.');
     if (!user) throw new ServiceApiException(400, 'invalid_param', 'user is required');
@@ -147,7 +153,7 @@ export class ServiceApiHandler {
       throw new ServiceApiException(413, 'file_too_large', `File size exceeded. ${file.data.length} > ${limit}`);
     let stored;
     try {
-      stored = await this.uploads.upload(app.accountId, {
+      stored = await this.uploads.upload(app.workspaceId, {
         kind: image ? UploadKind.Image : UploadKind.Document,
         filename: file.filename,
         data: file.data,

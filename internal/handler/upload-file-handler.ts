@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { success } from '../../pkg/response/response.js';
 import { UploadKind } from '../entity/upload-file-entity.js';
-import { currentAuth } from '../middleware/auth.js';
+import { currentWorkspaceId } from '../middleware/auth.js';
 import { uploadFileView, type imagePreviewParams, type imagePreviewQuery } from '../schema/upload-file-schema.js';
 import type { MessageFileService } from '../service/message-file-service.js';
 import type { UploadFileService } from '../service/upload-file-service.js';
@@ -34,7 +34,7 @@ export class UploadFileHandler {
 
   private async receive(req: FastifyRequest, kind: UploadKind, maxBytes: number) {
     const { filename, data } = await receiveFile(req, maxBytes);
-    const file = await this.uploads.upload(currentAuth(req).account.id, { kind, filename, data });
+    const file = await this.uploads.upload(currentWorkspaceId(req), { kind, filename, data });
     return success(uploadFileView(file), 'file uploaded');
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { success, successMessage } from '../../pkg/response/response.js';
 import { InvokeFrom } from '../entity/conversation-entity.js';
-import { currentAuth } from '../middleware/auth.js';
+import { currentWorkspaceId } from '../middleware/auth.js';
 import type { appIdParams } from '../schema/app-schema.js';
 import {
   webAppConversationView,
@@ -71,7 +71,7 @@ export class WebAppHandler {
   };
 
   regenerateToken = async (req: Validated<{ params: typeof appIdParams }>) =>
-    success({ web_app_token: await this.webApps.regenerateToken(currentAuth(req).account.id, req.params.app_id) }, 'web app link replaced');
+    success({ web_app_token: await this.webApps.regenerateToken(currentWorkspaceId(req), req.params.app_id) }, 'web app link replaced');
 
   messages = async (req: Validated<{ params: typeof webAppParams; query: typeof webAppMessagesQuery }>, reply: FastifyReply) => {
     const app = await this.webApps.appByToken(req.params.token);

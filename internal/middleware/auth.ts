@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { UnauthorizedException } from '../exception/app-error.js';
+import { ForbiddenException, UnauthorizedException } from '../exception/app-error.js';
 import type { AuthService, AuthenticatedAccount } from '../service/auth-service.js';
+import { requirePermission, type Actor, type Permission } from '../service/permissions.js';
 
 /** Who may call a route: anyone, or a signed-in console account. */
 export type RouteAuth = 'public' | 'account' | 'app-key';
@@ -12,6 +13,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     auth?: RouteAuth;
+    /** What the route does in the current workspace; the member's role must allow it. */
+    permission?: Permission;
   }
 }
 
@@ -24,6 +27,8 @@ export function accountAuthHook(authService: AuthService) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new UnauthorizedException('Authorization header must be "Bearer <access_token>"');
     request.auth = await authService.authenticate(match[1]!);
+    const permission = request.routeOptions.config.permission;
+    if (permission) requirePermission(actorOf(request.auth), permission);
   };
 }
 
@@ -31,4 +36,21 @@ export function accountAuthHook(authService: AuthService) {
 export function currentAuth(request: FastifyRequest): AuthenticatedAccount {
   if (!request.auth) throw new UnauthorizedException();
   return request.auth;
+}
+
+/** The signed-in member and the workspace they act in. */
+export function currentActor(request: FastifyRequest): Actor {
+  return actorOf(currentAuth(request));
+}
+
+/** The id of the workspace the signed-in member acts in. */
+export function currentWorkspaceId(request: FastifyRequest): string {
+  return currentActor(request).workspaceId;
+}
+
+function actorOf(auth: AuthenticatedAccount): Actor {
+  if (!auth.workspace) {
+    throw new ForbiddenException('you are not a member of this workspace any more; switch to another with POST /workspaces/switch');
+  }
+  return { accountId: auth.account.id, workspaceId: auth.workspace.id, role: auth.workspace.role };
 }

@@ -10,6 +10,8 @@ export const accounts = pgTable('accounts', {
   avatar: text('avatar').notNull().default(''),
   /** Bumped on password change: tokens carrying an older version stop working. */
   tokenVersion: integer('token_version').notNull().default(0),
+  /** The workspace the console acts in; a membership of it is checked on every request. */
+  currentWorkspaceId: uuid('current_workspace_id'),
   lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
   lastLoginIp: varchar('last_login_ip', { length: 64 }),
   ...timestamps(),

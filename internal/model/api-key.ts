@@ -1,5 +1,5 @@
 import { boolean, char, index, pgTable, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
-import { accounts } from './account.js';
+import { workspaces } from './workspace.js';
 import { apps } from './app.js';
 import { idColumn, timestamps } from './columns.js';
 
@@ -11,9 +11,9 @@ export const appApiKeys = pgTable(
     appId: uuid('app_id')
       .notNull()
       .references(() => apps.id, { onDelete: 'cascade' }),
-    accountId: uuid('account_id')
+    workspaceId: uuid('workspace_id')
       .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     keyHash: char('key_hash', { length: 64 }).notNull().unique(),
     /** Enough of the key to recognise it in a list. */
     keyHint: varchar('key_hint', { length: 32 }).notNull(),

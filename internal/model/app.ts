@@ -2,15 +2,18 @@ import { index, jsonb, pgTable, text, uuid, varchar } from 'drizzle-orm/pg-core'
 import type { AppConfig } from '../entity/app-config-entity.js';
 import { AppStatus } from '../entity/app-entity.js';
 import { accounts } from './account.js';
+import { workspaces } from './workspace.js';
 import { idColumn, timestamps } from './columns.js';
 
 export const apps = pgTable(
   'apps',
   {
     id: idColumn(),
-    accountId: uuid('account_id')
+    workspaceId: uuid('workspace_id')
       .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** Who made it; kept when they leave the workspace (the app stays the workspace's). */
+    createdBy: uuid('created_by').references(() => accounts.id, { onDelete: 'set null' }),
     name: varchar('name', { length: 64 }).notNull(),
     icon: text('icon').notNull(),
     description: text('description').notNull().default(''),
@@ -23,7 +26,7 @@ export const apps = pgTable(
     webAppToken: varchar('web_app_token', { length: 64 }).unique(),
     ...timestamps(),
   },
-  (t) => [index('apps_account_id_created_at_idx').on(t.accountId, t.createdAt)],
+  (t) => [index('apps_workspace_id_created_at_idx').on(t.workspaceId, t.createdAt)],
 );
 
 export type App = typeof apps.$inferSelect;

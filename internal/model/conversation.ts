@@ -3,6 +3,7 @@ import { boolean, doublePrecision, index, integer, jsonb, pgTable, smallint, tex
 import { DEFAULT_CONVERSATION_NAME, MessageStatus, type InvokeFrom } from '../entity/conversation-entity.js';
 import type { FileTransferMethod } from '../entity/app-config-entity.js';
 import { accounts } from './account.js';
+import { workspaces } from './workspace.js';
 import { apps } from './app.js';
 import { timestamps } from './columns.js';
 import { uploadFiles } from './upload-file.js';
@@ -15,9 +16,11 @@ export const conversations = pgTable(
     appId: uuid('app_id')
       .notNull()
       .references(() => apps.id, { onDelete: 'cascade' }),
-    accountId: uuid('account_id')
+    workspaceId: uuid('workspace_id')
       .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The console member whose debug conversation this is; null for published traffic. */
+    fromAccountId: uuid('from_account_id').references(() => accounts.id, { onDelete: 'cascade' }),
     invokeFrom: varchar('invoke_from', { length: 20 }).$type<InvokeFrom>().notNull(),
     name: varchar('name', { length: 255 }).notNull().default(DEFAULT_CONVERSATION_NAME),
     /** Long-term memory: a running summary of what was said, kept by a background task. */
@@ -31,7 +34,7 @@ export const conversations = pgTable(
     ...timestamps(),
   },
   (t) => [
-    index('conversations_app_account_idx').on(t.appId, t.accountId, t.invokeFrom, t.createdAt),
+    index('conversations_app_from_account_idx').on(t.appId, t.fromAccountId, t.invokeFrom, t.createdAt),
     index('conversations_app_end_user_idx').on(t.appId, t.invokeFrom, t.endUser, t.updatedAt),
   ],
 );
@@ -46,9 +49,9 @@ export const messages = pgTable(
     appId: uuid('app_id')
       .notNull()
       .references(() => apps.id, { onDelete: 'cascade' }),
-    accountId: uuid('account_id')
+    workspaceId: uuid('workspace_id')
       .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     invokeFrom: varchar('invoke_from', { length: 20 }).$type<InvokeFrom>().notNull(),
     query: text('query').notNull(),
     answer: text('answer').notNull().default(''),

@@ -1,6 +1,7 @@
 import { boolean, customType, index, integer, jsonb, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import type { DocumentStatus, IndexingTechnique, ProcessRule } from '../entity/dataset-entity.js';
 import { accounts } from './account.js';
+import { workspaces } from './workspace.js';
 import { idColumn, timestamps } from './columns.js';
 import { uploadFiles } from './upload-file.js';
 
@@ -10,9 +11,10 @@ export const datasets = pgTable(
   'datasets',
   {
     id: idColumn(),
-    accountId: uuid('account_id')
+    workspaceId: uuid('workspace_id')
       .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    createdBy: uuid('created_by').references(() => accounts.id, { onDelete: 'set null' }),
     name: varchar('name', { length: 255 }).notNull(),
     icon: varchar('icon', { length: 255 }).notNull(),
     description: text('description').notNull().default(''),
@@ -22,7 +24,7 @@ export const datasets = pgTable(
     embeddingModel: varchar('embedding_model', { length: 200 }).notNull().default(''),
     ...timestamps(),
   },
-  (t) => [index('datasets_account_created_idx').on(t.accountId, t.createdAt)],
+  (t) => [index('datasets_workspace_created_idx').on(t.workspaceId, t.createdAt)],
 );
 
 /** One uploaded file in a dataset, and where its indexing stands. */
@@ -33,9 +35,9 @@ export const documents = pgTable(
     datasetId: uuid('dataset_id')
       .notNull()
       .references(() => datasets.id, { onDelete: 'cascade' }),
-    accountId: uuid('account_id')
+    workspaceId: uuid('workspace_id')
       .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     uploadFileId: uuid('upload_file_id')
       .notNull()
       .references(() => uploadFiles.id),
@@ -72,7 +74,7 @@ export const segments = pgTable(
     documentId: uuid('document_id')
       .notNull()
       .references(() => documents.id, { onDelete: 'cascade' }),
-    accountId: uuid('account_id').notNull(),
+    workspaceId: uuid('workspace_id').notNull(),
     position: integer('position').notNull(),
     content: text('content').notNull(),
     keywords: jsonb('keywords').$type<string[]>().notNull().default([]),
@@ -94,7 +96,7 @@ export const datasetQueries = pgTable(
     datasetId: uuid('dataset_id')
       .notNull()
       .references(() => datasets.id, { onDelete: 'cascade' }),
-    accountId: uuid('account_id').notNull(),
+    workspaceId: uuid('workspace_id').notNull(),
     query: text('query').notNull(),
     source: varchar('source', { length: 20 }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

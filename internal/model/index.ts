@@ -1,5 +1,6 @@
 /** Every table, for drizzle-kit and the typed database handle. */
 export * from './account.js';
+export * from './workspace.js';
 export * from './app.js';
 export * from './provider-credential.js';
 export * from './app-config-version.js';

@@ -1,6 +1,6 @@
 import { jsonb, pgTable, text, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 import type { CustomModel } from '../core/llm/model-catalog.js';
-import { accounts } from './account.js';
+import { workspaces } from './workspace.js';
 import { idColumn, timestamps } from './columns.js';
 
 /** An account's key and endpoint for one model provider. The key is stored encrypted only. */
@@ -8,9 +8,9 @@ export const providerCredentials = pgTable(
   'provider_credentials',
   {
     id: idColumn(),
-    accountId: uuid('account_id')
+    workspaceId: uuid('workspace_id')
       .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     provider: varchar('provider', { length: 64 }).notNull(),
     apiKeyEncrypted: text('api_key_encrypted').notNull().default(''),
     baseUrl: text('base_url').notNull().default(''),
@@ -18,7 +18,7 @@ export const providerCredentials = pgTable(
     models: jsonb('models').$type<CustomModel[]>().notNull().default([]),
     ...timestamps(),
   },
-  (t) => [unique('provider_credentials_account_provider_unique').on(t.accountId, t.provider)],
+  (t) => [unique('provider_credentials_workspace_provider_unique').on(t.workspaceId, t.provider)],
 );
 
 export type ProviderCredential = typeof providerCredentials.$inferSelect;

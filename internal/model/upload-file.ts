@@ -1,6 +1,6 @@
 import { bigint, char, index, pgTable, uuid, varchar } from 'drizzle-orm/pg-core';
 import type { UploadKind } from '../entity/upload-file-entity.js';
-import { accounts } from './account.js';
+import { workspaces } from './workspace.js';
 import { apps } from './app.js';
 import { idColumn, timestamps } from './columns.js';
 
@@ -9,9 +9,9 @@ export const uploadFiles = pgTable(
   'upload_files',
   {
     id: idColumn(),
-    accountId: uuid('account_id')
+    workspaceId: uuid('workspace_id')
       .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     kind: varchar('kind', { length: 16 }).$type<UploadKind>().notNull(),
     /** The name the user gave, for display only; the storage key never contains it. */
     name: varchar('name', { length: 255 }).notNull(),
@@ -26,7 +26,7 @@ export const uploadFiles = pgTable(
     endUser: varchar('end_user', { length: 255 }).notNull().default(''),
     ...timestamps(),
   },
-  (t) => [index('upload_files_account_created_idx').on(t.accountId, t.createdAt)],
+  (t) => [index('upload_files_workspace_created_idx').on(t.workspaceId, t.createdAt)],
 );
 
 export type UploadFile = typeof uploadFiles.$inferSelect;

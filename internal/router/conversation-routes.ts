@@ -22,6 +22,7 @@ import {
   taskParams,
 } from '../schema/conversation-schema.js';
 import type { HttpServer } from '../server/http.js';
+import { Permission } from '../service/permissions.js';
 import { route } from './route-options.js';
 
 export function registerConversationRoutes(
@@ -32,7 +33,7 @@ export function registerConversationRoutes(
   const debug = 'debug chat';
   server.post(
     '/apps/:app_id/conversations',
-    route('account', debug, 'Chat with the draft; answers as Server-Sent Events', {
+    route(Permission.AppsBuild, debug, 'Chat with the draft; answers as Server-Sent Events', {
       params,
       body: chatBody,
       response: { 200: eventStream },
@@ -41,7 +42,7 @@ export function registerConversationRoutes(
   );
   server.post(
     '/apps/:app_id/conversations/tasks/:task_id/stop',
-    route('account', debug, 'Stop a running answer; the partial answer is kept', {
+    route(Permission.AppsBuild, debug, 'Stop a running answer; the partial answer is kept', {
       params: taskParams,
       response: { 200: messageEnvelope },
     }),
@@ -49,7 +50,7 @@ export function registerConversationRoutes(
   );
   server.get(
     '/apps/:app_id/conversations/messages',
-    route('account', debug, 'Debug conversation messages, newest first', {
+    route(Permission.AppsBuild, debug, 'Debug conversation messages, newest first', {
       params,
       querystring: messageCursorQuery,
       response: { 200: messagePageResponse },
@@ -58,17 +59,20 @@ export function registerConversationRoutes(
   );
   server.post(
     '/apps/:app_id/conversations/delete-debug-conversation',
-    route('account', debug, 'End the debug conversation; the next message starts anew', { params, response: { 200: messageEnvelope } }),
+    route(Permission.AppsBuild, debug, 'End the debug conversation; the next message starts anew', {
+      params,
+      response: { 200: messageEnvelope },
+    }),
     h.chat.deleteDebugConversation,
   );
   server.get(
     '/apps/:app_id/summary',
-    route('account', debug, 'Long-term memory of the debug conversation', { params, response: { 200: summaryResponse } }),
+    route(Permission.AppsBuild, debug, 'Long-term memory of the debug conversation', { params, response: { 200: summaryResponse } }),
     h.chat.getSummary,
   );
   server.post(
     '/apps/:app_id/summary',
-    route('account', debug, 'Correct the long-term memory of the debug conversation', {
+    route(Permission.AppsBuild, debug, 'Correct the long-term memory of the debug conversation', {
       params,
       body: summaryBody,
       response: { 200: summaryResponse },
@@ -80,7 +84,7 @@ export function registerConversationRoutes(
   const conversation = conversationParams;
   server.get(
     '/conversations/:conversation_id/messages',
-    route('account', tag, 'Messages, newest first', {
+    route(Permission.AppsLogs, tag, 'Messages, newest first', {
       params: conversation,
       querystring: messageCursorQuery,
       response: { 200: messagePageResponse },
@@ -89,33 +93,37 @@ export function registerConversationRoutes(
   );
   server.post(
     '/conversations/:conversation_id/delete',
-    route('account', tag, 'Delete a conversation', { params: conversation, response: { 200: messageEnvelope } }),
+    route(Permission.AppsLogs, tag, 'Delete a conversation', { params: conversation, response: { 200: messageEnvelope } }),
     h.conversation.delete,
   );
   server.post(
     '/conversations/:conversation_id/messages/:message_id/delete',
-    route('account', tag, 'Delete one message', { params: conversationMessageParams, response: { 200: messageEnvelope } }),
+    route(Permission.AppsLogs, tag, 'Delete one message', { params: conversationMessageParams, response: { 200: messageEnvelope } }),
     h.conversation.deleteMessage,
   );
   server.get(
     '/conversations/:conversation_id/name',
-    route('account', tag, 'Conversation name', { params: conversation, response: { 200: nameResponse } }),
+    route(Permission.AppsLogs, tag, 'Conversation name', { params: conversation, response: { 200: nameResponse } }),
     h.conversation.getName,
   );
   server.post(
     '/conversations/:conversation_id/name',
-    route('account', tag, 'Rename a conversation', { params: conversation, body: renameBody, response: { 200: nameResponse } }),
+    route(Permission.AppsLogs, tag, 'Rename a conversation', { params: conversation, body: renameBody, response: { 200: nameResponse } }),
     h.conversation.rename,
   );
   server.post(
     '/conversations/:conversation_id/is-pinned',
-    route('account', tag, 'Pin or unpin a conversation', { params: conversation, body: pinBody, response: { 200: conversationResponse } }),
+    route(Permission.AppsLogs, tag, 'Pin or unpin a conversation', {
+      params: conversation,
+      body: pinBody,
+      response: { 200: conversationResponse },
+    }),
     h.conversation.setPinned,
   );
 
   server.post(
     '/ai/suggested-questions',
-    route('account', 'ai helpers', 'Three short follow-up questions to a message', {
+    route(Permission.AppsBuild, 'ai helpers', 'Three short follow-up questions to a message', {
       body: suggestedQuestionsBody,
       response: { 200: suggestedQuestionsResponse },
     }),
@@ -123,7 +131,7 @@ export function registerConversationRoutes(
   );
   server.post(
     '/ai/optimize-prompt',
-    route('account', 'ai helpers', 'Rewrite a prompt; streamed as optimize_prompt events', {
+    route(Permission.AppsBuild, 'ai helpers', 'Rewrite a prompt; streamed as optimize_prompt events', {
       body: optimizePromptBody,
       response: { 200: eventStream },
     }),

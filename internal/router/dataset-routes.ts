@@ -26,6 +26,7 @@ import {
   updateSegmentBody,
 } from '../schema/dataset-schema.js';
 import type { HttpServer } from '../server/http.js';
+import { Permission } from '../service/permissions.js';
 import { route } from './route-options.js';
 
 export function registerDatasetRoutes(server: HttpServer, h: { dataset: DatasetHandler; document: DocumentHandler }): void {
@@ -33,17 +34,17 @@ export function registerDatasetRoutes(server: HttpServer, h: { dataset: DatasetH
   const d = h.dataset;
   server.post(
     '/datasets',
-    route('account', t, 'Create a dataset', { body: createDatasetBody, response: { 200: datasetResponse } }),
+    route(Permission.DatasetsManage, t, 'Create a dataset', { body: createDatasetBody, response: { 200: datasetResponse } }),
     d.create,
   );
   server.get(
     '/datasets',
-    route('account', t, 'List datasets, newest first', { querystring: pageQuery, response: { 200: datasetPageResponse } }),
+    route(Permission.DatasetsManage, t, 'List datasets, newest first', { querystring: pageQuery, response: { 200: datasetPageResponse } }),
     d.list,
   );
   server.get(
     '/datasets/:dataset_id',
-    route('account', t, 'A dataset with its document, character and hit counts', {
+    route(Permission.DatasetsManage, t, 'A dataset with its document, character and hit counts', {
       params: datasetParams,
       response: { 200: datasetResponse },
     }),
@@ -51,7 +52,7 @@ export function registerDatasetRoutes(server: HttpServer, h: { dataset: DatasetH
   );
   server.post(
     '/datasets/:dataset_id',
-    route('account', t, 'Update name, icon or description', {
+    route(Permission.DatasetsManage, t, 'Update name, icon or description', {
       params: datasetParams,
       body: updateDatasetBody,
       response: { 200: datasetResponse },
@@ -60,7 +61,7 @@ export function registerDatasetRoutes(server: HttpServer, h: { dataset: DatasetH
   );
   server.post(
     '/datasets/:dataset_id/delete',
-    route('account', t, 'Delete a dataset with its documents, segments, vectors and keywords', {
+    route(Permission.DatasetsManage, t, 'Delete a dataset with its documents, segments, vectors and keywords', {
       params: datasetParams,
       response: { 200: messageEnvelope },
     }),
@@ -68,12 +69,16 @@ export function registerDatasetRoutes(server: HttpServer, h: { dataset: DatasetH
   );
   server.post(
     '/datasets/:dataset_id/hit',
-    route('account', t, 'Hit test: search the dataset', { params: datasetParams, body: hitBody, response: { 200: hitResponse } }),
+    route(Permission.DatasetsManage, t, 'Hit test: search the dataset', {
+      params: datasetParams,
+      body: hitBody,
+      response: { 200: hitResponse },
+    }),
     d.hit,
   );
   server.get(
     '/datasets/:dataset_id/queries',
-    route('account', t, 'The last hit-test queries', {
+    route(Permission.DatasetsManage, t, 'The last hit-test queries', {
       params: datasetParams,
       querystring: queriesQuery,
       response: { 200: queriesResponse },
@@ -86,7 +91,7 @@ export function registerDatasetRoutes(server: HttpServer, h: { dataset: DatasetH
   const base = '/datasets/:dataset_id/documents';
   server.post(
     base,
-    route('account', td, 'Add uploaded files as documents; each is indexed in the background', {
+    route(Permission.DatasetsManage, td, 'Add uploaded files as documents; each is indexed in the background', {
       params: datasetParams,
       body: createDocumentsBody,
       response: { 200: documentBatchResponse },
@@ -95,27 +100,35 @@ export function registerDatasetRoutes(server: HttpServer, h: { dataset: DatasetH
   );
   server.get(
     base,
-    route('account', td, 'List documents', { params: datasetParams, querystring: pageQuery, response: { 200: documentPageResponse } }),
+    route(Permission.DatasetsManage, td, 'List documents', {
+      params: datasetParams,
+      querystring: pageQuery,
+      response: { 200: documentPageResponse },
+    }),
     doc.list,
   );
   server.get(
     `${base}/batch/:batch`,
-    route('account', td, 'Indexing status of a batch', { params: batchParams, response: { 200: documentBatchResponse } }),
+    route(Permission.DatasetsManage, td, 'Indexing status of a batch', { params: batchParams, response: { 200: documentBatchResponse } }),
     doc.batch,
   );
   server.get(
     `${base}/:document_id`,
-    route('account', td, 'A document', { params: documentParams, response: { 200: documentResponse } }),
+    route(Permission.DatasetsManage, td, 'A document', { params: documentParams, response: { 200: documentResponse } }),
     doc.get,
   );
   server.post(
     `${base}/:document_id/name`,
-    route('account', td, 'Rename a document', { params: documentParams, body: renameDocumentBody, response: { 200: documentResponse } }),
+    route(Permission.DatasetsManage, td, 'Rename a document', {
+      params: documentParams,
+      body: renameDocumentBody,
+      response: { 200: documentResponse },
+    }),
     doc.rename,
   );
   server.post(
     `${base}/:document_id/enabled`,
-    route('account', td, 'Enable or disable a document (a disabled one is never retrieved)', {
+    route(Permission.DatasetsManage, td, 'Enable or disable a document (a disabled one is never retrieved)', {
       params: documentParams,
       body: enabledBody,
       response: { 200: documentResponse },
@@ -124,14 +137,17 @@ export function registerDatasetRoutes(server: HttpServer, h: { dataset: DatasetH
   );
   server.post(
     `${base}/:document_id/delete`,
-    route('account', td, 'Delete a document with its segments', { params: documentParams, response: { 200: messageEnvelope } }),
+    route(Permission.DatasetsManage, td, 'Delete a document with its segments', {
+      params: documentParams,
+      response: { 200: messageEnvelope },
+    }),
     doc.delete,
   );
 
   const seg = `${base}/:document_id/segments`;
   server.get(
     seg,
-    route('account', td, 'Segments of a document', {
+    route(Permission.DatasetsManage, td, 'Segments of a document', {
       params: documentParams,
       querystring: pageQuery,
       response: { 200: segmentPageResponse },
@@ -140,7 +156,7 @@ export function registerDatasetRoutes(server: HttpServer, h: { dataset: DatasetH
   );
   server.post(
     seg,
-    route('account', td, 'Add a segment (embedded and indexed at once)', {
+    route(Permission.DatasetsManage, td, 'Add a segment (embedded and indexed at once)', {
       params: documentParams,
       body: createSegmentBody,
       response: { 200: segmentResponse },
@@ -149,12 +165,12 @@ export function registerDatasetRoutes(server: HttpServer, h: { dataset: DatasetH
   );
   server.get(
     `${seg}/:segment_id`,
-    route('account', td, 'A segment', { params: segmentParams, response: { 200: segmentResponse } }),
+    route(Permission.DatasetsManage, td, 'A segment', { params: segmentParams, response: { 200: segmentResponse } }),
     doc.getSegment,
   );
   server.post(
     `${seg}/:segment_id`,
-    route('account', td, 'Edit content or keywords (re-embedded and re-indexed at once)', {
+    route(Permission.DatasetsManage, td, 'Edit content or keywords (re-embedded and re-indexed at once)', {
       params: segmentParams,
       body: updateSegmentBody,
       response: { 200: segmentResponse },
@@ -163,12 +179,16 @@ export function registerDatasetRoutes(server: HttpServer, h: { dataset: DatasetH
   );
   server.post(
     `${seg}/:segment_id/enabled`,
-    route('account', td, 'Enable or disable a segment', { params: segmentParams, body: enabledBody, response: { 200: segmentResponse } }),
+    route(Permission.DatasetsManage, td, 'Enable or disable a segment', {
+      params: segmentParams,
+      body: enabledBody,
+      response: { 200: segmentResponse },
+    }),
     doc.setSegmentEnabled,
   );
   server.post(
     `${seg}/:segment_id/delete`,
-    route('account', td, 'Delete a segment', { params: segmentParams, response: { 200: messageEnvelope } }),
+    route(Permission.DatasetsManage, td, 'Delete a segment', { params: segmentParams, response: { 200: messageEnvelope } }),
     doc.deleteSegment,
   );
 }

@@ -8,18 +8,19 @@ import {
   providerParams,
 } from '../schema/llm-model-schema.js';
 import type { HttpServer } from '../server/http.js';
+import { Permission } from '../service/permissions.js';
 import { route } from './route-options.js';
 
 export function registerLlmModelRoutes(server: HttpServer, h: { llmModel: LlmModelHandler }): void {
   const tag = 'models';
   server.get(
     '/llm-models',
-    route('account', tag, 'Providers and their models, with credential status', { response: { 200: providerListResponse } }),
+    route(Permission.ModelsRead, tag, 'Providers and their models, with credential status', { response: { 200: providerListResponse } }),
     h.llmModel.listProviders,
   );
   server.get(
     '/llm-models/:provider/:model',
-    route('account', tag, 'One model: features, limits, parameter template, price', {
+    route(Permission.ModelsRead, tag, 'One model: features, limits, parameter template, price', {
       params: modelParams,
       response: { 200: modelResponse },
     }),
@@ -27,7 +28,7 @@ export function registerLlmModelRoutes(server: HttpServer, h: { llmModel: LlmMod
   );
   server.post(
     '/llm-models/:provider/credentials',
-    route('account', tag, 'Save (and by default test) provider credentials', {
+    route(Permission.ProvidersManage, tag, 'Save (and by default test) provider credentials', {
       params: providerParams,
       body: credentialBody,
       response: { 200: credentialResponse },

@@ -1,18 +1,24 @@
 import type { RouteAuth } from '../middleware/auth.js';
+import { Permission, rolesFor } from '../service/permissions.js';
 import { errorResponses } from '../schema/common-schema.js';
 import { openAiErrorBody } from '../schema/openai-schema.js';
 import { difyError } from '../schema/service-api-schema.js';
 
+const PERMISSIONS = new Set<string>(Object.values(Permission));
+
 /**
- * Options every route states: who may call it, how the docs group and describe it, and its
+ * Options every route states: who may call it (anyone, any signed-in account, or a member whose role
+ * has the given permission in the current workspace), how the docs group and describe it, and its
  * schemas. The common error answers are added so the OpenAPI document shows them too.
  */
-export function route<S extends { response?: object }>(auth: RouteAuth, tag: string, summary: string, schema: S) {
+export function route<S extends { response?: object }>(auth: RouteAuth | Permission, tag: string, summary: string, schema: S) {
+  const permission = PERMISSIONS.has(auth) ? (auth as Permission) : undefined;
   return {
-    config: { auth },
+    config: (permission ? { auth: 'account', permission } : { auth }) as { auth: RouteAuth; permission?: Permission },
     schema: {
       tags: [tag],
       summary,
+      ...(permission ? { description: `Permission \`${permission}\`: roles ${rolesFor(permission).join(', ')}.` } : {}),
       ...(auth === 'public' ? {} : { security: [{ bearer: [] }] }),
       ...schema,
       response: { ...errorResponses, ...schema.response },

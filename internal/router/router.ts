@@ -15,6 +15,7 @@ import type { WebAppHandler } from '../handler/web-app-handler.js';
 import type { ServiceApiHandler } from '../handler/service-api-handler.js';
 import type { OpenAiHandler } from '../handler/openai-handler.js';
 import type { UploadFileHandler } from '../handler/upload-file-handler.js';
+import type { WorkspaceHandler } from '../handler/workspace-handler.js';
 import type { HttpServer } from '../server/http.js';
 import { registerAppRoutes } from './app-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
@@ -24,6 +25,7 @@ import { registerLlmModelRoutes } from './llm-model-routes.js';
 import { registerServiceApiRoutes } from './service-api-routes.js';
 import { registerUploadFileRoutes } from './upload-file-routes.js';
 import { registerWebAppRoutes } from './web-app-routes.js';
+import { registerWorkspaceRoutes } from './workspace-routes.js';
 
 export interface Handlers {
   ping: PingHandler;
@@ -43,6 +45,7 @@ export interface Handlers {
   openAi: OpenAiHandler;
   analytics: AnalyticsHandler;
   webApp: WebAppHandler;
+  workspace: WorkspaceHandler;
 }
 
 /**
@@ -51,6 +54,7 @@ export interface Handlers {
  */
 export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerAuthRoutes(server, h);
+  registerWorkspaceRoutes(server, h.workspace);
   registerAppRoutes(server, h);
   registerLlmModelRoutes(server, h);
   registerConversationRoutes(server, h);

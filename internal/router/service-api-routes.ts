@@ -31,6 +31,7 @@ import {
 } from '../schema/service-api-schema.js';
 import { z } from 'zod';
 import type { HttpServer } from '../server/http.js';
+import { Permission } from '../service/permissions.js';
 import { openAiRoute, route, serviceRoute } from './route-options.js';
 
 export function registerServiceApiRoutes(
@@ -40,7 +41,7 @@ export function registerServiceApiRoutes(
   const t = 'api keys';
   server.post(
     '/apps/:app_id/api-keys',
-    route('account', t, 'Create a service API key (the key is returned this once)', {
+    route(Permission.AppsBuild, t, 'Create a service API key (the key is returned this once)', {
       params: appIdParams,
       body: createApiKeyBody,
       response: { 200: apiKeyResponse },
@@ -49,12 +50,12 @@ export function registerServiceApiRoutes(
   );
   server.get(
     '/apps/:app_id/api-keys',
-    route('account', t, 'The app keys, masked, with last use', { params: appIdParams, response: { 200: apiKeyListResponse } }),
+    route(Permission.AppsBuild, t, 'The app keys, masked, with last use', { params: appIdParams, response: { 200: apiKeyListResponse } }),
     h.apiKey.list,
   );
   server.post(
     '/apps/:app_id/api-keys/:key_id',
-    route('account', t, 'Change remark or is_active (an inactive key is refused at once)', {
+    route(Permission.AppsBuild, t, 'Change remark or is_active (an inactive key is refused at once)', {
       params: apiKeyParams,
       body: updateApiKeyBody,
       response: { 200: apiKeyResponse },
@@ -63,13 +64,13 @@ export function registerServiceApiRoutes(
   );
   server.post(
     '/apps/:app_id/api-keys/:key_id/delete',
-    route('account', t, 'Delete a key', { params: apiKeyParams, response: { 200: messageEnvelope } }),
+    route(Permission.AppsBuild, t, 'Delete a key', { params: apiKeyParams, response: { 200: messageEnvelope } }),
     h.apiKey.delete,
   );
 
   server.get(
     '/analysis/:app_id',
-    route('account', 'analytics', 'The last 7 days against the 7 before, with a trend per day', {
+    route(Permission.AppsLogs, 'analytics', 'The last 7 days against the 7 before, with a trend per day', {
       params: analysisParams,
       response: { 200: analysisResponse },
     }),
@@ -77,7 +78,7 @@ export function registerServiceApiRoutes(
   );
   server.get(
     '/apps/:app_id/logs',
-    route('account', 'analytics', 'Conversations from every source, filtered by date and source', {
+    route(Permission.AppsLogs, 'analytics', 'Conversations from every source, filtered by date and source', {
       params: analysisParams,
       querystring: logsQuery,
       response: { 200: logsResponse },

@@ -1,6 +1,7 @@
 import type { UploadFileHandler } from '../handler/upload-file-handler.js';
 import { imagePreviewParams, imagePreviewQuery, uploadFileResponse } from '../schema/upload-file-schema.js';
 import type { HttpServer } from '../server/http.js';
+import { Permission } from '../service/permissions.js';
 import { route } from './route-options.js';
 
 const tag = 'files';
@@ -9,7 +10,7 @@ const multipartNote = 'multipart/form-data with one part named `file`';
 export function registerUploadFileRoutes(server: HttpServer, h: { uploadFile: UploadFileHandler }): void {
   server.post(
     '/upload-files/file',
-    route('account', tag, `Upload a document (txt, md, markdown, pdf, docx, html, htm, csv, json): ${multipartNote}`, {
+    route(Permission.FilesUpload, tag, `Upload a document (txt, md, markdown, pdf, docx, html, htm, csv, json): ${multipartNote}`, {
       consumes: ['multipart/form-data'],
       response: { 200: uploadFileResponse },
     }),
@@ -17,7 +18,7 @@ export function registerUploadFileRoutes(server: HttpServer, h: { uploadFile: Up
   );
   server.post(
     '/upload-files/image',
-    route('account', tag, `Upload an image (png, jpg, jpeg, webp, gif): ${multipartNote}`, {
+    route(Permission.FilesUpload, tag, `Upload an image (png, jpg, jpeg, webp, gif): ${multipartNote}`, {
       consumes: ['multipart/form-data'],
       response: { 200: uploadFileResponse },
     }),

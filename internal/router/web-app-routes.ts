@@ -15,6 +15,7 @@ import {
 } from '../schema/web-app-schema.js';
 import { uploadFileResponse } from '../schema/upload-file-schema.js';
 import type { HttpServer } from '../server/http.js';
+import { Permission } from '../service/permissions.js';
 import { route } from './route-options.js';
 
 export function registerWebAppRoutes(server: HttpServer, h: { webApp: WebAppHandler }): void {
@@ -68,7 +69,7 @@ export function registerWebAppRoutes(server: HttpServer, h: { webApp: WebAppHand
   );
   server.post(
     '/apps/:app_id/regenerate-web-app-token',
-    route('account', 'apps', 'Replace the public link; the old one stops working at once', {
+    route(Permission.AppsBuild, 'apps', 'Replace the public link; the old one stops working at once', {
       params: appIdParams,
       response: { 200: regenerateTokenResponse },
     }),

@@ -32,7 +32,7 @@ export class AiHelperService {
 
   /** Background: a title from the first exchange. */
   async nameConversation(job: NamingJob, signal?: AbortSignal): Promise<void> {
-    const reply = await this.complete(job.accountId, job.provider, job.model, signal, [
+    const reply = await this.complete(job.workspaceId, job.provider, job.model, signal, [
       { role: 'system', content: CONVERSATION_NAME_PROMPT },
       { role: 'user', content: `User: ${job.query}\nAssistant: ${job.answer}` },
     ]);
@@ -48,7 +48,7 @@ export class AiHelperService {
       .where(eq(conversations.id, job.conversationId))
       .limit(1);
     if (!conversation) return;
-    const reply = await this.complete(job.accountId, job.provider, job.model, signal, [
+    const reply = await this.complete(job.workspaceId, job.provider, job.model, signal, [
       { role: 'system', content: SUMMARY_PROMPT },
       {
         role: 'user',
@@ -59,8 +59,8 @@ export class AiHelperService {
   }
 
   /** Three short follow-ups to a message, from the conversation up to it. */
-  async suggestedQuestions(accountId: string, messageId: string): Promise<string[]> {
-    const message = await this.conversations.getOwnedMessage(accountId, messageId);
+  async suggestedQuestions(workspaceId: string, messageId: string): Promise<string[]> {
+    const message = await this.conversations.getOwnedMessage(workspaceId, messageId);
     // The model that answered: the published one for end users, the draft's in the debugger.
     const { provider, model } = message.provider && message.model ? message : await this.draftModel(message.appId);
     const recent = await this.db
@@ -75,7 +75,7 @@ export class AiHelperService {
       .reverse()
       .map((m) => `User: ${m.query}\nAssistant: ${m.answer}`)
       .join('\n\n');
-    const reply = await this.complete(accountId, provider, model, undefined, [
+    const reply = await this.complete(workspaceId, provider, model, undefined, [
       { role: 'system', content: SUGGESTED_QUESTIONS_PROMPT },
       { role: 'user', content: transcript },
     ]);
@@ -84,13 +84,13 @@ export class AiHelperService {
 
   /** A streamed rewrite of a prompt, with the account's chosen model or its first configured one. */
   async optimizePrompt(
-    accountId: string,
+    workspaceId: string,
     prompt: string,
     model: { provider: string; model: string } | undefined,
     signal: AbortSignal,
   ): Promise<AsyncIterable<ChatStreamEvent>> {
-    const choice = model ?? (await this.firstConfiguredModel(accountId));
-    const { llm, spec } = await this.llmModels.resolve(accountId, choice.provider, choice.model);
+    const choice = model ?? (await this.firstConfiguredModel(workspaceId));
+    const { llm, spec } = await this.llmModels.resolve(workspaceId, choice.provider, choice.model);
     const request = {
       model: spec.model,
       messages: [
@@ -108,8 +108,8 @@ export class AiHelperService {
     return completeConfig(app?.draftConfig).model_config;
   }
 
-  private async firstConfiguredModel(accountId: string): Promise<{ provider: string; model: string }> {
-    for (const view of await this.llmModels.listProviders(accountId)) {
+  private async firstConfiguredModel(workspaceId: string): Promise<{ provider: string; model: string }> {
+    for (const view of await this.llmModels.listProviders(workspaceId)) {
       const chat = view.models.find((m) => m.type === 'chat');
       if (view.credential.configured && chat) return { provider: view.provider.id, model: chat.model };
     }
@@ -117,13 +117,13 @@ export class AiHelperService {
   }
 
   private async complete(
-    accountId: string,
+    workspaceId: string,
     provider: string,
     model: string,
     signal: AbortSignal | undefined,
     prompt: ChatMessage[],
   ): Promise<string> {
-    const { llm, spec } = await this.llmModels.resolve(accountId, provider, model);
+    const { llm, spec } = await this.llmModels.resolve(workspaceId, provider, model);
     const parameters = { ...HELPER_PARAMETERS, max_tokens: Math.min(HELPER_PARAMETERS.max_tokens, spec.maxOutput) };
     let text = '';
     for await (const event of retryBeforeFirstEvent(

@@ -1,14 +1,15 @@
 import { sql, type SQL } from 'drizzle-orm';
 
 /**
- * Per message `m` matching `where`: its app, UTC day, who sent it (end user, or the author's account for the debugger),
+ * Per message `m` matching `where`: its app, UTC day, who sent it (end user, or the member whose debug conversation it is),
  * whether it is its conversation's first message of that day, and its measures. The rollup job and the live part of
  * a query read messages through this one definition, so the two always agree.
  */
 export function messageFacts(where: SQL): SQL {
   return sql`SELECT m.app_id,
       (m.created_at AT TIME ZONE 'UTC')::date AS day,
-      coalesce(nullif(m.end_user, ''), m.account_id::text) AS user_key,
+      coalesce(nullif(m.end_user, ''),
+        (SELECT c.from_account_id::text FROM conversations c WHERE c.id = m.conversation_id), m.workspace_id::text) AS user_key,
       NOT EXISTS (SELECT 1 FROM messages p
         WHERE p.conversation_id = m.conversation_id
           AND (p.created_at, p.id) < (m.created_at, m.id)

@@ -41,8 +41,8 @@ export class AnalyticsService {
   ) {}
 
   /** The last `days` whole UTC days (today included) against the `days` before them. */
-  async analyse(accountId: string, appId: string, now = new Date(), days = 7): Promise<AppAnalysis> {
-    await this.appService.get(accountId, appId);
+  async analyse(workspaceId: string, appId: string, now = new Date(), days = 7): Promise<AppAnalysis> {
+    await this.appService.get(workspaceId, appId);
     const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) + DAY_MS);
     const mid = new Date(end.getTime() - days * DAY_MS);
     const start = new Date(mid.getTime() - days * DAY_MS);
@@ -117,11 +117,11 @@ export class AnalyticsService {
 
   /** Conversations of every source, newest activity first, with their message counts. */
   async logs(
-    accountId: string,
+    workspaceId: string,
     appId: string,
     filter: PageRequest & { start?: Date | undefined; end?: Date | undefined; invokeFrom?: InvokeFrom | undefined },
   ): Promise<{ list: Array<{ conversation: Conversation; messageCount: number }>; total: number }> {
-    await this.appService.get(accountId, appId);
+    await this.appService.get(workspaceId, appId);
     const where = and(
       eq(conversations.appId, appId),
       eq(conversations.isDeleted, false),

@@ -29,22 +29,27 @@ export class ApiKeyService {
     this.cache = new HotCache(feed);
   }
 
-  async create(accountId: string, appId: string, remark: string): Promise<{ key: AppApiKey; secret: string }> {
-    await this.appService.get(accountId, appId);
+  async create(workspaceId: string, appId: string, remark: string): Promise<{ key: AppApiKey; secret: string }> {
+    await this.appService.get(workspaceId, appId);
     const secret = KEY_PREFIX + randomBytes(24).toString('base64url');
     const [key] = await this.db
       .insert(appApiKeys)
-      .values({ appId, accountId, keyHash: hashKey(secret), keyHint: `${secret.slice(0, 7)}...${secret.slice(-4)}`, remark })
+      .values({ appId, workspaceId, keyHash: hashKey(secret), keyHint: `${secret.slice(0, 7)}...${secret.slice(-4)}`, remark })
       .returning();
     return { key: key!, secret };
   }
 
-  async list(accountId: string, appId: string): Promise<AppApiKey[]> {
-    await this.appService.get(accountId, appId);
+  async list(workspaceId: string, appId: string): Promise<AppApiKey[]> {
+    await this.appService.get(workspaceId, appId);
     return this.db.select().from(appApiKeys).where(eq(appApiKeys.appId, appId)).orderBy(desc(appApiKeys.createdAt));
   }
 
-  async update(accountId: string, appId: string, keyId: string, changes: { remark?: string | undefined; is_active?: boolean | undefined }) {
+  async update(
+    workspaceId: string,
+    appId: string,
+    keyId: string,
+    changes: { remark?: string | undefined; is_active?: boolean | undefined },
+  ) {
     const [key] = await this.db
       .update(appApiKeys)
       .set({
@@ -52,17 +57,17 @@ export class ApiKeyService {
         ...(changes.is_active !== undefined ? { isActive: changes.is_active } : {}),
         updatedAt: new Date(),
       })
-      .where(and(eq(appApiKeys.id, keyId), eq(appApiKeys.appId, appId), eq(appApiKeys.accountId, accountId)))
+      .where(and(eq(appApiKeys.id, keyId), eq(appApiKeys.appId, appId), eq(appApiKeys.workspaceId, workspaceId)))
       .returning();
     if (!key) throw new NotFoundException('api key not found');
     await this.appService.changed(appId);
     return key;
   }
 
-  async delete(accountId: string, appId: string, keyId: string): Promise<void> {
+  async delete(workspaceId: string, appId: string, keyId: string): Promise<void> {
     const deleted = await this.db
       .delete(appApiKeys)
-      .where(and(eq(appApiKeys.id, keyId), eq(appApiKeys.appId, appId), eq(appApiKeys.accountId, accountId)))
+      .where(and(eq(appApiKeys.id, keyId), eq(appApiKeys.appId, appId), eq(appApiKeys.workspaceId, workspaceId)))
       .returning({ id: appApiKeys.id });
     if (deleted.length === 0) throw new NotFoundException('api key not found');
     await this.appService.changed(appId);

@@ -29,8 +29,8 @@ export class AppConfigService {
     private readonly datasets: DatasetService,
   ) {}
 
-  async getDraft(accountId: string, appId: string): Promise<AppConfig> {
-    return completeConfig((await this.appService.get(accountId, appId)).draftConfig);
+  async getDraft(workspaceId: string, appId: string): Promise<AppConfig> {
+    return completeConfig((await this.appService.get(workspaceId, appId)).draftConfig);
   }
 
   /** The config published traffic answers with; undefined while the app is not published. */
@@ -46,25 +46,25 @@ export class AppConfigService {
     return config;
   }
 
-  async updateDraft(accountId: string, appId: string, patch: Partial<AppConfig>): Promise<AppConfig> {
-    const current = await this.getDraft(accountId, appId);
-    if (patch.model_config) await this.checkModel(accountId, patch.model_config);
-    if (patch.datasets) await this.checkDatasets(accountId, patch.datasets);
+  async updateDraft(workspaceId: string, appId: string, patch: Partial<AppConfig>): Promise<AppConfig> {
+    const current = await this.getDraft(workspaceId, appId);
+    if (patch.model_config) await this.checkModel(workspaceId, patch.model_config);
+    if (patch.datasets) await this.checkDatasets(workspaceId, patch.datasets);
     const next = { ...current, ...patch };
-    if (patch.model_config || patch.file_upload) await this.checkVision(accountId, next);
+    if (patch.model_config || patch.file_upload) await this.checkVision(workspaceId, next);
     await this.db
       .update(apps)
       .set({ draftConfig: next, updatedAt: new Date() })
-      .where(and(eq(apps.id, appId), eq(apps.accountId, accountId)));
+      .where(and(eq(apps.id, appId), eq(apps.workspaceId, workspaceId)));
     await this.appService.changed(appId);
     return next;
   }
 
   /** Freezes the draft as the next version and makes it the one published traffic answers with. */
-  async publish(accountId: string, appId: string): Promise<AppConfigVersion> {
-    const draft = await this.getDraft(accountId, appId);
-    await this.checkModel(accountId, draft.model_config);
-    await this.checkVision(accountId, draft);
+  async publish(workspaceId: string, appId: string): Promise<AppConfigVersion> {
+    const draft = await this.getDraft(workspaceId, appId);
+    await this.checkModel(workspaceId, draft.model_config);
+    await this.checkVision(workspaceId, draft);
     const version = await this.db.transaction(async (tx) => {
       // Row lock: two publishes at once get consecutive numbers, not a unique-key failure.
       await tx.execute(sql`SELECT id FROM apps WHERE id = ${appId} FOR UPDATE`);
@@ -89,15 +89,15 @@ export class AppConfigService {
     return version;
   }
 
-  async cancelPublish(accountId: string, appId: string): Promise<void> {
-    const app = await this.appService.get(accountId, appId);
+  async cancelPublish(workspaceId: string, appId: string): Promise<void> {
+    const app = await this.appService.get(workspaceId, appId);
     if (app.status !== AppStatus.Published) throw new FailException('app is not published');
     await this.db.update(apps).set({ status: AppStatus.Draft, publishedVersionId: null, updatedAt: new Date() }).where(eq(apps.id, appId));
     await this.appService.changed(appId);
   }
 
-  async histories(accountId: string, appId: string, page: PageRequest): Promise<{ list: AppConfigVersion[]; total: number }> {
-    await this.appService.get(accountId, appId);
+  async histories(workspaceId: string, appId: string, page: PageRequest): Promise<{ list: AppConfigVersion[]; total: number }> {
+    await this.appService.get(workspaceId, appId);
     const { limit, offset } = pageOffset(page);
     const where = eq(appConfigVersions.appId, appId);
     const [list, [total]] = await Promise.all([
@@ -108,8 +108,8 @@ export class AppConfigService {
   }
 
   /** Copies a published version back into the draft; what is published does not change. */
-  async fallback(accountId: string, appId: string, versionId: string): Promise<AppConfig> {
-    await this.appService.get(accountId, appId);
+  async fallback(workspaceId: string, appId: string, versionId: string): Promise<AppConfig> {
+    await this.appService.get(workspaceId, appId);
     const [version] = await this.db
       .select()
       .from(appConfigVersions)
@@ -122,8 +122,8 @@ export class AppConfigService {
     return config;
   }
 
-  private async checkDatasets(accountId: string, ids: string[]): Promise<void> {
-    const owned = new Set(await this.datasets.ownedIds(accountId, ids));
+  private async checkDatasets(workspaceId: string, ids: string[]): Promise<void> {
+    const owned = new Set(await this.datasets.ownedIds(workspaceId, ids));
     const missing = ids.find((id) => !owned.has(id));
     if (missing)
       throw new ValidateErrorException(`datasets: dataset ${missing} not found`, {
@@ -132,9 +132,9 @@ export class AppConfigService {
   }
 
   /** Images can only go to a model that reads them. */
-  private async checkVision(accountId: string, config: AppConfig): Promise<void> {
+  private async checkVision(workspaceId: string, config: AppConfig): Promise<void> {
     if (!config.file_upload.image.enabled) return;
-    const spec = await this.modelSpec(accountId, config.model_config);
+    const spec = await this.modelSpec(workspaceId, config.model_config);
     if (!spec.features.includes('vision')) {
       const message = `${spec.model} does not read images (no vision feature); choose a vision model or switch image upload off`;
       throw new ValidateErrorException(`file_upload.image.enabled: ${message}`, {
@@ -144,8 +144,8 @@ export class AppConfigService {
   }
 
   /** The model must exist for this account and every parameter must fit its template. */
-  private async checkModel(accountId: string, modelConfig: ModelConfig): Promise<void> {
-    const spec = await this.modelSpec(accountId, modelConfig);
+  private async checkModel(workspaceId: string, modelConfig: ModelConfig): Promise<void> {
+    const spec = await this.modelSpec(workspaceId, modelConfig);
     if (spec.type !== 'chat') throw new ValidateErrorException(`model_config: ${spec.model} is not a chat model`);
     const problems = parameterProblems(spec, modelConfig.parameters);
     if (problems.length > 0) {
@@ -154,9 +154,9 @@ export class AppConfigService {
     }
   }
 
-  private async modelSpec(accountId: string, modelConfig: ModelConfig) {
+  private async modelSpec(workspaceId: string, modelConfig: ModelConfig) {
     try {
-      return await this.llmModels.getModel(accountId, modelConfig.provider, modelConfig.model);
+      return await this.llmModels.getModel(workspaceId, modelConfig.provider, modelConfig.model);
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') {
         throw new ValidateErrorException(`model_config: ${err.message}`, { errors: [{ field: 'model_config', message: err.message }] });

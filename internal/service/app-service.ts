@@ -2,11 +2,12 @@ import { and, count, desc, eq, ilike, sql } from 'drizzle-orm';
 import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
 import { NotFoundException } from '../exception/app-error.js';
-import { APP_DEFAULT_ICON, APP_NAME_MAX_LENGTH } from '../entity/app-entity.js';
+import { APP_DEFAULT_ICON, APP_NAME_MAX_LENGTH, AppStatus } from '../entity/app-entity.js';
 import { containsPattern } from '../lib/pg-error.js';
 import { apps, type App } from '../model/app.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
 import { appTag, HotCache } from './hot-cache.js';
+import { allows, Permission, type Actor } from './permissions.js';
 
 export interface AppInput {
   name: string;
@@ -16,7 +17,7 @@ export interface AppInput {
 
 const COPY_SUFFIX = ' (copy)';
 
-/** Apps belong to one account; every lookup is scoped to it, so another account's app is simply not found. */
+/** Apps belong to one workspace; every lookup is scoped to it, so another workspace's app is simply not found. */
 export class AppService {
   private readonly appById: ReturnType<typeof prepareAppById>;
   private readonly cache: HotCache<App>;
@@ -37,59 +38,80 @@ export class AppService {
     await this.feed.publish(appTag(appId));
   }
 
-  async create(accountId: string, input: AppInput): Promise<App> {
+  async create(actor: Actor, input: AppInput): Promise<App> {
     const [app] = await this.db
       .insert(apps)
-      .values({ accountId, name: input.name, icon: input.icon ?? APP_DEFAULT_ICON, description: input.description ?? '' })
+      .values({
+        workspaceId: actor.workspaceId,
+        createdBy: actor.accountId,
+        name: input.name,
+        icon: input.icon ?? APP_DEFAULT_ICON,
+        description: input.description ?? '',
+      })
       .returning();
     return app!;
   }
 
   /** Read on every debug message and console request, so kept in the hot cache; shared, so never to be mutated. */
-  async get(accountId: string, appId: string): Promise<App> {
+  async get(workspaceId: string, appId: string): Promise<App> {
     const app = await this.cache.get(
       appId,
       async () => (await this.appById.execute({ appId }))[0],
       (a) => [appTag(a.id)],
     );
-    if (!app || app.accountId !== accountId) throw new NotFoundException('app not found');
+    if (!app || app.workspaceId !== workspaceId) throw new NotFoundException('app not found');
     return app;
   }
 
-  async update(accountId: string, appId: string, input: Partial<AppInput>): Promise<App> {
+  async update(workspaceId: string, appId: string, input: Partial<AppInput>): Promise<App> {
     const [app] = await this.db
       .update(apps)
       .set({ ...definedOnly(input), updatedAt: new Date() })
-      .where(and(eq(apps.id, appId), eq(apps.accountId, accountId)))
+      .where(and(eq(apps.id, appId), eq(apps.workspaceId, workspaceId)))
       .returning();
     if (!app) throw new NotFoundException('app not found');
     await this.changed(appId);
     return app;
   }
 
-  async delete(accountId: string, appId: string): Promise<void> {
+  async delete(workspaceId: string, appId: string): Promise<void> {
     const deleted = await this.db
       .delete(apps)
-      .where(and(eq(apps.id, appId), eq(apps.accountId, accountId)))
+      .where(and(eq(apps.id, appId), eq(apps.workspaceId, workspaceId)))
       .returning({ id: apps.id });
     if (deleted.length === 0) throw new NotFoundException('app not found');
     await this.changed(appId);
   }
 
   /** A new draft app with the same settings and draft configuration; the name gets a suffix that still fits. */
-  async copy(accountId: string, appId: string): Promise<App> {
-    const source = await this.get(accountId, appId);
+  async copy(actor: Actor, appId: string): Promise<App> {
+    const source = await this.get(actor.workspaceId, appId);
     const name = source.name.slice(0, APP_NAME_MAX_LENGTH - COPY_SUFFIX.length) + COPY_SUFFIX;
     const [app] = await this.db
       .insert(apps)
-      .values({ accountId, name, icon: source.icon, description: source.description, draftConfig: source.draftConfig })
+      .values({
+        workspaceId: actor.workspaceId,
+        createdBy: actor.accountId,
+        name,
+        icon: source.icon,
+        description: source.description,
+        draftConfig: source.draftConfig,
+      })
       .returning();
     return app!;
   }
 
-  async list(accountId: string, request: PageRequest & { searchWord?: string | undefined }): Promise<{ list: App[]; total: number }> {
+  /** What the member may see of an app: those who cannot build see published apps only, as if the drafts were not there. */
+  async getVisible(actor: Actor, appId: string): Promise<App> {
+    const app = await this.get(actor.workspaceId, appId);
+    if (!allows(actor.role, Permission.AppsBuild) && app.status !== AppStatus.Published) throw new NotFoundException('app not found');
+    return app;
+  }
+
+  async list(actor: Actor, request: PageRequest & { searchWord?: string | undefined }): Promise<{ list: App[]; total: number }> {
     const where = and(
-      eq(apps.accountId, accountId),
+      eq(apps.workspaceId, actor.workspaceId),
+      allows(actor.role, Permission.AppsBuild) ? undefined : eq(apps.status, AppStatus.Published),
       request.searchWord ? ilike(apps.name, containsPattern(request.searchWord)) : undefined,
     );
     const { limit, offset } = pageOffset(request);

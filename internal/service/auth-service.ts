@@ -1,10 +1,13 @@
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
+import type { WorkspaceRole } from '../entity/workspace-entity.js';
 import { ForbiddenException, FailException, RateLimitedException, UnauthorizedException } from '../exception/app-error.js';
 import { hashPassword, timingDummyHash, verifyPassword } from '../lib/password.js';
 import { isUniqueViolation } from '../lib/pg-error.js';
 import { accounts, loginAttempts, revokedTokens, type Account } from '../model/account.js';
+import { workspaceMembers } from '../model/workspace.js';
+import { createPersonalWorkspace } from './workspace-membership.js';
 import { accountTag, HotCache, tokenTag } from './hot-cache.js';
 import type { AccessTokenClaims, IssuedToken, TokenService } from './token-service.js';
 
@@ -17,11 +20,15 @@ export interface AuthSettings {
 export interface AuthenticatedAccount {
   account: Account;
   claims: AccessTokenClaims;
+  /** The current workspace and the role there; null when the account belongs to none (it then acts on its profile only). */
+  workspace: { id: string; role: WorkspaceRole } | null;
 }
+
+type SessionRow = { account: Account; revoked: string | null; workspaceId: string | null; role: WorkspaceRole | null };
 
 /** Registration, password login, logout, token checks and the login lock-out. */
 export class AuthService {
-  private readonly sessions: HotCache<{ account: Account; revoked: string | null }>;
+  private readonly sessions: HotCache<SessionRow>;
   private readonly accountForToken: ReturnType<typeof prepareAccountForToken>;
 
   constructor(
@@ -36,17 +43,39 @@ export class AuthService {
 
   async register(input: { email: string; password: string; name: string }, ip: string): Promise<IssuedToken> {
     if (!this.settings.allowRegister) throw new ForbiddenException('registration is closed on this server');
+    const account = await this.createAccount(input, ip, async (tx, created) => {
+      await createPersonalWorkspace(tx, created);
+    });
+    return this.tokens.issue(account.id, account.tokenVersion);
+  }
+
+  /**
+   * Inserts an account and, in the same transaction, gives it its first workspace (its own, or the one
+   * it was invited to), so no account is ever seen without one.
+   */
+  async createAccount(
+    input: { email: string; password: string; name: string },
+    ip: string,
+    join: (tx: Db, account: Account) => Promise<unknown>,
+  ): Promise<Account> {
     const passwordHash = await hashPassword(input.password);
     try {
-      const [account] = await this.db
-        .insert(accounts)
-        .values({ email: input.email, name: input.name, passwordHash, lastLoginAt: new Date(), lastLoginIp: ip })
-        .returning();
-      return this.tokens.issue(account!.id, account!.tokenVersion);
+      return await this.db.transaction(async (tx) => {
+        const [account] = await tx
+          .insert(accounts)
+          .values({ email: input.email, name: input.name, passwordHash, lastLoginAt: new Date(), lastLoginIp: ip })
+          .returning();
+        await join(tx, account!);
+        return account!;
+      });
     } catch (err) {
       if (isUniqueViolation(err)) throw new FailException('email is already registered');
       throw err;
     }
+  }
+
+  issue(account: Account): Promise<IssuedToken> {
+    return this.tokens.issue(account.id, account.tokenVersion);
   }
 
   async passwordLogin(input: { email: string; password: string }, ip: string): Promise<IssuedToken> {
@@ -76,7 +105,8 @@ export class AuthService {
   /** Verifies the token, then that its account exists, the token was not revoked and predates no password change. */
   async authenticate(token: string): Promise<AuthenticatedAccount> {
     const claims = await this.tokens.verify(token);
-    // Cached per token: a logout, a password change or a profile edit on any node drops it (see accountTag, tokenTag).
+    // Cached per token: a logout, a password change, a profile edit, a workspace switch or a membership change
+    // (role, removal) on any node drops it (see accountTag, tokenTag), so a removed member is out at once.
     const row = await this.sessions.get(
       claims.jti,
       async () => (await this.accountForToken.execute({ jti: claims.jti, accountId: claims.accountId }))[0],
@@ -85,7 +115,8 @@ export class AuthService {
     if (!row || row.revoked || row.account.tokenVersion !== claims.version) {
       throw new UnauthorizedException('access token is no longer valid; log in again');
     }
-    return { account: row.account, claims };
+    const workspace = row.workspaceId && row.role ? { id: row.workspaceId, role: row.role } : null;
+    return { account: row.account, claims, workspace };
   }
 
   /** Drops lock-out rows and revocations that can no longer matter. Run by the periodic cleanup job. */
@@ -143,9 +174,13 @@ export class AuthService {
 /** Runs on every authenticated request, so it is built once. */
 function prepareAccountForToken(db: Db) {
   return db
-    .select({ account: accounts, revoked: revokedTokens.jti })
+    .select({ account: accounts, revoked: revokedTokens.jti, workspaceId: workspaceMembers.workspaceId, role: workspaceMembers.role })
     .from(accounts)
     .leftJoin(revokedTokens, eq(revokedTokens.jti, sql.placeholder('jti')))
+    .leftJoin(
+      workspaceMembers,
+      and(eq(workspaceMembers.workspaceId, accounts.currentWorkspaceId), eq(workspaceMembers.accountId, accounts.id)),
+    )
     .where(eq(accounts.id, sql.placeholder('accountId')))
     .limit(1)
     .prepare('account_for_token');

@@ -100,11 +100,11 @@ function insertStatement(items: Array<{ ctx: RunContext; messageId: string }>): 
     const inputs = JSON.stringify(ctx.inputs);
     if (ctx.isNewConversation) {
       conversationRows.push(
-        sql`(${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.endUser}, ${inputs}::jsonb)`,
+        sql`(${ctx.conversationId}, ${ctx.appId}, ${ctx.workspaceId}, ${ctx.fromAccountId}::uuid, ${ctx.invokeFrom}, ${ctx.endUser}, ${inputs}::jsonb)`,
       );
     }
     const { provider, model } = ctx.resolved.spec;
-    messageRows.push(sql`(${messageId}, ${ctx.conversationId}, ${ctx.appId}, ${ctx.accountId}, ${ctx.invokeFrom}, ${ctx.query},
+    messageRows.push(sql`(${messageId}, ${ctx.conversationId}, ${ctx.appId}, ${ctx.workspaceId}, ${ctx.invokeFrom}, ${ctx.query},
       ${provider}, ${model}, ${ctx.endUser}, ${inputs}::jsonb, ${MessageStatus.Running})`);
     ctx.files.rows.forEach((f, i) =>
       fileRows.push(sql`(${f.id}, ${messageId}, ${f.transferMethod}, ${f.url}, ${f.uploadFileId}::uuid, ${i})`),
@@ -112,14 +112,14 @@ function insertStatement(items: Array<{ ctx: RunContext; messageId: string }>): 
   }
   const ctes: SQL[] = [];
   if (conversationRows.length > 0) {
-    ctes.push(sql`c AS (INSERT INTO conversations (id, app_id, account_id, invoke_from, end_user, inputs)
+    ctes.push(sql`c AS (INSERT INTO conversations (id, app_id, workspace_id, from_account_id, invoke_from, end_user, inputs)
       VALUES ${sql.join(conversationRows, sql`, `)})`);
   }
   if (fileRows.length > 0) {
     ctes.push(sql`f AS (INSERT INTO message_files (id, message_id, transfer_method, url, upload_file_id, position)
       VALUES ${sql.join(fileRows, sql`, `)})`);
   }
-  const insertMessages = sql`INSERT INTO messages (id, conversation_id, app_id, account_id, invoke_from, query, provider, model, end_user, inputs, status)
+  const insertMessages = sql`INSERT INTO messages (id, conversation_id, app_id, workspace_id, invoke_from, query, provider, model, end_user, inputs, status)
     VALUES ${sql.join(messageRows, sql`, `)}`;
   return ctes.length > 0 ? sql`WITH ${sql.join(ctes, sql`, `)} ${insertMessages}` : insertMessages;
 }

@@ -25,6 +25,7 @@ import type { ConversationService } from './conversation-service.js';
 import type { LlmModelService, ResolvedModel } from './llm-model-service.js';
 import type { MessageFileService } from './message-file-service.js';
 import type { RetrievalService } from './retrieval-service.js';
+import type { Actor } from './permissions.js';
 import {
   ERROR_CODES,
   knowledgeContext,
@@ -82,22 +83,24 @@ export class ChatService {
   }
 
   /** A message to the app's draft, in the author's debug conversation. Errors before streaming are thrown. */
-  async debugChat(accountId: string, appId: string, input: DebugChatInput, clientSignal?: AbortSignal): Promise<ChatRun> {
+  async debugChat(actor: Actor, appId: string, input: DebugChatInput, clientSignal?: AbortSignal): Promise<ChatRun> {
+    const { workspaceId } = actor;
     const startedAt = performance.now();
     // The app and the model's credentials come from the hot cache; the conversation and its memory are one statement.
-    const app = await this.appService.get(accountId, appId);
+    const app = await this.appService.get(workspaceId, appId);
     const config = completeConfig(app.draftConfig);
     // The author tries values as the form changes, so every debug message takes the inputs it is sent with.
     const values = formInputs(config, input.inputs);
     const [files, resolved, { conversation, turns }] = await Promise.all([
-      this.messageFiles.resolve(accountId, config, input.files),
-      this.llmModels.resolve(accountId, config.model_config.provider, config.model_config.model),
-      this.conversations.debugConversationWithTurns(accountId, appId, config.dialog_round),
+      this.messageFiles.resolve(workspaceId, config, input.files),
+      this.llmModels.resolve(workspaceId, config.model_config.provider, config.model_config.model),
+      this.conversations.debugConversationWithTurns(actor, appId, config.dialog_round),
     ]);
     const conversationId = conversation?.id ?? randomUUID();
     const history = await this.withImages(turns, config);
     return this.start({
-      accountId,
+      workspaceId,
+      fromAccountId: actor.accountId,
       appId,
       config,
       resolved,
@@ -133,11 +136,12 @@ export class ChatService {
     const inputs = conversation ? conversation.inputs : formInputs(config, input.inputs);
     const conversationId = conversation?.id ?? randomUUID();
     const [files, history] = await Promise.all([
-      this.messageFiles.resolve(app.accountId, config, input.files, { appId: app.id, endUser: input.user }),
+      this.messageFiles.resolve(app.workspaceId, config, input.files, { appId: app.id, endUser: input.user }),
       this.withImages(turns, config),
     ]);
     return this.start({
-      accountId: app.accountId,
+      workspaceId: app.workspaceId,
+      fromAccountId: null,
       appId: app.id,
       config,
       resolved,
@@ -164,7 +168,8 @@ export class ChatService {
     const startedAt = performance.now();
     const { config, resolved } = await this.publishedModel(app);
     return this.start({
-      accountId: app.accountId,
+      workspaceId: app.workspaceId,
+      fromAccountId: null,
       appId: app.id,
       config: { ...config, dialog_round: Math.max(config.dialog_round, input.history.length) },
       resolved,
@@ -189,7 +194,7 @@ export class ChatService {
     const config = await this.appConfig.published(app);
     if (!config) throw appUnavailable();
     try {
-      return { config, resolved: await this.llmModels.resolve(app.accountId, config.model_config.provider, config.model_config.model) };
+      return { config, resolved: await this.llmModels.resolve(app.workspaceId, config.model_config.provider, config.model_config.model) };
     } catch (err) {
       if (err instanceof AppError) throw new ServiceApiException(400, 'provider_not_initialize', err.message);
       throw err;
@@ -202,8 +207,8 @@ export class ChatService {
   }
 
   /** Stops a running answer wherever it streams; the partial answer is kept with status stop. */
-  stop(accountId: string, appId: string, taskId: string): Promise<void> {
-    return this.answers.stop(accountId, appId, taskId);
+  stop(workspaceId: string, appId: string, taskId: string): Promise<void> {
+    return this.answers.stop(workspaceId, appId, taskId);
   }
 
   private async start(ctx: RunContext): Promise<ChatRun> {
@@ -269,7 +274,7 @@ export class ChatService {
     const controller = new AbortController();
     const onClientGone = () => controller.abort();
     ctx.clientSignal?.addEventListener('abort', onClientGone, { once: true });
-    this.answers.add(messageId, { accountId: ctx.accountId, appId: ctx.appId, endUser: ctx.endUser, controller });
+    this.answers.add(messageId, { workspaceId: ctx.workspaceId, appId: ctx.appId, endUser: ctx.endUser, controller });
 
     const review = ctx.config.review_config;
     const masker = new KeywordMasker(review.enable && review.outputs_config.enable ? review.keywords : []);
@@ -384,13 +389,13 @@ export class ChatService {
     const { retrieval_strategy, k, score } = ctx.config.retrieval_config;
     try {
       const found = await this.retrieval.retrieve(
-        ctx.accountId,
+        ctx.workspaceId,
         ctx.config.datasets,
         ctx.query,
         { strategy: retrieval_strategy, k, score },
         { lenient: true },
       );
-      this.retrieval.record(ctx.accountId, ctx.config.datasets, ctx.query, 'app', found).catch((err: unknown) => {
+      this.retrieval.record(ctx.workspaceId, ctx.config.datasets, ctx.query, 'app', found).catch((err: unknown) => {
         this.logger.warn({ err }, 'could not record the knowledge query');
       });
       return found;
@@ -403,7 +408,7 @@ export class ChatService {
   private async enqueueFollowUps(ctx: RunContext, answer: string): Promise<void> {
     const job: NamingJob = {
       conversationId: ctx.conversationId,
-      accountId: ctx.accountId,
+      workspaceId: ctx.workspaceId,
       provider: ctx.resolved.spec.provider,
       model: ctx.resolved.spec.model,
       query: ctx.query,

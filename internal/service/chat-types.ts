@@ -37,7 +37,7 @@ export interface ChatRun {
 
 export interface NamingJob {
   conversationId: string;
-  accountId: string;
+  workspaceId: string;
   provider: string;
   model: string;
   query: string;
@@ -45,7 +45,9 @@ export interface NamingJob {
 }
 
 export interface RunContext {
-  accountId: string;
+  workspaceId: string;
+  /** The member whose debug conversation this is; null for published traffic. */
+  fromAccountId: string | null;
   appId: string;
   config: AppConfig;
   resolved: ResolvedModel;

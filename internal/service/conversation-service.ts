@@ -4,6 +4,7 @@ import type { Db } from '../extension/database.js';
 import { NotFoundException } from '../exception/app-error.js';
 import { conversations, messages, type Conversation, type Message } from '../model/conversation.js';
 import type { AppService } from './app-service.js';
+import type { Actor } from './permissions.js';
 import type { ConversationMemory, ConversationWithTurns, RememberedTurn } from './conversation-memory.js';
 
 export type ConversationSort = 'created_at' | '-created_at' | 'updated_at' | '-updated_at';
@@ -35,7 +36,7 @@ export class ConversationService {
       'debug_conversation_with_turns',
       and(
         eq(conversations.appId, sql.placeholder('appId')),
-        eq(conversations.accountId, sql.placeholder('accountId')),
+        eq(conversations.fromAccountId, sql.placeholder('accountId')),
         eq(conversations.invokeFrom, InvokeFrom.Debugger),
         eq(conversations.isDeleted, false),
       )!,
@@ -52,9 +53,9 @@ export class ConversationService {
     );
   }
 
-  /** The author's current debug conversation of an app, if one is going. */
-  async findDebugConversation(accountId: string, appId: string): Promise<Conversation | undefined> {
-    const [conversation] = await this.debugConversation.execute({ appId, accountId });
+  /** The member's current debug conversation of an app (each member debugging an app has their own), if one is going. */
+  async findDebugConversation(actor: Actor, appId: string): Promise<Conversation | undefined> {
+    const [conversation] = await this.debugConversation.execute({ appId, accountId: actor.accountId });
     return conversation;
   }
 
@@ -62,9 +63,9 @@ export class ConversationService {
    * The author's debug conversation of an app with its last `turns` turns, in one round trip: a
    * debug message reads both before the model call.
    */
-  async debugConversationWithTurns(accountId: string, appId: string, turns: number): Promise<ConversationWithTurns> {
-    return this.memory.read(`debug:${accountId}:${appId}`, turns, async () =>
-      withTurns(await this.debugWithTurns.execute({ accountId, appId, turns })),
+  async debugConversationWithTurns(actor: Actor, appId: string, turns: number): Promise<ConversationWithTurns> {
+    return this.memory.read(`debug:${actor.accountId}:${appId}`, turns, async () =>
+      withTurns(await this.debugWithTurns.execute({ accountId: actor.accountId, appId, turns })),
     );
   }
 
@@ -150,40 +151,40 @@ export class ConversationService {
     return { list: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
   }
 
-  async getOwned(accountId: string, conversationId: string): Promise<Conversation> {
+  async getOwned(workspaceId: string, conversationId: string): Promise<Conversation> {
     const [conversation] = await this.db
       .select()
       .from(conversations)
-      .where(and(eq(conversations.id, conversationId), eq(conversations.accountId, accountId), eq(conversations.isDeleted, false)))
+      .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, workspaceId), eq(conversations.isDeleted, false)))
       .limit(1);
     if (!conversation) throw new NotFoundException('conversation not found');
     return conversation;
   }
 
-  async getOwnedMessage(accountId: string, messageId: string): Promise<Message> {
+  async getOwnedMessage(workspaceId: string, messageId: string): Promise<Message> {
     const [message] = await this.db
       .select()
       .from(messages)
-      .where(and(eq(messages.id, messageId), eq(messages.accountId, accountId), eq(messages.isDeleted, false)))
+      .where(and(eq(messages.id, messageId), eq(messages.workspaceId, workspaceId), eq(messages.isDeleted, false)))
       .limit(1);
     if (!message) throw new NotFoundException('message not found');
     return message;
   }
 
   /** Newest first; `hasMore` tells whether an older page exists. */
-  async listMessages(accountId: string, conversationId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
-    await this.getOwned(accountId, conversationId);
+  async listMessages(workspaceId: string, conversationId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
+    await this.getOwned(workspaceId, conversationId);
     return this.pageOfMessages(conversationId, cursor);
   }
 
-  async listDebugMessages(accountId: string, appId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
-    await this.appService.get(accountId, appId);
-    const conversation = await this.findDebugConversation(accountId, appId);
+  async listDebugMessages(actor: Actor, appId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
+    await this.appService.get(actor.workspaceId, appId);
+    const conversation = await this.findDebugConversation(actor, appId);
     return conversation ? this.pageOfMessages(conversation.id, cursor) : { list: [], hasMore: false };
   }
 
-  async deleteConversation(accountId: string, conversationId: string): Promise<void> {
-    await this.getOwned(accountId, conversationId);
+  async deleteConversation(workspaceId: string, conversationId: string): Promise<void> {
+    await this.getOwned(workspaceId, conversationId);
     await this.markDeleted(conversationId);
   }
 
@@ -194,15 +195,15 @@ export class ConversationService {
   }
 
   /** Ends the debug conversation; the next debug message starts a fresh one. */
-  async deleteDebugConversation(accountId: string, appId: string): Promise<void> {
-    await this.appService.get(accountId, appId);
+  async deleteDebugConversation(actor: Actor, appId: string): Promise<void> {
+    await this.appService.get(actor.workspaceId, appId);
     const ended = await this.db
       .update(conversations)
       .set({ isDeleted: true, updatedAt: new Date() })
       .where(
         and(
           eq(conversations.appId, appId),
-          eq(conversations.accountId, accountId),
+          eq(conversations.fromAccountId, actor.accountId),
           eq(conversations.invokeFrom, InvokeFrom.Debugger),
           eq(conversations.isDeleted, false),
         ),
@@ -211,8 +212,8 @@ export class ConversationService {
     for (const { id } of ended) this.memory.changed(id);
   }
 
-  async deleteMessage(accountId: string, conversationId: string, messageId: string): Promise<void> {
-    await this.getOwned(accountId, conversationId);
+  async deleteMessage(workspaceId: string, conversationId: string, messageId: string): Promise<void> {
+    await this.getOwned(workspaceId, conversationId);
     const deleted = await this.db
       .update(messages)
       .set({ isDeleted: true, updatedAt: new Date() })
@@ -222,8 +223,8 @@ export class ConversationService {
     if (deleted.length === 0) throw new NotFoundException('message not found');
   }
 
-  async rename(accountId: string, conversationId: string, name: string): Promise<Conversation> {
-    await this.getOwned(accountId, conversationId);
+  async rename(workspaceId: string, conversationId: string, name: string): Promise<Conversation> {
+    await this.getOwned(workspaceId, conversationId);
     const [updated] = await this.db
       .update(conversations)
       .set({ name, updatedAt: new Date() })
@@ -233,8 +234,8 @@ export class ConversationService {
     return updated!;
   }
 
-  async setPinned(accountId: string, conversationId: string, isPinned: boolean): Promise<Conversation> {
-    await this.getOwned(accountId, conversationId);
+  async setPinned(workspaceId: string, conversationId: string, isPinned: boolean): Promise<Conversation> {
+    await this.getOwned(workspaceId, conversationId);
     const [updated] = await this.db
       .update(conversations)
       .set({ isPinned, updatedAt: new Date() })
@@ -244,15 +245,15 @@ export class ConversationService {
     return updated!;
   }
 
-  async debugSummary(accountId: string, appId: string): Promise<string> {
-    await this.appService.get(accountId, appId);
-    return (await this.findDebugConversation(accountId, appId))?.summary ?? '';
+  async debugSummary(actor: Actor, appId: string): Promise<string> {
+    await this.appService.get(actor.workspaceId, appId);
+    return (await this.findDebugConversation(actor, appId))?.summary ?? '';
   }
 
   /** Sets the long-term memory of the debug conversation by hand (the author corrects it). */
-  async updateDebugSummary(accountId: string, appId: string, summary: string): Promise<string> {
-    await this.appService.get(accountId, appId);
-    const conversation = await this.findDebugConversation(accountId, appId);
+  async updateDebugSummary(actor: Actor, appId: string, summary: string): Promise<string> {
+    await this.appService.get(actor.workspaceId, appId);
+    const conversation = await this.findDebugConversation(actor, appId);
     if (!conversation) throw new NotFoundException('no debug conversation yet; send a message first');
     await this.db.update(conversations).set({ summary, updatedAt: new Date() }).where(eq(conversations.id, conversation.id));
     this.memory.changed(conversation.id);
@@ -308,7 +309,7 @@ function prepareDebugConversation(db: Db) {
     .where(
       and(
         eq(conversations.appId, sql.placeholder('appId')),
-        eq(conversations.accountId, sql.placeholder('accountId')),
+        eq(conversations.fromAccountId, sql.placeholder('accountId')),
         eq(conversations.invokeFrom, InvokeFrom.Debugger),
         eq(conversations.isDeleted, false),
       ),

@@ -8,6 +8,7 @@ import { containsPattern } from '../lib/pg-error.js';
 import { datasetQueries, datasets, type Dataset } from '../model/dataset.js';
 import type { AppService } from './app-service.js';
 import type { LlmModelService } from './llm-model-service.js';
+import type { Actor } from './permissions.js';
 
 export interface DatasetInput {
   name: string;
@@ -26,12 +27,14 @@ export class DatasetService {
     private readonly apps: AppService,
   ) {}
 
-  async create(accountId: string, input: DatasetInput): Promise<Dataset> {
-    const embedding = await this.checkIndexing(accountId, input.indexing_technique, input.embedding_model);
+  async create(actor: Actor, input: DatasetInput): Promise<Dataset> {
+    const { workspaceId } = actor;
+    const embedding = await this.checkIndexing(workspaceId, input.indexing_technique, input.embedding_model);
     const [dataset] = await this.db
       .insert(datasets)
       .values({
-        accountId,
+        workspaceId,
+        createdBy: actor.accountId,
         name: input.name,
         icon: input.icon ?? DATASET_DEFAULT_ICON,
         description: input.description ?? '',
@@ -43,11 +46,11 @@ export class DatasetService {
     return dataset!;
   }
 
-  async get(accountId: string, datasetId: string): Promise<Dataset> {
+  async get(workspaceId: string, datasetId: string): Promise<Dataset> {
     const [dataset] = await this.db
       .select()
       .from(datasets)
-      .where(and(eq(datasets.id, datasetId), eq(datasets.accountId, accountId)))
+      .where(and(eq(datasets.id, datasetId), eq(datasets.workspaceId, workspaceId)))
       .limit(1);
     if (!dataset) throw new NotFoundException('dataset not found');
     return dataset;
@@ -78,7 +81,7 @@ export class DatasetService {
 
   /** Name, icon and description only: the indexing technique and embedding model are fixed once documents exist. */
   async update(
-    accountId: string,
+    workspaceId: string,
     datasetId: string,
     input: { name?: string | undefined; icon?: string | undefined; description?: string | undefined },
   ) {
@@ -86,7 +89,7 @@ export class DatasetService {
     const [dataset] = await this.db
       .update(datasets)
       .set({ ...changes, updatedAt: new Date() })
-      .where(and(eq(datasets.id, datasetId), eq(datasets.accountId, accountId)))
+      .where(and(eq(datasets.id, datasetId), eq(datasets.workspaceId, workspaceId)))
       .returning();
     if (!dataset) throw new NotFoundException('dataset not found');
     return dataset;
@@ -96,43 +99,43 @@ export class DatasetService {
    * Documents, segments, their vectors and keywords go with it (foreign keys cascade), and app
    * drafts stop listing it. Published versions stay as published; chat skips datasets that are gone.
    */
-  async delete(accountId: string, datasetId: string): Promise<void> {
+  async delete(workspaceId: string, datasetId: string): Promise<void> {
     const changedApps = await this.db.transaction(async (tx) => {
       const deleted = await tx
         .delete(datasets)
-        .where(and(eq(datasets.id, datasetId), eq(datasets.accountId, accountId)))
+        .where(and(eq(datasets.id, datasetId), eq(datasets.workspaceId, workspaceId)))
         .returning({ id: datasets.id });
       if (deleted.length === 0) throw new NotFoundException('dataset not found');
       const updated = await tx.execute(sql`UPDATE apps SET draft_config = jsonb_set(draft_config, '{datasets}',
           (SELECT coalesce(jsonb_agg(x), '[]'::jsonb) FROM jsonb_array_elements(draft_config->'datasets') x WHERE x <> to_jsonb(${datasetId}::text)))
-        WHERE account_id = ${accountId} AND draft_config->'datasets' ? ${datasetId} RETURNING id`);
+        WHERE workspace_id = ${workspaceId} AND draft_config->'datasets' ? ${datasetId} RETURNING id`);
       return updated.rows.map((r) => r.id as string);
     });
     for (const appId of changedApps) await this.apps.changed(appId);
   }
 
   /** Which of `ids` the account owns. */
-  async ownedIds(accountId: string, ids: string[]): Promise<string[]> {
+  async ownedIds(workspaceId: string, ids: string[]): Promise<string[]> {
     if (ids.length === 0) return [];
     const rows = await this.db
       .select({ id: datasets.id })
       .from(datasets)
-      .where(and(eq(datasets.accountId, accountId), inArray(datasets.id, ids)));
+      .where(and(eq(datasets.workspaceId, workspaceId), inArray(datasets.id, ids)));
     const owned = new Set(rows.map((r) => r.id));
     return ids.filter((id) => owned.has(id));
   }
 
   /** Apps whose draft uses the dataset. */
-  async appsUsing(accountId: string, datasetId: string): Promise<Array<{ id: string; name: string }>> {
+  async appsUsing(workspaceId: string, datasetId: string): Promise<Array<{ id: string; name: string }>> {
     const { rows } = await this.db.execute(
-      sql`SELECT id, name FROM apps WHERE account_id = ${accountId} AND draft_config->'datasets' ? ${datasetId} ORDER BY created_at`,
+      sql`SELECT id, name FROM apps WHERE workspace_id = ${workspaceId} AND draft_config->'datasets' ? ${datasetId} ORDER BY created_at`,
     );
     return rows.map((r) => ({ id: String(r.id), name: String(r.name) }));
   }
 
-  async list(accountId: string, request: PageRequest & { searchWord?: string | undefined }): Promise<{ list: Dataset[]; total: number }> {
+  async list(workspaceId: string, request: PageRequest & { searchWord?: string | undefined }): Promise<{ list: Dataset[]; total: number }> {
     const where = and(
-      eq(datasets.accountId, accountId),
+      eq(datasets.workspaceId, workspaceId),
       request.searchWord ? ilike(datasets.name, containsPattern(request.searchWord)) : undefined,
     );
     const { limit, offset } = pageOffset(request);
@@ -143,8 +146,8 @@ export class DatasetService {
     return { list, total: total?.value ?? 0 };
   }
 
-  async recentQueries(accountId: string, datasetId: string, limit: number) {
-    await this.get(accountId, datasetId);
+  async recentQueries(workspaceId: string, datasetId: string, limit: number) {
+    await this.get(workspaceId, datasetId);
     return this.db
       .select()
       .from(datasetQueries)
@@ -153,7 +156,7 @@ export class DatasetService {
       .limit(limit);
   }
 
-  private async checkIndexing(accountId: string, technique: IndexingTechnique, model: DatasetInput['embedding_model']) {
+  private async checkIndexing(workspaceId: string, technique: IndexingTechnique, model: DatasetInput['embedding_model']) {
     if (technique === IndexingTechnique.Economy) return undefined;
     if (!this.vectors.available) {
       throw new FailException(
@@ -161,7 +164,7 @@ export class DatasetService {
       );
     }
     if (!model) throw new FailException('embedding_model: a high_quality dataset needs an embedding model');
-    const { spec } = await this.llmModels.resolve(accountId, model.provider, model.model);
+    const { spec } = await this.llmModels.resolve(workspaceId, model.provider, model.model);
     if (spec.type !== 'embedding') throw new FailException(`embedding_model: ${model.provider}/${model.model} is not an embedding model`);
     return model;
   }

@@ -33,9 +33,9 @@ export class DocumentService {
   ) {}
 
   /** One document per file, all in one statement, then one indexing job each. */
-  async create(accountId: string, datasetId: string, input: CreateDocumentsInput): Promise<{ batch: string; documents: DocumentRow[] }> {
-    await this.datasetService.get(accountId, datasetId);
-    const files = await this.uploads.ownedDocuments(accountId, [...new Set(input.upload_file_ids)]);
+  async create(workspaceId: string, datasetId: string, input: CreateDocumentsInput): Promise<{ batch: string; documents: DocumentRow[] }> {
+    await this.datasetService.get(workspaceId, datasetId);
+    const files = await this.uploads.ownedDocuments(workspaceId, [...new Set(input.upload_file_ids)]);
     const rule = input.process_type === 'custom' && input.rule ? input.rule : DEFAULT_PROCESS_RULE;
     const batch = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}${randomBytes(4).toString('hex')}`;
     const rows = await this.db.transaction(async (tx) => {
@@ -49,7 +49,7 @@ export class DocumentService {
         .values(
           files.map((file, i) => ({
             datasetId,
-            accountId,
+            workspaceId,
             uploadFileId: file.id,
             batch,
             position: start + i,
@@ -73,18 +73,18 @@ export class DocumentService {
     }
   }
 
-  async get(accountId: string, datasetId: string, documentId: string): Promise<DocumentRow> {
+  async get(workspaceId: string, datasetId: string, documentId: string): Promise<DocumentRow> {
     const [doc] = await this.db
       .select()
       .from(documents)
-      .where(and(eq(documents.id, documentId), eq(documents.datasetId, datasetId), eq(documents.accountId, accountId)))
+      .where(and(eq(documents.id, documentId), eq(documents.datasetId, datasetId), eq(documents.workspaceId, workspaceId)))
       .limit(1);
     if (!doc) throw new NotFoundException('document not found');
     return doc;
   }
 
-  async batch(accountId: string, datasetId: string, batch: string): Promise<DocumentRow[]> {
-    await this.datasetService.get(accountId, datasetId);
+  async batch(workspaceId: string, datasetId: string, batch: string): Promise<DocumentRow[]> {
+    await this.datasetService.get(workspaceId, datasetId);
     const rows = await this.db
       .select()
       .from(documents)
@@ -94,8 +94,8 @@ export class DocumentService {
     return rows;
   }
 
-  async list(accountId: string, datasetId: string, request: PageRequest & { searchWord?: string | undefined }) {
-    await this.datasetService.get(accountId, datasetId);
+  async list(workspaceId: string, datasetId: string, request: PageRequest & { searchWord?: string | undefined }) {
+    await this.datasetService.get(workspaceId, datasetId);
     const where = and(
       eq(documents.datasetId, datasetId),
       request.searchWord ? ilike(documents.name, containsPattern(request.searchWord)) : undefined,
@@ -108,29 +108,34 @@ export class DocumentService {
     return { list, total: total?.value ?? 0 };
   }
 
-  async rename(accountId: string, datasetId: string, documentId: string, name: string): Promise<DocumentRow> {
-    return this.change(accountId, datasetId, documentId, { name });
+  async rename(workspaceId: string, datasetId: string, documentId: string, name: string): Promise<DocumentRow> {
+    return this.change(workspaceId, datasetId, documentId, { name });
   }
 
   /** A disabled document is never retrieved; its segments stay as they are. */
-  async setEnabled(accountId: string, datasetId: string, documentId: string, enabled: boolean): Promise<DocumentRow> {
-    return this.change(accountId, datasetId, documentId, { enabled });
+  async setEnabled(workspaceId: string, datasetId: string, documentId: string, enabled: boolean): Promise<DocumentRow> {
+    return this.change(workspaceId, datasetId, documentId, { enabled });
   }
 
   /** Its segments, vectors and keywords go with it; a running indexing job finds it gone and stops. */
-  async delete(accountId: string, datasetId: string, documentId: string): Promise<void> {
+  async delete(workspaceId: string, datasetId: string, documentId: string): Promise<void> {
     const deleted = await this.db
       .delete(documents)
-      .where(and(eq(documents.id, documentId), eq(documents.datasetId, datasetId), eq(documents.accountId, accountId)))
+      .where(and(eq(documents.id, documentId), eq(documents.datasetId, datasetId), eq(documents.workspaceId, workspaceId)))
       .returning({ id: documents.id });
     if (deleted.length === 0) throw new NotFoundException('document not found');
   }
 
-  private async change(accountId: string, datasetId: string, documentId: string, changes: Partial<Pick<DocumentRow, 'name' | 'enabled'>>) {
+  private async change(
+    workspaceId: string,
+    datasetId: string,
+    documentId: string,
+    changes: Partial<Pick<DocumentRow, 'name' | 'enabled'>>,
+  ) {
     const [doc] = await this.db
       .update(documents)
       .set({ ...changes, updatedAt: new Date() })
-      .where(and(eq(documents.id, documentId), eq(documents.datasetId, datasetId), eq(documents.accountId, accountId)))
+      .where(and(eq(documents.id, documentId), eq(documents.datasetId, datasetId), eq(documents.workspaceId, workspaceId)))
       .returning();
     if (!doc) throw new NotFoundException('document not found');
     return doc;

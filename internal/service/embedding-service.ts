@@ -18,12 +18,12 @@ export class EmbeddingService {
   ) {}
 
   async embed(
-    dataset: Pick<Dataset, 'accountId' | 'embeddingProvider' | 'embeddingModel'>,
+    dataset: Pick<Dataset, 'workspaceId' | 'embeddingProvider' | 'embeddingModel'>,
     texts: string[],
     mode: keyof EmbeddingRetries = 'interactive',
     signal?: AbortSignal,
   ): Promise<number[][]> {
-    const { llm, spec } = await this.llmModels.resolve(dataset.accountId, dataset.embeddingProvider, dataset.embeddingModel);
+    const { llm, spec } = await this.llmModels.resolve(dataset.workspaceId, dataset.embeddingProvider, dataset.embeddingModel);
     const vectors: number[][] = [];
     for (let i = 0; i < texts.length; i += EMBEDDING_BATCH_SIZE) {
       const batch = texts.slice(i, i + EMBEDDING_BATCH_SIZE);

@@ -109,7 +109,7 @@ export class IndexingService {
             id,
             datasetId: doc.datasetId,
             documentId: doc.id,
-            accountId: doc.accountId,
+            workspaceId: doc.workspaceId,
             position: start + i + 1,
             ...segmentValues(content),
           };

@@ -66,8 +66,8 @@ export class LlmModelService {
     this.cache = new HotCache(feed);
   }
 
-  async listProviders(accountId: string): Promise<ProviderView[]> {
-    const rows = await this.db.select().from(providerCredentials).where(eq(providerCredentials.accountId, accountId));
+  async listProviders(workspaceId: string): Promise<ProviderView[]> {
+    const rows = await this.db.select().from(providerCredentials).where(eq(providerCredentials.workspaceId, workspaceId));
     return this.catalog.list().map((provider) => {
       const resolved = this.resolveCredentials(
         provider,
@@ -77,20 +77,20 @@ export class LlmModelService {
     });
   }
 
-  async getModel(accountId: string, providerId: string, model: string): Promise<ModelSpec> {
+  async getModel(workspaceId: string, providerId: string, model: string): Promise<ModelSpec> {
     const provider = this.requireProvider(providerId);
-    const resolved = await this.credentialsOf(accountId, provider);
+    const resolved = await this.credentialsOf(workspaceId, provider);
     const spec = this.catalog.model(providerId, model, resolved?.models);
     if (!spec) throw new NotFoundException(`model ${model} of provider ${providerId} not found`);
     return spec;
   }
 
-  async saveCredentials(accountId: string, providerId: string, input: CredentialInput): Promise<CredentialStatus> {
+  async saveCredentials(workspaceId: string, providerId: string, input: CredentialInput): Promise<CredentialStatus> {
     const provider = this.requireProvider(providerId);
     const [existing] = await this.db
       .select()
       .from(providerCredentials)
-      .where(and(eq(providerCredentials.accountId, accountId), eq(providerCredentials.provider, providerId)))
+      .where(and(eq(providerCredentials.workspaceId, workspaceId), eq(providerCredentials.provider, providerId)))
       .limit(1);
     // A key left out keeps the stored one, so a client can change the base URL without re-sending it.
     const apiKey = input.api_key ?? (existing ? this.decrypt(existing.apiKeyEncrypted) : '');
@@ -104,23 +104,23 @@ export class LlmModelService {
     const values = { apiKeyEncrypted: apiKey ? encryptText(this.key, apiKey) : '', baseUrl, models, updatedAt: new Date() };
     await this.db
       .insert(providerCredentials)
-      .values({ accountId, provider: providerId, ...values })
-      .onConflictDoUpdate({ target: [providerCredentials.accountId, providerCredentials.provider], set: values });
-    await this.feed.publish(credentialsTag(accountId));
+      .values({ workspaceId, provider: providerId, ...values })
+      .onConflictDoUpdate({ target: [providerCredentials.workspaceId, providerCredentials.provider], set: values });
+    await this.feed.publish(credentialsTag(workspaceId));
     return this.status(provider, { apiKey, baseUrl, models, source: 'account' });
   }
 
   /** The account's credentials, else the server's from the environment; a clear error when neither exists. */
-  async resolve(accountId: string, providerId: string, model: string): Promise<ResolvedModel> {
+  async resolve(workspaceId: string, providerId: string, model: string): Promise<ResolvedModel> {
     const provider = this.catalog.provider(providerId);
     if (!provider) throw new FailException(`model provider ${providerId} is not available`);
     const entry = (await this.cache.get(
-      `${accountId}:${providerId}`,
+      `${workspaceId}:${providerId}`,
       async () => {
-        const resolved = await this.credentialsOf(accountId, provider);
+        const resolved = await this.credentialsOf(workspaceId, provider);
         return { resolved, llm: resolved && this.client(provider, resolved) };
       },
-      () => [credentialsTag(accountId)],
+      () => [credentialsTag(workspaceId)],
     ))!;
     const { resolved } = entry;
     if (!resolved) {
@@ -134,8 +134,8 @@ export class LlmModelService {
     return { llm: entry.llm!, spec };
   }
 
-  private async credentialsOf(accountId: string, provider: ProviderSpec): Promise<Resolved | undefined> {
-    const [row] = await this.credentialRow.execute({ accountId, provider: provider.id });
+  private async credentialsOf(workspaceId: string, provider: ProviderSpec): Promise<Resolved | undefined> {
+    const [row] = await this.credentialRow.execute({ workspaceId, provider: provider.id });
     return this.resolveCredentials(provider, row);
   }
 
@@ -196,7 +196,10 @@ function prepareCredentialRow(db: Db) {
     .select()
     .from(providerCredentials)
     .where(
-      and(eq(providerCredentials.accountId, sql.placeholder('accountId')), eq(providerCredentials.provider, sql.placeholder('provider'))),
+      and(
+        eq(providerCredentials.workspaceId, sql.placeholder('workspaceId')),
+        eq(providerCredentials.provider, sql.placeholder('provider')),
+      ),
     )
     .limit(1)
     .prepare('provider_credential');

@@ -63,7 +63,7 @@ export class MessageFileService {
   }
 
   /** Files given while the app takes none are ignored, as Dify does; otherwise each must fit the config. */
-  async resolve(accountId: string, config: AppConfig, files: FileInput[] | undefined, uploader?: Uploader): Promise<ChatFiles> {
+  async resolve(workspaceId: string, config: AppConfig, files: FileInput[] | undefined, uploader?: Uploader): Promise<ChatFiles> {
     const image = config.file_upload.image;
     if (!files?.length || !image.enabled) return NO_FILES;
     if (files.length > image.number_limits) throw invalid(`files: at most ${image.number_limits} images per message`);
@@ -78,7 +78,7 @@ export class MessageFileService {
       if (!f.upload_file_id) throw invalid(`files.${i}.upload_file_id: is required for local_file`);
       return [f.upload_file_id];
     });
-    const uploaded = await this.ownedImages(accountId, uploadIds, uploader);
+    const uploaded = await this.ownedImages(workspaceId, uploadIds, uploader);
     const result: ChatFiles = { images: [], rows: [] };
     for (const [i, file] of files.entries()) {
       if (file.transfer_method === 'remote_url') {
@@ -198,14 +198,14 @@ export class MessageFileService {
   }
 
   /** An end user may send only the images they uploaded through this app; the author (console) only the account's own. */
-  private async ownedImages(accountId: string, ids: string[], uploader: Uploader | undefined): Promise<Map<string, UploadFile>> {
+  private async ownedImages(workspaceId: string, ids: string[], uploader: Uploader | undefined): Promise<Map<string, UploadFile>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db
       .select()
       .from(uploadFiles)
       .where(
         and(
-          eq(uploadFiles.accountId, accountId),
+          eq(uploadFiles.workspaceId, workspaceId),
           inArray(uploadFiles.id, ids),
           eq(uploadFiles.kind, UploadKind.Image),
           uploader ? eq(uploadFiles.appId, uploader.appId) : isNull(uploadFiles.appId),

@@ -25,9 +25,9 @@ export class RetrievalService {
   ) {}
 
   /** A hit test: the search, recorded in the dataset's query history, with hit counts kept. */
-  async hitTest(accountId: string, datasetId: string, query: string, options: RetrievalOptions): Promise<RetrievedSegment[]> {
-    const found = await this.retrieve(accountId, [datasetId], query, options);
-    await this.record(accountId, [datasetId], query, 'hit_testing', found);
+  async hitTest(workspaceId: string, datasetId: string, query: string, options: RetrievalOptions): Promise<RetrievedSegment[]> {
+    const found = await this.retrieve(workspaceId, [datasetId], query, options);
+    await this.record(workspaceId, [datasetId], query, 'hit_testing', found);
     return found;
   }
 
@@ -36,7 +36,7 @@ export class RetrievalService {
    * no vectors falls back to full text, instead of failing the request.
    */
   async retrieve(
-    accountId: string,
+    workspaceId: string,
     datasetIds: string[],
     query: string,
     options: RetrievalOptions,
@@ -45,7 +45,7 @@ export class RetrievalService {
     const owned = await this.db
       .select()
       .from(datasets)
-      .where(and(eq(datasets.accountId, accountId), inArray(datasets.id, datasetIds)));
+      .where(and(eq(datasets.workspaceId, workspaceId), inArray(datasets.id, datasetIds)));
     if (!lenient && owned.length !== new Set(datasetIds).size) throw new NotFoundException('dataset not found');
     if (owned.length === 0) return [];
     const candidates = options.k * 2;
@@ -62,8 +62,8 @@ export class RetrievalService {
   }
 
   /** Records the query and counts a hit on each returned segment. */
-  async record(accountId: string, datasetIds: string[], query: string, source: string, found: RetrievedSegment[]): Promise<void> {
-    await this.db.insert(datasetQueries).values(datasetIds.map((datasetId) => ({ datasetId, accountId, query, source })));
+  async record(workspaceId: string, datasetIds: string[], query: string, source: string, found: RetrievedSegment[]): Promise<void> {
+    await this.db.insert(datasetQueries).values(datasetIds.map((datasetId) => ({ datasetId, workspaceId, query, source })));
     if (found.length === 0) return;
     await this.db
       .update(segments)

@@ -6,7 +6,7 @@ import { NotFoundException, ServiceApiException } from '../exception/app-error.j
 import { messages } from '../model/conversation.js';
 
 interface RunningAnswer {
-  accountId: string;
+  workspaceId: string;
   appId: string;
   endUser: string;
   controller: AbortController;
@@ -64,18 +64,18 @@ export class RunningAnswers {
   }
 
   /** The console's stop, wherever the answer streams; the partial answer is kept with status stop. */
-  async stop(accountId: string, appId: string, taskId: string): Promise<void> {
+  async stop(workspaceId: string, appId: string, taskId: string): Promise<void> {
     const local = this.running.get(taskId);
     if (local) {
-      if (local.accountId !== accountId || local.appId !== appId) throw new NotFoundException('task not found');
+      if (local.workspaceId !== workspaceId || local.appId !== appId) throw new NotFoundException('task not found');
     } else {
       // Streaming on another node, or already finished: the message row proves ownership.
       const [message] = await this.db
-        .select({ accountId: messages.accountId, appId: messages.appId })
+        .select({ workspaceId: messages.workspaceId, appId: messages.appId })
         .from(messages)
         .where(eq(messages.id, taskId))
         .limit(1);
-      if (!message || message.accountId !== accountId || message.appId !== appId) throw new NotFoundException('task not found');
+      if (!message || message.workspaceId !== workspaceId || message.appId !== appId) throw new NotFoundException('task not found');
     }
     await this.stopSignal.publish(taskId);
   }

@@ -28,8 +28,8 @@ export class SegmentService {
     private readonly vectors: VectorStore,
   ) {}
 
-  async list(accountId: string, datasetId: string, documentId: string, request: PageRequest & { searchWord?: string | undefined }) {
-    await this.documentService.get(accountId, datasetId, documentId);
+  async list(workspaceId: string, datasetId: string, documentId: string, request: PageRequest & { searchWord?: string | undefined }) {
+    await this.documentService.get(workspaceId, datasetId, documentId);
     const where = and(
       eq(segments.documentId, documentId),
       request.searchWord ? ilike(segments.content, containsPattern(request.searchWord)) : undefined,
@@ -42,7 +42,7 @@ export class SegmentService {
     return { list, total: total?.value ?? 0 };
   }
 
-  async get(accountId: string, datasetId: string, documentId: string, segmentId: string): Promise<Segment> {
+  async get(workspaceId: string, datasetId: string, documentId: string, segmentId: string): Promise<Segment> {
     const [segment] = await this.db
       .select()
       .from(segments)
@@ -51,7 +51,7 @@ export class SegmentService {
           eq(segments.id, segmentId),
           eq(segments.documentId, documentId),
           eq(segments.datasetId, datasetId),
-          eq(segments.accountId, accountId),
+          eq(segments.workspaceId, workspaceId),
         ),
       )
       .limit(1);
@@ -59,9 +59,9 @@ export class SegmentService {
     return segment;
   }
 
-  async add(accountId: string, datasetId: string, documentId: string, input: SegmentInput): Promise<Segment> {
-    const dataset = await this.datasetService.get(accountId, datasetId);
-    await this.documentService.get(accountId, datasetId, documentId);
+  async add(workspaceId: string, datasetId: string, documentId: string, input: SegmentInput): Promise<Segment> {
+    const dataset = await this.datasetService.get(workspaceId, datasetId);
+    await this.documentService.get(workspaceId, datasetId, documentId);
     await loadTokenizer();
     const id = randomUUID();
     // Embed first: a failing model call leaves nothing behind.
@@ -77,7 +77,7 @@ export class SegmentService {
           id,
           datasetId,
           documentId,
-          accountId,
+          workspaceId,
           position: (last?.position ?? 0) + 1,
           ...segmentValues(input.content, input.keywords),
         })
@@ -98,14 +98,14 @@ export class SegmentService {
   }
 
   async update(
-    accountId: string,
+    workspaceId: string,
     datasetId: string,
     documentId: string,
     segmentId: string,
     input: Partial<SegmentInput>,
   ): Promise<Segment> {
-    const dataset = await this.datasetService.get(accountId, datasetId);
-    const current = await this.get(accountId, datasetId, documentId, segmentId);
+    const dataset = await this.datasetService.get(workspaceId, datasetId);
+    const current = await this.get(workspaceId, datasetId, documentId, segmentId);
     await loadTokenizer();
     const content = input.content ?? current.content;
     const keywords = input.keywords ?? (input.content === undefined ? current.keywords : undefined);
@@ -119,14 +119,14 @@ export class SegmentService {
     return segment!;
   }
 
-  async setEnabled(accountId: string, datasetId: string, documentId: string, segmentId: string, enabled: boolean): Promise<Segment> {
-    await this.get(accountId, datasetId, documentId, segmentId);
+  async setEnabled(workspaceId: string, datasetId: string, documentId: string, segmentId: string, enabled: boolean): Promise<Segment> {
+    await this.get(workspaceId, datasetId, documentId, segmentId);
     const [segment] = await this.db.update(segments).set({ enabled, updatedAt: new Date() }).where(eq(segments.id, segmentId)).returning();
     return segment!;
   }
 
-  async delete(accountId: string, datasetId: string, documentId: string, segmentId: string): Promise<void> {
-    const segment = await this.get(accountId, datasetId, documentId, segmentId);
+  async delete(workspaceId: string, datasetId: string, documentId: string, segmentId: string): Promise<void> {
+    const segment = await this.get(workspaceId, datasetId, documentId, segmentId);
     await this.db.transaction(async (tx) => {
       await tx.delete(segments).where(eq(segments.id, segmentId));
       await tx

@@ -29,7 +29,7 @@ export class ServiceApiService {
   }
 
   async authorName(app: App): Promise<string> {
-    const [row] = await this.db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, app.accountId)).limit(1);
+    const [row] = await this.db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, app.workspaceId)).limit(1);
     return row?.name ?? '';
   }
 
@@ -104,7 +104,7 @@ export class ServiceApiService {
       if (first) {
         await this.aiHelper.nameConversation({
           conversationId,
-          accountId: app.accountId,
+          workspaceId: app.workspaceId,
           provider: first.provider,
           model: first.model,
           query: first.query,
@@ -145,6 +145,6 @@ export class ServiceApiService {
       .where(and(eq(messages.id, messageId), eq(messages.appId, app.id), eq(messages.endUser, user), eq(messages.isDeleted, false)))
       .limit(1);
     if (!message) throw new ServiceApiException(404, 'not_found', 'Message Not Exists.');
-    return this.aiHelper.suggestedQuestions(app.accountId, messageId);
+    return this.aiHelper.suggestedQuestions(app.workspaceId, messageId);
   }
 }

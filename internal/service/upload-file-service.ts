@@ -35,7 +35,7 @@ export class UploadFileService {
     private readonly storage: FileStorage,
   ) {}
 
-  async upload(accountId: string, input: UploadInput): Promise<UploadFile> {
+  async upload(workspaceId: string, input: UploadInput): Promise<UploadFile> {
     const types = input.kind === UploadKind.Image ? IMAGE_TYPES : DOCUMENT_TYPES;
     const name = displayName(input.filename);
     const extension = path.extname(name).slice(1).toLowerCase();
@@ -53,14 +53,14 @@ export class UploadFileService {
     }
 
     const id = randomUUID();
-    const key = `${accountId}/${id}.${extension}`;
+    const key = `${workspaceId}/${id}.${extension}`;
     await this.storage.put(key, input.data);
     try {
       const [row] = await this.db
         .insert(uploadFiles)
         .values({
           id,
-          accountId,
+          workspaceId,
           kind: input.kind,
           name,
           key,
@@ -80,11 +80,11 @@ export class UploadFileService {
   }
 
   /** The account's documents with these ids, in the order asked; any other id is not found. */
-  async ownedDocuments(accountId: string, ids: string[]): Promise<UploadFile[]> {
+  async ownedDocuments(workspaceId: string, ids: string[]): Promise<UploadFile[]> {
     const rows = await this.db
       .select()
       .from(uploadFiles)
-      .where(and(eq(uploadFiles.accountId, accountId), inArray(uploadFiles.id, ids), eq(uploadFiles.kind, UploadKind.Document)));
+      .where(and(eq(uploadFiles.workspaceId, workspaceId), inArray(uploadFiles.id, ids), eq(uploadFiles.kind, UploadKind.Document)));
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => {
       const file = byId.get(id);

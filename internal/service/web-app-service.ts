@@ -62,8 +62,8 @@ export class WebAppService {
   }
 
   /** A new link: the old one stops working on every node at once (it is looked up on every request). */
-  async regenerateToken(accountId: string, appId: string): Promise<string> {
-    await this.appService.get(accountId, appId);
+  async regenerateToken(workspaceId: string, appId: string): Promise<string> {
+    await this.appService.get(workspaceId, appId);
     const token = newWebAppToken();
     await this.db.update(apps).set({ webAppToken: token, updatedAt: new Date() }).where(eq(apps.id, appId));
     await this.appService.changed(appId);
@@ -92,7 +92,7 @@ export class WebAppService {
     const config = await this.appConfig.published(app);
     const image = config?.file_upload.image;
     if (!image?.enabled || !image.transfer_methods.includes('local_file')) throw new FailException('this app takes no uploaded images');
-    return this.uploads.upload(app.accountId, {
+    return this.uploads.upload(app.workspaceId, {
       kind: UploadKind.Image,
       filename: file.filename,
       data: file.data,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
 import { connectFakeModel, createChatApp, debugChat } from '../helpers/chat-setup.js';
 import { backends, backendTitle } from '../helpers/environment.js';
+import { inviteNewMember } from '../helpers/teams.js';
 import { useTwoNodes } from '../helpers/two-nodes.js';
 
 const scaleOut = backends.find((b) => b.redis)!;
@@ -74,5 +75,27 @@ describe.skipIf(scaleOut.skipReason)(`hot caches across nodes on ${backendTitle(
     const events = await debugChat(nodes.nodeA, nodes.token, appId, 'to the other nodes.upstream');
     expect(events.map((e) => e.event)).toContain('message_end');
     expect(other.chatRequests().length).toBe(before + 1);
+  });
+
+  it('a member removed or demoted on node B is refused by node A on the next request', async () => {
+    const appId = await createChatApp(nodes.nodeA, nodes.token);
+    const editor = await inviteNewMember(nodes.nodeA, nodes.token, 'editor');
+    const other = await inviteNewMember(nodes.nodeA, nodes.token, 'editor');
+    // Both sessions are cached on node A now.
+    expect((await nodes.nodeA.get(`/apps/${appId}`, { token: editor.token })).status).toBe(200);
+    expect((await nodes.nodeA.get(`/apps/${appId}`, { token: other.token })).status).toBe(200);
+    await debugChat(nodes.nodeA, editor.token, appId, 'from the editor');
+
+    expect((await nodes.nodeB.post(`/workspaces/current/members/${editor.id}/delete`, { token: nodes.token })).status).toBe(200);
+    expect((await nodes.nodeA.get(`/apps/${appId}`, { token: editor.token })).status).toBe(404);
+    const chat = await nodes.nodeA.post(`/apps/${appId}/conversations`, { token: editor.token, body: { query: 'still here?' } });
+    expect(chat.status).toBe(404);
+
+    const demoted = await nodes.nodeB.post(`/workspaces/current/members/${other.id}/role`, {
+      token: nodes.token,
+      body: { role: 'normal' },
+    });
+    expect(demoted.status).toBe(200);
+    expect((await nodes.nodeA.post(`/apps/${appId}`, { token: other.token, body: { name: 'x' } })).status).toBe(403);
   });
 });

@@ -37,6 +37,7 @@ const EXPECTED_TABLES = [
   'dataset_queries',
   'datasets',
   'documents',
+  'invitations',
   'login_attempts',
   'message_files',
   'messages',
@@ -44,6 +45,8 @@ const EXPECTED_TABLES = [
   'revoked_tokens',
   'segments',
   'upload_files',
+  'workspace_members',
+  'workspaces',
 ];
 
 describe('migrations on PGlite', () => {

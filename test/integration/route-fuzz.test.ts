@@ -108,9 +108,11 @@ describe('schema-driven fuzz of every route', () => {
     const tables = await db.execute(sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'fuzz_writes'`);
     for (const { tablename } of tables.rows as Array<{ tablename: string }>) {
       if (WRITES_ON_REFUSAL.has(tablename)) continue;
+      // A key's "last used" is stamped whenever the key authenticates, even for a request refused later: that is its meaning.
+      const update = tablename === 'app_api_keys' ? 'UPDATE OF app_id, workspace_id, key_hash, key_hint, remark, is_active' : 'UPDATE';
       await db.execute(
         sql.raw(
-          `CREATE TRIGGER fuzz_count AFTER INSERT OR UPDATE OR DELETE ON "${tablename}" FOR EACH ROW EXECUTE FUNCTION fuzz_count_write()`,
+          `CREATE TRIGGER fuzz_count AFTER INSERT OR ${update} OR DELETE ON "${tablename}" FOR EACH ROW EXECUTE FUNCTION fuzz_count_write()`,
         ),
       );
     }

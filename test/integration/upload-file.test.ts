@@ -61,10 +61,10 @@ for (const backend of backends) {
       expect(res.body.data.hash).toBe(createHash('sha256').update(data).digest('hex'));
       // The row's owner and storage key, read straight from the table.
       const { rows } = await server.module.database.db.execute(
-        sql`SELECT account_id, key FROM upload_files WHERE id = ${res.body.data.id}`,
+        sql`SELECT workspace_id, key FROM upload_files WHERE id = ${res.body.data.id}`,
       );
-      const stored = rows[0] as { account_id: string; key: string };
-      expect(stored.key).toMatch(new RegExp(`^${stored.account_id}/${res.body.data.id}\\.${extension}$`));
+      const stored = rows[0] as { workspace_id: string; key: string };
+      expect(stored.key).toMatch(new RegExp(`^${stored.workspace_id}/${res.body.data.id}\\.${extension}$`));
       expect(await server.module.files.get(stored.key)).toEqual(data);
     });
 

@@ -1,0 +1,16 @@
+/** A member's role in a workspace, as Dify names them. */
+export const WorkspaceRole = {
+  Owner: 'owner',
+  Admin: 'admin',
+  Editor: 'editor',
+  Normal: 'normal',
+  DatasetOperator: 'dataset_operator',
+} as const;
+export type WorkspaceRole = (typeof WorkspaceRole)[keyof typeof WorkspaceRole];
+export const WORKSPACE_ROLES = Object.values(WorkspaceRole);
+/** Roles an invitation or a role change may give: ownership only moves by transfer. */
+export const ASSIGNABLE_ROLES = WORKSPACE_ROLES.filter((r) => r !== WorkspaceRole.Owner) as Exclude<WorkspaceRole, 'owner'>[];
+
+export const WORKSPACE_NAME_MAX_LENGTH = 100;
+export const INVITATION_TTL_HOURS = 72;
+export const INVITE_MAX_EMAILS = 20;
