@@ -24,9 +24,15 @@ const START_TIMEOUT_MS = 60_000;
  * resolves once `ready` appears in its output. Tracked, so it is ended after the test file even
  * when the test fails or times out.
  */
-async function spawnEntry(entry: string, env: Record<string, string>, ready: (output: string) => boolean, nodeArgs: string[] = []) {
+async function spawnEntry(
+  entry: string,
+  env: Record<string, string>,
+  ready: (output: string) => boolean,
+  nodeArgs: string[] = [],
+  root = ROOT,
+) {
   const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, entry], {
-    cwd: ROOT,
+    cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -66,14 +72,15 @@ async function spawnEntry(entry: string, env: Record<string, string>, ready: (ou
   return { child, output: () => output, exited, stop };
 }
 
-/** Runs the API server (`npm start`'s program) on a free port. */
-export async function spawnServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
+/** Runs the API server (`npm start`'s program) on a free port; `root` runs another checkout's build instead of this one. */
+export async function spawnServer(env: Record<string, string>, nodeArgs: string[] = [], root = ROOT): Promise<ServerProcess> {
   const listening = (output: string) => /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
   const proc = await spawnEntry(
     'dist/app/http/llmops-app.js',
     { PORT: '0', HOST: '127.0.0.1', ...env },
     (output) => Boolean(listening(output)) && output.includes('LLMOps is ready'),
     nodeArgs,
+    root,
   );
   const port = Number(listening(proc.output())![1]);
   return { ...proc, port, baseUrl: `http://127.0.0.1:${port}` };
