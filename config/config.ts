@@ -27,6 +27,18 @@ const envSchema = {
   SECRET_KEY: ['secretKey', z.string().min(32, 'must be at least 32 characters').or(z.literal(''))],
   ACCESS_TOKEN_TTL_SECONDS: ['accessTokenTtlSeconds', int(60, 365 * 24 * 3600)],
   ALLOW_REGISTER: ['allowRegister', bool],
+  PUBLIC_URL: ['publicUrl', url(['http', 'https'])],
+  GITHUB_CLIENT_ID: ['githubClientId', z.string()],
+  GITHUB_CLIENT_SECRET: ['githubClientSecret', z.string()],
+  GITHUB_URL: ['githubUrl', url(['http', 'https'])],
+  GITHUB_API_URL: ['githubApiUrl', url(['http', 'https'])],
+  GOOGLE_CLIENT_ID: ['googleClientId', z.string()],
+  GOOGLE_CLIENT_SECRET: ['googleClientSecret', z.string()],
+  GOOGLE_ISSUER_URL: ['googleIssuerUrl', url(['http', 'https'])],
+  OIDC_ISSUER_URL: ['oidcIssuerUrl', url(['http', 'https'])],
+  OIDC_CLIENT_ID: ['oidcClientId', z.string()],
+  OIDC_CLIENT_SECRET: ['oidcClientSecret', z.string()],
+  OIDC_DISPLAY_NAME: ['oidcDisplayName', z.string().min(1).max(64)],
   LOGIN_MAX_FAILURES: ['loginMaxFailures', int(1, 1000)],
   LOGIN_LOCK_SECONDS: ['loginLockSeconds', int(1, 30 * 24 * 3600)],
   CLEANUP_INTERVAL_SECONDS: ['cleanupIntervalSeconds', int(1, 7 * 24 * 3600)],
@@ -78,6 +90,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   config.llmEnvCredentials = readLlmEnvCredentials(env, problems);
   const result = { ...(config as Config), ...overrides };
   if (result.storageType === 's3' && !result.s3Bucket) problems.push('S3_BUCKET: required when STORAGE_TYPE=s3');
+  for (const [id, secret, name] of [
+    [result.githubClientId, result.githubClientSecret, 'GITHUB'],
+    [result.googleClientId, result.googleClientSecret, 'GOOGLE'],
+    [result.oidcClientId, result.oidcClientSecret, 'OIDC'],
+  ] as const) {
+    if (Boolean(id) !== Boolean(secret)) problems.push(`${name}_CLIENT_ID and ${name}_CLIENT_SECRET: set both or neither`);
+  }
+  if (result.oidcClientId && !result.oidcIssuerUrl) problems.push('OIDC_ISSUER_URL: required when OIDC_CLIENT_ID is set');
   if (problems.length > 0) {
     throw new ConfigError(`Invalid environment variable${problems.length > 1 ? 's' : ''}: ${problems.join(', ')}`);
   }

@@ -33,6 +33,28 @@ export const defaultConfig = {
   accessTokenTtlSeconds: 7 * 24 * 3600,
   /** ALLOW_REGISTER: whether POST /auth/register is open. */
   allowRegister: true,
+  /**
+   * PUBLIC_URL: the address people reach this server at (https://llmops.example.com), used for the OAuth
+   * callback and invitation links; empty means the address each request came to.
+   */
+  publicUrl: '',
+  /** GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET: sign-in with GitHub (an OAuth app); off while empty. */
+  githubClientId: '',
+  githubClientSecret: '',
+  /** GITHUB_URL / GITHUB_API_URL: GitHub's web and API addresses (GitHub Enterprise, or a test's fake). */
+  githubUrl: 'https://github.com',
+  githubApiUrl: 'https://api.github.com',
+  /** GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET: sign-in with Google; off while empty. */
+  googleClientId: '',
+  googleClientSecret: '',
+  /** GOOGLE_ISSUER_URL: Google's OpenID Connect issuer (a test's fake replaces it). */
+  googleIssuerUrl: 'https://accounts.google.com',
+  /** OIDC_ISSUER_URL / OIDC_CLIENT_ID / OIDC_CLIENT_SECRET: sign-in with any OpenID Connect provider (Keycloak, Authentik, Okta...); off while empty. */
+  oidcIssuerUrl: '',
+  oidcClientId: '',
+  oidcClientSecret: '',
+  /** OIDC_DISPLAY_NAME: what a sign-in page calls the OpenID Connect provider. */
+  oidcDisplayName: 'Single sign-on',
   /** LOGIN_MAX_FAILURES: failed logins for one email before it is locked. */
   loginMaxFailures: 5,
   /** LOGIN_LOCK_SECONDS: how long an email stays locked after too many failures. */

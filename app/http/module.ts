@@ -30,6 +30,7 @@ import { ConversationHandler } from '../../internal/handler/conversation-handler
 import { LlmModelHandler } from '../../internal/handler/llm-model-handler.js';
 import { PingHandler } from '../../internal/handler/ping-handler.js';
 import { WorkspaceHandler } from '../../internal/handler/workspace-handler.js';
+import { OAuthHandler } from '../../internal/handler/oauth-handler.js';
 import { WebAppHandler } from '../../internal/handler/web-app-handler.js';
 import { UploadFileHandler } from '../../internal/handler/upload-file-handler.js';
 import { accountAuthHook } from '../../internal/middleware/auth.js';
@@ -62,6 +63,8 @@ import { WebAppService } from '../../internal/service/web-app-service.js';
 import { UploadFileService } from '../../internal/service/upload-file-service.js';
 import { MemberService } from '../../internal/service/member-service.js';
 import { WorkspaceService } from '../../internal/service/workspace-service.js';
+import { OAuthService } from '../../internal/service/oauth-service.js';
+import { createOAuthProviders } from '../../internal/extension/oauth-providers.js';
 import { defineTasks } from '../../internal/task/tasks.js';
 import { VERSION } from './version.js';
 
@@ -90,6 +93,7 @@ export interface Services {
   webApp: WebAppService;
   workspace: WorkspaceService;
   member: MemberService;
+  oauth: OAuthService;
 }
 
 /** Extensions and services shared by the API and worker processes. */
@@ -152,6 +156,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     auth,
     workspace: new WorkspaceService(db, changes),
     member: new MemberService(db, auth, changes),
+    oauth: new OAuthService(db, auth, createOAuthProviders(config), config),
     account: new AccountService(db, tokens, changes),
     app,
     health: new HealthService(database),
@@ -283,6 +288,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
         config.uploadImageMaxBytes,
       ),
       workspace: new WorkspaceHandler(services.workspace, services.member),
+      oauth: new OAuthHandler(services.oauth, config),
     });
     await server.ready();
     await interruptLeftAnswers(core);

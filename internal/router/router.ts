@@ -14,6 +14,7 @@ import type { PingHandler } from '../handler/ping-handler.js';
 import type { WebAppHandler } from '../handler/web-app-handler.js';
 import type { ServiceApiHandler } from '../handler/service-api-handler.js';
 import type { OpenAiHandler } from '../handler/openai-handler.js';
+import type { OAuthHandler } from '../handler/oauth-handler.js';
 import type { UploadFileHandler } from '../handler/upload-file-handler.js';
 import type { WorkspaceHandler } from '../handler/workspace-handler.js';
 import type { HttpServer } from '../server/http.js';
@@ -22,6 +23,7 @@ import { registerAuthRoutes } from './auth-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { registerDatasetRoutes } from './dataset-routes.js';
 import { registerLlmModelRoutes } from './llm-model-routes.js';
+import { registerOAuthRoutes } from './oauth-routes.js';
 import { registerServiceApiRoutes } from './service-api-routes.js';
 import { registerUploadFileRoutes } from './upload-file-routes.js';
 import { registerWebAppRoutes } from './web-app-routes.js';
@@ -46,6 +48,7 @@ export interface Handlers {
   analytics: AnalyticsHandler;
   webApp: WebAppHandler;
   workspace: WorkspaceHandler;
+  oauth: OAuthHandler;
 }
 
 /**
@@ -54,6 +57,7 @@ export interface Handlers {
  */
 export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerAuthRoutes(server, h);
+  registerOAuthRoutes(server, h.oauth);
   registerWorkspaceRoutes(server, h.workspace);
   registerAppRoutes(server, h);
   registerLlmModelRoutes(server, h);

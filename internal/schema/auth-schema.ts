@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envelope, trimmed } from './common-schema.js';
 import { unixSeconds } from '../lib/time.js';
 import type { IssuedToken } from '../service/token-service.js';
+import { OAUTH_PROVIDERS } from '../extension/oauth-providers.js';
 
 export const email = z
   .string()
@@ -28,3 +29,21 @@ export const tokenResponse = envelope(z.object({ access_token: z.string(), expir
 export function tokenView(token: IssuedToken) {
   return { access_token: token.accessToken, expire_at: unixSeconds(token.expiresAt) };
 }
+
+export const oauthParams = z.object({
+  provider: z.enum(OAUTH_PROVIDERS, { error: `must be one of: ${OAUTH_PROVIDERS.join(', ')}` }),
+});
+/** What providers send back; other parameters (iss, scope, session_state...) are read from the URL by the OAuth client. */
+export const oauthCallbackQuery = z.looseObject({
+  code: z.string().max(4096).optional(),
+  state: z.string().max(1024).optional(),
+  error: z.string().max(1024).optional(),
+  error_description: z.string().max(4096).optional(),
+});
+export const authProvidersResponse = envelope(
+  z.object({
+    password: z.boolean(),
+    register: z.boolean().describe('whether POST /auth/register is open'),
+    providers: z.array(z.object({ name: z.enum(OAUTH_PROVIDERS), label: z.string(), url: z.string() })),
+  }),
+);

@@ -54,16 +54,24 @@ export class AuthService {
    * it was invited to), so no account is ever seen without one.
    */
   async createAccount(
-    input: { email: string; password: string; name: string },
+    input: { email: string; password: string | null; name: string; avatar?: string },
     ip: string,
     join: (tx: Db, account: Account) => Promise<unknown>,
   ): Promise<Account> {
-    const passwordHash = await hashPassword(input.password);
+    // An account made by OAuth sign-in has no password: no hash matches the empty string.
+    const passwordHash = input.password === null ? '' : await hashPassword(input.password);
     try {
       return await this.db.transaction(async (tx) => {
         const [account] = await tx
           .insert(accounts)
-          .values({ email: input.email, name: input.name, passwordHash, lastLoginAt: new Date(), lastLoginIp: ip })
+          .values({
+            email: input.email,
+            name: input.name,
+            avatar: input.avatar ?? '',
+            passwordHash,
+            lastLoginAt: new Date(),
+            lastLoginIp: ip,
+          })
           .returning();
         await join(tx, account!);
         return account!;
@@ -78,11 +86,18 @@ export class AuthService {
     return this.tokens.issue(account.id, account.tokenVersion);
   }
 
+  /** A sign-in by another way than the password (OAuth): records it as a login and issues a token. */
+  async signIn(account: Account, ip: string): Promise<IssuedToken> {
+    await this.db.update(accounts).set({ lastLoginAt: new Date(), lastLoginIp: ip }).where(eq(accounts.id, account.id));
+    await this.feed.publish(accountTag(account.id));
+    return this.issue(account);
+  }
+
   async passwordLogin(input: { email: string; password: string }, ip: string): Promise<IssuedToken> {
     await this.assertNotLocked(input.email);
     const [account] = await this.db.select().from(accounts).where(eq(accounts.email, input.email)).limit(1);
-    const valid = await verifyPassword(account?.passwordHash ?? (await timingDummyHash()), input.password);
-    if (!account || !valid) {
+    const valid = await verifyPassword(account?.passwordHash || (await timingDummyHash()), input.password);
+    if (!account || !account.passwordHash || !valid) {
       await this.recordFailure(input.email);
       throw new UnauthorizedException('email or password is incorrect');
     }
