@@ -26,6 +26,7 @@ async function tables(database: Database): Promise<string[]> {
 }
 
 const EXPECTED_TABLES = [
+  'account_identities',
   'accounts',
   'analytics_rollup_state',
   'app_api_keys',
