@@ -274,7 +274,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       ai: new AiHandler(services.aiHelper, config.ssePingIntervalMs),
       uploadFile: new UploadFileHandler(services.uploadFile, services.messageFiles, config),
       dataset: new DatasetHandler(services.dataset, services.retrieval),
-      document: new DocumentHandler(services.document, services.segment),
+      document: new DocumentHandler(services.document, services.segment, services.dataset.access),
       apiKey: new ApiKeyHandler(services.apiKey),
       serviceApi: new ServiceApiHandler(services.chat, services.serviceApi, services.uploadFile, services.messageFiles, config),
       openAi: new OpenAiHandler(services.chat, config.ssePingIntervalMs),

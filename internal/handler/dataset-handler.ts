@@ -1,6 +1,6 @@
 import { page, success, successMessage } from '../../pkg/response/response.js';
 import { paginatorOf } from '../../pkg/paginator/paginator.js';
-import { currentActor, currentWorkspaceId } from '../middleware/auth.js';
+import { currentActor } from '../middleware/auth.js';
 import type { pageQuery } from '../schema/common-schema.js';
 import {
   datasetView,
@@ -24,42 +24,54 @@ export class DatasetHandler {
 
   create = async (req: Validated<{ body: typeof createDatasetBody }>) => {
     const dataset = await this.datasets.create(currentActor(req), req.body);
-    return success(datasetView(dataset, undefined), 'dataset created');
+    const members = await this.datasets.access.members([dataset.id]);
+    return success(datasetView(dataset, undefined, members.get(dataset.id)), 'dataset created');
   };
 
   get = async (req: Validated<{ params: typeof datasetParams }>) => {
-    const dataset = await this.datasets.get(currentWorkspaceId(req), req.params.dataset_id);
-    const [stats, apps] = await Promise.all([this.datasets.stats([dataset.id]), this.datasets.appsUsing(dataset.workspaceId, dataset.id)]);
-    return success({ ...datasetView(dataset, stats.get(dataset.id)), apps });
+    const dataset = await this.datasets.access.check(currentActor(req), req.params.dataset_id);
+    const [stats, apps, members] = await Promise.all([
+      this.datasets.stats([dataset.id]),
+      this.datasets.appsUsing(dataset.workspaceId, dataset.id),
+      this.datasets.access.members([dataset.id]),
+    ]);
+    return success({ ...datasetView(dataset, stats.get(dataset.id), members.get(dataset.id)), apps });
   };
 
   update = async (req: Validated<{ params: typeof datasetParams; body: typeof updateDatasetBody }>) => {
-    const dataset = await this.datasets.update(currentWorkspaceId(req), req.params.dataset_id, req.body);
-    const stats = await this.datasets.stats([dataset.id]);
-    return success(datasetView(dataset, stats.get(dataset.id)), 'dataset updated');
+    const actor = currentActor(req);
+    const { permission, partial_member_list, ...settings } = req.body;
+    const current = await this.datasets.access.check(actor, req.params.dataset_id);
+    if (permission) await this.datasets.access.set(actor, current, permission, partial_member_list);
+    const dataset = await this.datasets.update(actor.workspaceId, current.id, settings);
+    const [stats, members] = await Promise.all([this.datasets.stats([dataset.id]), this.datasets.access.members([dataset.id])]);
+    return success(datasetView(dataset, stats.get(dataset.id), members.get(dataset.id)), 'dataset updated');
   };
 
   delete = async (req: Validated<{ params: typeof datasetParams }>) => {
-    await this.datasets.delete(currentWorkspaceId(req), req.params.dataset_id);
+    const dataset = await this.datasets.access.check(currentActor(req), req.params.dataset_id);
+    await this.datasets.delete(dataset.workspaceId, dataset.id);
     return successMessage('dataset deleted');
   };
 
   list = async (req: Validated<{ query: typeof pageQuery }>) => {
     const pageRequest = { currentPage: req.query.current_page, pageSize: req.query.page_size };
-    const { list, total } = await this.datasets.list(currentWorkspaceId(req), {
+    const { list, total } = await this.datasets.list(currentActor(req), {
       ...pageRequest,
       searchWord: req.query.search_word || undefined,
     });
-    const stats = await this.datasets.stats(list.map((d) => d.id));
+    const ids = list.map((d) => d.id);
+    const [stats, members] = await Promise.all([this.datasets.stats(ids), this.datasets.access.members(ids)]);
     return page(
-      list.map((d) => datasetView(d, stats.get(d.id))),
+      list.map((d) => datasetView(d, stats.get(d.id), members.get(d.id))),
       paginatorOf(pageRequest, total),
     );
   };
 
   hit = async (req: Validated<{ params: typeof datasetParams; body: typeof hitBody }>) => {
     const { query, retrieval_strategy, k, score } = req.body;
-    const records = await this.retrieval.hitTest(currentWorkspaceId(req), req.params.dataset_id, query, {
+    const dataset = await this.datasets.access.check(currentActor(req), req.params.dataset_id);
+    const records = await this.retrieval.hitTest(dataset.workspaceId, dataset.id, query, {
       strategy: retrieval_strategy,
       k,
       score,
@@ -68,7 +80,8 @@ export class DatasetHandler {
   };
 
   queries = async (req: Validated<{ params: typeof datasetParams; query: typeof queriesQuery }>) => {
-    const rows = await this.datasets.recentQueries(currentWorkspaceId(req), req.params.dataset_id, req.query.limit);
+    const dataset = await this.datasets.access.check(currentActor(req), req.params.dataset_id);
+    const rows = await this.datasets.recentQueries(dataset.workspaceId, dataset.id, req.query.limit);
     return success(rows.map((q) => ({ id: q.id, query: q.query, source: q.source, created_at: unixSeconds(q.createdAt) })));
   };
 }

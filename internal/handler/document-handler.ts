@@ -15,8 +15,10 @@ import {
   type updateSegmentBody,
 } from '../schema/dataset-schema.js';
 import type { DocumentService } from '../service/document-service.js';
+import type { DatasetAccess } from '../service/dataset-access.js';
 import type { SegmentService } from '../service/segment-service.js';
-import { currentWorkspaceId } from '../middleware/auth.js';
+import type { FastifyRequest } from 'fastify';
+import { currentActor } from '../middleware/auth.js';
 import type { Validated } from './request-types.js';
 
 type DocParams = { params: typeof documentParams };
@@ -27,21 +29,28 @@ export class DocumentHandler {
   constructor(
     private readonly documents: DocumentService,
     private readonly segments: SegmentService,
+    private readonly access: DatasetAccess,
   ) {}
 
+  /** Every route here is under a dataset: the member must see it (its permission) before anything in it is touched. */
+  private async workspaceOf(req: FastifyRequest): Promise<string> {
+    const datasetId = (req.params as { dataset_id: string }).dataset_id;
+    return (await this.access.check(currentActor(req), datasetId)).workspaceId;
+  }
+
   create = async (req: Validated<{ params: typeof datasetParams; body: typeof createDocumentsBody }>) => {
-    const { batch, documents } = await this.documents.create(currentWorkspaceId(req), req.params.dataset_id, req.body);
+    const { batch, documents } = await this.documents.create(await this.workspaceOf(req), req.params.dataset_id, req.body);
     return success({ batch, documents: documents.map(documentView) }, 'documents queued for indexing');
   };
 
   batch = async (req: Validated<{ params: typeof batchParams }>) => {
-    const documents = await this.documents.batch(currentWorkspaceId(req), req.params.dataset_id, req.params.batch);
+    const documents = await this.documents.batch(await this.workspaceOf(req), req.params.dataset_id, req.params.batch);
     return success({ batch: req.params.batch, documents: documents.map(documentView) });
   };
 
   list = async (req: Validated<{ params: typeof datasetParams; query: typeof pageQuery }>) => {
     const pageRequest = { currentPage: req.query.current_page, pageSize: req.query.page_size };
-    const { list, total } = await this.documents.list(currentWorkspaceId(req), req.params.dataset_id, {
+    const { list, total } = await this.documents.list(await this.workspaceOf(req), req.params.dataset_id, {
       ...pageRequest,
       searchWord: req.query.search_word || undefined,
     });
@@ -49,29 +58,29 @@ export class DocumentHandler {
   };
 
   get = async (req: Validated<DocParams>) =>
-    success(documentView(await this.documents.get(currentWorkspaceId(req), req.params.dataset_id, req.params.document_id)));
+    success(documentView(await this.documents.get(await this.workspaceOf(req), req.params.dataset_id, req.params.document_id)));
 
   rename = async (req: Validated<DocParams & { body: typeof renameDocumentBody }>) =>
     success(
-      documentView(await this.documents.rename(currentWorkspaceId(req), req.params.dataset_id, req.params.document_id, req.body.name)),
+      documentView(await this.documents.rename(await this.workspaceOf(req), req.params.dataset_id, req.params.document_id, req.body.name)),
       'document renamed',
     );
 
   setEnabled = async (req: Validated<DocParams & { body: typeof enabledBody }>) =>
     success(
       documentView(
-        await this.documents.setEnabled(currentWorkspaceId(req), req.params.dataset_id, req.params.document_id, req.body.enabled),
+        await this.documents.setEnabled(await this.workspaceOf(req), req.params.dataset_id, req.params.document_id, req.body.enabled),
       ),
     );
 
   delete = async (req: Validated<DocParams>) => {
-    await this.documents.delete(currentWorkspaceId(req), req.params.dataset_id, req.params.document_id);
+    await this.documents.delete(await this.workspaceOf(req), req.params.dataset_id, req.params.document_id);
     return successMessage('document deleted');
   };
 
   listSegments = async (req: Validated<DocParams & { query: typeof pageQuery }>) => {
     const pageRequest = { currentPage: req.query.current_page, pageSize: req.query.page_size };
-    const { list, total } = await this.segments.list(currentWorkspaceId(req), req.params.dataset_id, req.params.document_id, {
+    const { list, total } = await this.segments.list(await this.workspaceOf(req), req.params.dataset_id, req.params.document_id, {
       ...pageRequest,
       searchWord: req.query.search_word || undefined,
     });
@@ -80,19 +89,19 @@ export class DocumentHandler {
 
   addSegment = async (req: Validated<DocParams & { body: typeof createSegmentBody }>) =>
     success(
-      segmentView(await this.segments.add(currentWorkspaceId(req), req.params.dataset_id, req.params.document_id, req.body)),
+      segmentView(await this.segments.add(await this.workspaceOf(req), req.params.dataset_id, req.params.document_id, req.body)),
       'segment added',
     );
 
   getSegment = async (req: Validated<SegParams>) => {
     const { dataset_id, document_id, segment_id } = req.params;
-    return success(segmentView(await this.segments.get(currentWorkspaceId(req), dataset_id, document_id, segment_id)));
+    return success(segmentView(await this.segments.get(await this.workspaceOf(req), dataset_id, document_id, segment_id)));
   };
 
   updateSegment = async (req: Validated<SegParams & { body: typeof updateSegmentBody }>) => {
     const { dataset_id, document_id, segment_id } = req.params;
     return success(
-      segmentView(await this.segments.update(currentWorkspaceId(req), dataset_id, document_id, segment_id, req.body)),
+      segmentView(await this.segments.update(await this.workspaceOf(req), dataset_id, document_id, segment_id, req.body)),
       'segment updated',
     );
   };
@@ -100,13 +109,13 @@ export class DocumentHandler {
   setSegmentEnabled = async (req: Validated<SegParams & { body: typeof enabledBody }>) => {
     const { dataset_id, document_id, segment_id } = req.params;
     return success(
-      segmentView(await this.segments.setEnabled(currentWorkspaceId(req), dataset_id, document_id, segment_id, req.body.enabled)),
+      segmentView(await this.segments.setEnabled(await this.workspaceOf(req), dataset_id, document_id, segment_id, req.body.enabled)),
     );
   };
 
   deleteSegment = async (req: Validated<SegParams>) => {
     const { dataset_id, document_id, segment_id } = req.params;
-    await this.segments.delete(currentWorkspaceId(req), dataset_id, document_id, segment_id);
+    await this.segments.delete(await this.workspaceOf(req), dataset_id, document_id, segment_id);
     return successMessage('segment deleted');
   };
 }

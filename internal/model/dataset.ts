@@ -1,5 +1,6 @@
-import { boolean, customType, index, integer, jsonb, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import type { DocumentStatus, IndexingTechnique, ProcessRule } from '../entity/dataset-entity.js';
+import type { DatasetPermission } from '../entity/workspace-entity.js';
 import { accounts } from './account.js';
 import { workspaces } from './workspace.js';
 import { idColumn, timestamps } from './columns.js';
@@ -15,6 +16,8 @@ export const datasets = pgTable(
       .notNull()
       .references(() => workspaces.id, { onDelete: 'cascade' }),
     createdBy: uuid('created_by').references(() => accounts.id, { onDelete: 'set null' }),
+    /** Who in the workspace sees it; partial_members lists them in dataset_permissions. */
+    permission: varchar('permission', { length: 20 }).$type<DatasetPermission>().notNull().default('only_me'),
     name: varchar('name', { length: 255 }).notNull(),
     icon: varchar('icon', { length: 255 }).notNull(),
     description: text('description').notNull().default(''),
@@ -102,6 +105,20 @@ export const datasetQueries = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('dataset_queries_dataset_created_idx').on(t.datasetId, t.createdAt)],
+);
+
+/** The members a partial_members dataset is shared with. */
+export const datasetPermissions = pgTable(
+  'dataset_permissions',
+  {
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.datasetId, t.accountId] })],
 );
 
 export type Dataset = typeof datasets.$inferSelect;

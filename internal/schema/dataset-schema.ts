@@ -8,6 +8,7 @@ import {
   type RetrievedSegment,
 } from '../entity/dataset-entity.js';
 import { unixSeconds } from '../lib/time.js';
+import { DatasetPermission } from '../entity/workspace-entity.js';
 import type { Dataset, DocumentRow, Segment } from '../model/dataset.js';
 import { icon } from './app-schema.js';
 import { envelope, pageOf, trimmed, unixTime } from './common-schema.js';
@@ -22,6 +23,9 @@ const name = trimmed(1, 100);
 const description = z.string().trim().max(400, 'must be at most 400 characters');
 const modelRef = z.object({ provider: z.string().trim().min(1).max(64), model: z.string().trim().min(1).max(200) });
 
+const permission = z.enum(Object.values(DatasetPermission)).describe('who in the workspace sees it (owners and admins see all)');
+const partialMemberList = z.array(uuid).max(200).describe('account ids that see a partial_members dataset');
+
 export const createDatasetBody = z
   .object({
     name,
@@ -29,14 +33,26 @@ export const createDatasetBody = z
     description: description.optional(),
     indexing_technique: z.enum(Object.values(IndexingTechnique)),
     embedding_model: modelRef.optional().describe('required for high_quality'),
+    permission: permission.default('only_me'),
+    partial_member_list: partialMemberList.optional(),
   })
   .refine((b) => b.indexing_technique === 'economy' || b.embedding_model, {
     message: 'a high_quality dataset needs an embedding model',
     path: ['embedding_model'],
   });
 export const updateDatasetBody = z
-  .object({ name: name.optional(), icon: icon.optional(), description: description.optional() })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of name, icon, description');
+  .object({
+    name: name.optional(),
+    icon: icon.optional(),
+    description: description.optional(),
+    permission: permission.optional(),
+    partial_member_list: partialMemberList.optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of name, icon, description, permission')
+  .refine((b) => b.partial_member_list === undefined || b.permission === 'partial_members', {
+    message: 'is for permission partial_members only',
+    path: ['partial_member_list'],
+  });
 
 const separator = z.string().min(1).max(16);
 export const processRule = z.object({
@@ -83,6 +99,9 @@ const datasetItem = z.object({
   document_count: z.number().int(),
   character_count: z.number().int(),
   hit_count: z.number().int(),
+  permission,
+  partial_member_list: z.array(z.uuid()),
+  created_by: z.uuid().nullable(),
   apps: z
     .array(z.object({ id: z.uuid(), name: z.string() }))
     .optional()
@@ -150,7 +169,7 @@ export const queriesResponse = envelope(z.array(z.object({ id: z.uuid(), query: 
 
 const maybeTime = (d: Date | null) => (d ? unixSeconds(d) : null);
 
-export function datasetView(d: Dataset, stats: DatasetStats | undefined): z.infer<typeof datasetItem> {
+export function datasetView(d: Dataset, stats: DatasetStats | undefined, members: string[] = []): z.infer<typeof datasetItem> {
   return {
     id: d.id,
     name: d.name,
@@ -161,6 +180,9 @@ export function datasetView(d: Dataset, stats: DatasetStats | undefined): z.infe
     document_count: stats?.documentCount ?? 0,
     character_count: stats?.characterCount ?? 0,
     hit_count: stats?.hitCount ?? 0,
+    permission: d.permission,
+    partial_member_list: d.permission === 'partial_members' ? members : [],
+    created_by: d.createdBy,
     created_at: unixSeconds(d.createdAt),
     updated_at: unixSeconds(d.updatedAt),
   };

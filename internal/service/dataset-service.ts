@@ -9,6 +9,8 @@ import { datasetQueries, datasets, type Dataset } from '../model/dataset.js';
 import type { AppService } from './app-service.js';
 import type { LlmModelService } from './llm-model-service.js';
 import type { Actor } from './permissions.js';
+import { DatasetAccess } from './dataset-access.js';
+import type { DatasetPermission } from '../entity/workspace-entity.js';
 
 export interface DatasetInput {
   name: string;
@@ -16,34 +18,46 @@ export interface DatasetInput {
   description?: string | undefined;
   indexing_technique: IndexingTechnique;
   embedding_model?: { provider: string; model: string } | undefined;
+  permission?: DatasetPermission | undefined;
+  partial_member_list?: string[] | undefined;
 }
 
-/** Knowledge bases, owned by an account. */
+/** Knowledge bases of a workspace; `access` says which members see which. */
 export class DatasetService {
+  readonly access: DatasetAccess;
+
   constructor(
     private readonly db: Db,
     private readonly vectors: VectorStore,
     private readonly llmModels: LlmModelService,
     private readonly apps: AppService,
-  ) {}
+  ) {
+    this.access = new DatasetAccess(db);
+  }
 
   async create(actor: Actor, input: DatasetInput): Promise<Dataset> {
     const { workspaceId } = actor;
     const embedding = await this.checkIndexing(workspaceId, input.indexing_technique, input.embedding_model);
-    const [dataset] = await this.db
-      .insert(datasets)
-      .values({
-        workspaceId,
-        createdBy: actor.accountId,
-        name: input.name,
-        icon: input.icon ?? DATASET_DEFAULT_ICON,
-        description: input.description ?? '',
-        indexingTechnique: input.indexing_technique,
-        embeddingProvider: embedding?.provider ?? '',
-        embeddingModel: embedding?.model ?? '',
-      })
-      .returning();
-    return dataset!;
+    const permission = input.permission ?? 'only_me';
+    const members = await this.access.checkedMembers(actor, permission, input.partial_member_list ?? []);
+    return this.db.transaction(async (tx) => {
+      const [dataset] = await tx
+        .insert(datasets)
+        .values({
+          workspaceId,
+          createdBy: actor.accountId,
+          permission,
+          name: input.name,
+          icon: input.icon ?? DATASET_DEFAULT_ICON,
+          description: input.description ?? '',
+          indexingTechnique: input.indexing_technique,
+          embeddingProvider: embedding?.provider ?? '',
+          embeddingModel: embedding?.model ?? '',
+        })
+        .returning();
+      await this.access.write(tx, dataset!.id, members);
+      return dataset!;
+    });
   }
 
   async get(workspaceId: string, datasetId: string): Promise<Dataset> {
@@ -133,9 +147,11 @@ export class DatasetService {
     return rows.map((r) => ({ id: String(r.id), name: String(r.name) }));
   }
 
-  async list(workspaceId: string, request: PageRequest & { searchWord?: string | undefined }): Promise<{ list: Dataset[]; total: number }> {
+  /** The datasets of the actor's workspace it sees. */
+  async list(actor: Actor, request: PageRequest & { searchWord?: string | undefined }): Promise<{ list: Dataset[]; total: number }> {
     const where = and(
-      eq(datasets.workspaceId, workspaceId),
+      eq(datasets.workspaceId, actor.workspaceId),
+      this.access.visible(actor),
       request.searchWord ? ilike(datasets.name, containsPattern(request.searchWord)) : undefined,
     );
     const { limit, offset } = pageOffset(request);

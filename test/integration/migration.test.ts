@@ -35,6 +35,7 @@ const EXPECTED_TABLES = [
   'app_daily_stats',
   'apps',
   'conversations',
+  'dataset_permissions',
   'dataset_queries',
   'datasets',
   'documents',

@@ -105,7 +105,10 @@ describe('every console route against every role', () => {
     }
 
     // dataset_operator: datasets only.
-    const dataset = await server.post('/datasets', { token: operator!.token, body: { name: 'Ops data', indexing_technique: 'economy' } });
+    const dataset = await server.post('/datasets', {
+      token: operator!.token,
+      body: { name: 'Ops data', indexing_technique: 'economy', permission: 'all_team_members' },
+    });
     expect(dataset.status, JSON.stringify(dataset.body)).toBe(200);
     expect((await server.get('/apps', { token: operator!.token })).status).toBe(403);
     expect((await server.post('/apps', { token: operator!.token, body: { name: 'x' } })).status).toBe(403);
