@@ -28,6 +28,8 @@ const envSchema = {
   ACCESS_TOKEN_TTL_SECONDS: ['accessTokenTtlSeconds', int(60, 365 * 24 * 3600)],
   ALLOW_REGISTER: ['allowRegister', bool],
   PUBLIC_URL: ['publicUrl', url(['http', 'https'])],
+  SMTP_URL: ['smtpUrl', url(['smtp', 'smtps'])],
+  MAIL_FROM: ['mailFrom', z.string().min(3).max(255)],
   GITHUB_CLIENT_ID: ['githubClientId', z.string()],
   GITHUB_CLIENT_SECRET: ['githubClientSecret', z.string()],
   GITHUB_URL: ['githubUrl', url(['http', 'https'])],

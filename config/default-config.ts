@@ -38,6 +38,10 @@ export const defaultConfig = {
    * callback and invitation links; empty means the address each request came to.
    */
   publicUrl: '',
+  /** SMTP_URL: smtp://user:pass@host:587 or smtps://...; invitations are mailed when set (the inviter always gets the link). */
+  smtpUrl: '',
+  /** MAIL_FROM: the sender of the mail this server sends. */
+  mailFrom: 'LLMOps <no-reply@localhost>',
   /** GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET: sign-in with GitHub (an OAuth app); off while empty. */
   githubClientId: '',
   githubClientSecret: '',

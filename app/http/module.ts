@@ -65,6 +65,7 @@ import { MemberService } from '../../internal/service/member-service.js';
 import { WorkspaceService } from '../../internal/service/workspace-service.js';
 import { OAuthService } from '../../internal/service/oauth-service.js';
 import { createOAuthProviders } from '../../internal/extension/oauth-providers.js';
+import { createMailer } from '../../internal/extension/mailer.js';
 import { defineTasks } from '../../internal/task/tasks.js';
 import { VERSION } from './version.js';
 
@@ -155,7 +156,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     tokens,
     auth,
     workspace: new WorkspaceService(db, changes),
-    member: new MemberService(db, auth, changes),
+    member: new MemberService(db, auth, changes, createMailer(config), logger),
     oauth: new OAuthService(db, auth, createOAuthProviders(config), config),
     account: new AccountService(db, tokens, changes),
     app,
@@ -287,7 +288,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
         config.ssePingIntervalMs,
         config.uploadImageMaxBytes,
       ),
-      workspace: new WorkspaceHandler(services.workspace, services.member),
+      workspace: new WorkspaceHandler(services.workspace, services.member, config.publicUrl),
       oauth: new OAuthHandler(services.oauth, config),
     });
     await server.ready();

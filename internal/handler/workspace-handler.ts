@@ -23,6 +23,7 @@ export class WorkspaceHandler {
   constructor(
     private readonly workspaces: WorkspaceService,
     private readonly members: MemberService,
+    private readonly publicUrl: string,
   ) {}
 
   list = async (req: FastifyRequest) => success((await this.workspaces.list(currentAuth(req).account.id)).map(workspaceView));
@@ -41,9 +42,10 @@ export class WorkspaceHandler {
   listMembers = async (req: FastifyRequest) => success({ list: (await this.members.list(currentActor(req))).map(memberView) });
 
   invite = async (req: Validated<{ body: typeof inviteBody }>) => {
-    const results = await this.members.invite(currentActor(req), req.body.emails, req.body.role);
-    const origin = `${req.protocol}://${req.host}`;
-    return success({ invitations: results.map((r) => invitationView(r, origin)) });
+    // The console's activation page reads the token from the link.
+    const origin = this.publicUrl.replace(/\/+$/, '') || `${req.protocol}://${req.host}`;
+    const results = await this.members.invite(currentActor(req), req.body.emails, req.body.role, origin);
+    return success({ invitations: results.map(invitationView) });
   };
 
   setRole = async (req: Validated<{ params: typeof memberParams; body: typeof roleBody }>) =>

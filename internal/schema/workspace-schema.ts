@@ -41,7 +41,14 @@ export const memberResponse = envelope(memberItem);
 export const memberListResponse = envelope(z.object({ list: z.array(memberItem) }));
 export const inviteResponse = envelope(
   z.object({
-    invitations: z.array(z.object({ email: z.string(), status: z.enum(['invited', 'already_member']), url: z.string().nullable() })),
+    invitations: z.array(
+      z.object({
+        email: z.string(),
+        status: z.enum(['invited', 'already_member']),
+        url: z.string().nullable().describe('the single-use link to pass on'),
+        mail: z.enum(['sent', 'failed', 'off']).describe('whether the link was mailed too (off: no SMTP_URL)'),
+      }),
+    ),
   }),
 );
 export const acceptResponse = envelope(z.object({ workspace_id: z.uuid(), role }));
@@ -70,8 +77,6 @@ export function memberView(member: MemberView): z.infer<typeof memberItem> {
   };
 }
 
-/** The link the inviter passes on; the console's activation page reads the token from it. */
-export function invitationView(result: InvitationResult, origin: string) {
-  const url = result.token ? `${origin}/activate?token=${encodeURIComponent(result.token)}` : null;
-  return { email: result.email, status: result.status, url };
+export function invitationView(result: InvitationResult) {
+  return { email: result.email, status: result.status, url: result.url, mail: result.mail };
 }

@@ -6,6 +6,8 @@ import { FailException, ForbiddenException, NotFoundException } from '../excepti
 import { INVITATION_TTL_HOURS, WorkspaceRole } from '../entity/workspace-entity.js';
 import { accounts, type Account } from '../model/account.js';
 import { invitations, workspaceMembers, workspaces } from '../model/workspace.js';
+import type { Logger } from '../extension/logger.js';
+import type { Mailer } from '../extension/mailer.js';
 import type { AuthService } from './auth-service.js';
 import { accountTag } from './hot-cache.js';
 import { requirePermission, Permission, type Actor } from './permissions.js';
@@ -18,12 +20,15 @@ export interface MemberView {
 }
 
 export type InvitationStatus = 'invited' | 'already_member';
+/** Whether the link also went out by mail: `off` when no SMTP server is configured. */
+export type InvitationMail = 'sent' | 'failed' | 'off';
 
 export interface InvitationResult {
   email: string;
   status: InvitationStatus;
-  /** The single-use secret of the link; null for someone already in the workspace. */
-  token: string | null;
+  /** The single-use link; null for someone already in the workspace. */
+  url: string | null;
+  mail: InvitationMail;
 }
 
 /** A workspace's members, their roles, and invitations into it. */
@@ -32,6 +37,8 @@ export class MemberService {
     private readonly db: Db,
     private readonly auth: AuthService,
     private readonly feed: ChangeFeed,
+    private readonly mailer: Mailer,
+    private readonly logger: Logger,
   ) {}
 
   async list(actor: Actor): Promise<MemberView[]> {
@@ -43,8 +50,11 @@ export class MemberService {
       .orderBy(asc(workspaceMembers.createdAt), asc(accounts.id));
   }
 
-  /** One link per email; an earlier unused invitation of the same email to this workspace is replaced. */
-  async invite(actor: Actor, emails: string[], role: WorkspaceRole): Promise<InvitationResult[]> {
+  /**
+   * One link per email (`${origin}/activate?token=...`); an earlier unused invitation of the same email to
+   * this workspace is replaced. The links are mailed when SMTP is configured, after they are stored.
+   */
+  async invite(actor: Actor, emails: string[], role: WorkspaceRole, origin: string): Promise<InvitationResult[]> {
     if (role === WorkspaceRole.Owner) throw new FailException('nobody is invited as owner; transfer ownership instead');
     const unique = [...new Set(emails)];
     const members = await this.db
@@ -57,7 +67,7 @@ export class MemberService {
     await this.db.transaction(async (tx) => {
       for (const email of unique) {
         if (inside.has(email)) {
-          results.push({ email, status: 'already_member', token: null });
+          results.push({ email, status: 'already_member', url: null, mail: 'off' });
           continue;
         }
         const token = randomBytes(32).toString('base64url');
@@ -72,10 +82,44 @@ export class MemberService {
           invitedBy: actor.accountId,
           expiresAt: new Date(Date.now() + INVITATION_TTL_HOURS * 3600_000),
         });
-        results.push({ email, status: 'invited', token });
+        results.push({ email, status: 'invited', url: `${origin}/activate?token=${token}`, mail: 'off' });
       }
     });
+    if (this.mailer.enabled) await this.mailAll(actor, role, results);
     return results;
+  }
+
+  private async mailAll(actor: Actor, role: WorkspaceRole, results: InvitationResult[]): Promise<void> {
+    const [context] = await this.db
+      .select({ workspace: workspaces.name, inviter: accounts.name })
+      .from(workspaces)
+      .innerJoin(accounts, eq(accounts.id, actor.accountId))
+      .where(eq(workspaces.id, actor.workspaceId))
+      .limit(1);
+    await Promise.all(
+      results
+        .filter((r) => r.url)
+        .map(async (result) => {
+          try {
+            await this.mailer.send({
+              to: result.email,
+              subject: `${context?.inviter ?? 'Someone'} invited you to ${context?.workspace ?? 'a workspace'} on LLMOps`,
+              text: [
+                `${context?.inviter ?? 'Someone'} invited you to join the workspace "${context?.workspace ?? ''}" as ${role}.`,
+                '',
+                `Accept within ${INVITATION_TTL_HOURS} hours: ${result.url}`,
+                '',
+                'The link works once. If you did not expect this, ignore this mail.',
+              ].join('\n'),
+            });
+            result.mail = 'sent';
+          } catch (err) {
+            // The link is still shown to the inviter, who can pass it on.
+            this.logger.warn({ err: (err as Error).message, workspaceId: actor.workspaceId }, 'invitation mail failed');
+            result.mail = 'failed';
+          }
+        }),
+    );
   }
 
   /** A new person joins through the link: the account is made with the invited email, whatever ALLOW_REGISTER says. */

@@ -11,7 +11,7 @@ import { createLogger } from '../../internal/extension/logger.js';
 import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
 import { PASSWORD, registerAccount } from '../helpers/accounts.js';
 import { createChatApp, debugChat } from '../helpers/chat-setup.js';
-import { backends, backendTitle } from '../helpers/environment.js';
+import { backends } from '../helpers/environment.js';
 import { HttpClient } from '../helpers/http-client.js';
 import { connectFakeModels, uploadDocument, waitForBatch } from '../helpers/knowledge-setup.js';
 import { spawnServer } from '../helpers/server-process.js';
@@ -61,9 +61,11 @@ describe.skipIf(!hasOldRelease)(
       if (oldRoot) await rm(oldRoot, { recursive: true, force: true });
     });
 
-    for (const backend of backends.filter((b) => !b.redis || b.db === 'postgres')) {
+    // The database is what migrates; these servers use the in-process queue on both.
+    for (const backend of backends) {
+      const where = backend.db === 'postgres' ? 'PostgreSQL' : 'PGlite';
       it.skipIf(backend.skipReason)(
-        `on ${backendTitle(backend)}: nothing is lost and everything answers as before`,
+        `on ${where}${backend.skipReason ? ` (skipped: ${backend.skipReason})` : ''}: nothing is lost and everything answers as before`,
         async () => {
           const storageDir = await mkdtemp(path.join(tmpdir(), 'llmops-migrate-data-'));
           const database = backend.db === 'postgres' ? await createTestDatabase() : undefined;
