@@ -5,7 +5,15 @@ import { accountName, password } from './auth-schema.js';
 import { envelope, unixTime } from './common-schema.js';
 
 export const updateNameBody = z.object({ name: accountName });
-export const updatePasswordBody = z.object({ old_password: z.string().min(1, 'must not be empty').max(128), new_password: password });
+export const updatePasswordBody = z.object({
+  old_password: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(128)
+    .optional()
+    .describe('required unless the account has no password yet (made by OAuth sign-in)'),
+  new_password: password,
+});
 
 export const accountItem = z.object({
   id: z.uuid(),

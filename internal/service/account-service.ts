@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
 import { accountTag } from './hot-cache.js';
-import { FailException, NotFoundException } from '../exception/app-error.js';
+import { FailException, NotFoundException, ValidateErrorException } from '../exception/app-error.js';
 import { hashPassword, verifyPassword } from '../lib/password.js';
 import { accounts, type Account } from '../model/account.js';
 import type { IssuedToken, TokenService } from './token-service.js';
@@ -25,11 +25,13 @@ export class AccountService {
    * Changes the password and bumps the token version, which signs out every other session;
    * the caller gets a fresh token so the session that made the change stays signed in.
    */
-  async updatePassword(account: Account, oldPassword: string, newPassword: string): Promise<IssuedToken> {
-    if (!(await verifyPassword(account.passwordHash, oldPassword))) {
-      throw new FailException('old password is incorrect');
+  async updatePassword(account: Account, oldPassword: string | undefined, newPassword: string): Promise<IssuedToken> {
+    // An account made by OAuth sign-in has no password yet: it sets its first one without an old one.
+    if (account.passwordHash) {
+      if (oldPassword === undefined) throw new ValidateErrorException('old_password: required to change the password');
+      if (!(await verifyPassword(account.passwordHash, oldPassword))) throw new FailException('old password is incorrect');
+      if (oldPassword === newPassword) throw new FailException('new password must differ from the old one');
     }
-    if (oldPassword === newPassword) throw new FailException('new password must differ from the old one');
     const passwordHash = await hashPassword(newPassword);
     const [updated] = await this.db
       .update(accounts)

@@ -86,9 +86,13 @@ describe('sign-in with GitHub, Google and OpenID Connect against real local serv
     oidc.users.set('alice', person('alice', 'alice.new@corp.example'));
     const again = await browserSignIn(`${server.baseUrl}/oauth/oidc`, 'alice');
     expect((await server.get('/account', { token: again.body.data.access_token })).body.data.id).toBe(me.id);
-    // No password was set: password sign-in cannot get in.
+    // No password was set: password sign-in cannot get in, until the account sets its first one.
     const password = await server.post('/auth/password-login', { body: { email: 'alice@corp.example', password: 'anything1' } });
     expect(password.status).toBe(401);
+    const set = await server.post('/account/password', { token, body: { new_password: 'first-passw0rd' } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    const login = await server.post('/auth/password-login', { body: { email: 'alice@corp.example', password: 'first-passw0rd' } });
+    expect(login.status).toBe(200);
   });
 
   it('a verified email that has an account signs in to it; an unverified one is refused', async () => {
