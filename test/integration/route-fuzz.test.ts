@@ -178,8 +178,12 @@ describe('schema-driven fuzz of every route', () => {
 
   it(`answers ${TOTAL_REQUESTS} fuzzed requests over every route without a 5xx, each refusal in the envelope and with nothing written`, async () => {
     expect(operations.length).toBeGreaterThan(50);
-    // Logout and deletions last, so the rest keep reaching real resources.
-    const order = (op: Operation) => (/logout|delete|password|regenerate/.test(op.path) || op.method === 'DELETE' ? 1 : 0);
+    // Logout, deletions and moving to another workspace last, so the rest keep reaching real resources.
+    const last = (op: Operation) =>
+      /logout|delete|password|regenerate|switch|transfer-ownership/.test(op.path) ||
+      op.method === 'DELETE' ||
+      (op.method === 'POST' && op.path === '/workspaces');
+    const order = (op: Operation) => (last(op) ? 1 : 0);
     const sorted = [...operations].sort((a, b) => order(a) - order(b));
     const runs = Math.ceil(TOTAL_REQUESTS / sorted.length);
     const problems: string[] = [];
