@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * One SECRET_KEY, several keys: each purpose (token signing, credential encryption) gets
@@ -31,4 +31,9 @@ export function maskSecret(secret: string): string {
   if (!secret) return '';
   if (secret.length <= 8) return '*'.repeat(secret.length);
   return `${secret.slice(0, 3)}${'*'.repeat(Math.min(12, secret.length - 7))}${secret.slice(-4)}`;
+}
+
+/** What is stored of a bearer secret (API key, invitation token): looked up by it, never reversible. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
 }

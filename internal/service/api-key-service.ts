@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../lib/crypto.js';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { AppStatus } from '../entity/app-entity.js';
 import type { ChangeFeed } from '../extension/change-feed.js';
@@ -34,7 +35,7 @@ export class ApiKeyService {
     const secret = KEY_PREFIX + randomBytes(24).toString('base64url');
     const [key] = await this.db
       .insert(appApiKeys)
-      .values({ appId, workspaceId, keyHash: hashKey(secret), keyHint: `${secret.slice(0, 7)}...${secret.slice(-4)}`, remark })
+      .values({ appId, workspaceId, keyHash: sha256Hex(secret), keyHint: `${secret.slice(0, 7)}...${secret.slice(-4)}`, remark })
       .returning();
     return { key: key!, secret };
   }
@@ -79,7 +80,7 @@ export class ApiKeyService {
    * indexed; the final comparison is constant-time.
    */
   async check(secret: string): Promise<KeyCheck> {
-    const hash = hashKey(secret);
+    const hash = sha256Hex(secret);
     const row = await this.cache.get(
       hash,
       async () =>
@@ -112,8 +113,4 @@ export class ApiKeyService {
       .where(eq(appApiKeys.id, key.id))
       .catch(() => this.stamped.delete(key.id));
   }
-}
-
-function hashKey(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
 }

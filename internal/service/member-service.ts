@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../lib/crypto.js';
 import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
@@ -78,7 +79,7 @@ export class MemberService {
           workspaceId: actor.workspaceId,
           email,
           role,
-          tokenHash: hashToken(token),
+          tokenHash: sha256Hex(token),
           invitedBy: actor.accountId,
           expiresAt: new Date(Date.now() + INVITATION_TTL_HOURS * 3600_000),
         });
@@ -201,7 +202,7 @@ export class MemberService {
       .select()
       .from(invitations)
       .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
-      .where(and(eq(invitations.tokenHash, hashToken(token)), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())))
+      .where(and(eq(invitations.tokenHash, sha256Hex(token)), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())))
       .limit(1);
     if (!invitation) throw new NotFoundException('invitation not found, already used, or expired');
     return invitation.invitations;
@@ -222,8 +223,4 @@ export class MemberService {
     if (used.length === 0) throw new NotFoundException('invitation not found, already used, or expired');
     await joinWorkspace(tx, accountId, invitation.workspaceId, invitation.role, invitation.invitedBy);
   }
-}
-
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }

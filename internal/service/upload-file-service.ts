@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { sha256Hex } from '../lib/crypto.js';
 import path from 'node:path';
 import { DOCUMENT_TYPES, IMAGE_TYPES, TEXT_EXTENSIONS, UPLOAD_NAME_MAX_LENGTH, UploadKind } from '../entity/upload-file-entity.js';
 import type { Db } from '../extension/database.js';
@@ -67,7 +68,7 @@ export class UploadFileService {
           size: input.data.length,
           extension,
           mimeType,
-          hash: createHash('sha256').update(input.data).digest('hex'),
+          hash: sha256Hex(input.data),
           appId: input.uploader?.appId ?? null,
           endUser: input.uploader?.endUser ?? '',
         })
