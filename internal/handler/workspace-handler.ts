@@ -56,6 +56,11 @@ export class WorkspaceHandler {
     return successMessage('member removed');
   };
 
+  leave = async (req: FastifyRequest) => {
+    await this.members.leave(currentActor(req));
+    return successMessage('left the workspace');
+  };
+
   transferOwnership = async (req: Validated<{ body: typeof transferBody }>) => {
     await this.members.transferOwnership(currentActor(req), req.body.account_id);
     return successMessage('ownership transferred');

@@ -87,6 +87,13 @@ export function registerWorkspaceRoutes(server: HttpServer, h: WorkspaceHandler)
     h.removeMember,
   );
   server.post(
+    '/workspaces/current/leave',
+    route(Permission.WorkspaceRead, members, 'Leave the current workspace (not as its owner); you move to another of yours', {
+      response: { 200: messageEnvelope },
+    }),
+    h.leave,
+  );
+  server.post(
     '/workspaces/current/transfer-ownership',
     route(Permission.OwnershipTransfer, members, 'Make another member the owner; you become an admin', {
       body: transferBody,

@@ -167,6 +167,18 @@ export class MemberService {
     await this.feed.publish(accountTag(accountId));
   }
 
+  /** A member leaves the current workspace by themselves; the owner must hand it over first. */
+  async leave(actor: Actor): Promise<void> {
+    if (actor.role === WorkspaceRole.Owner) throw new ForbiddenException('the owner cannot leave; transfer ownership first');
+    await this.db.transaction(async (tx) => {
+      await tx
+        .delete(workspaceMembers)
+        .where(and(eq(workspaceMembers.workspaceId, actor.workspaceId), eq(workspaceMembers.accountId, actor.accountId)));
+      await rehomeAccount(tx, actor.accountId, actor.workspaceId);
+    });
+    await this.feed.publish(accountTag(actor.accountId));
+  }
+
   /** The owner hands the workspace to another member and becomes an admin. */
   async transferOwnership(actor: Actor, accountId: string): Promise<void> {
     requirePermission(actor, Permission.OwnershipTransfer);

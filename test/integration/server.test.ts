@@ -83,6 +83,7 @@ describe('HTTP server', () => {
         'POST /workspaces/current/members/{account_id}/role',
         'POST /workspaces/current/members/{account_id}/delete',
         'POST /workspaces/current/transfer-ownership',
+        'POST /workspaces/current/leave',
         'POST /invitations/activate',
         'POST /invitations/accept',
         'GET /auth/providers',

@@ -191,6 +191,11 @@ for (const backend of backends) {
         m.role,
       ]);
       expect(Object.fromEntries(roles)).toEqual({ [ownerId]: 'admin', [admin.id]: 'owner' });
+      // The former owner, now an admin, may leave; the new owner may not.
+      expect((await server.post('/workspaces/current/leave', { token: admin.token })).status).toBe(403);
+      expect((await server.post('/workspaces/current/leave', { token: owner.token })).status).toBe(200);
+      expect((await workspaces(owner.token)).map((w) => w.role)).toEqual(['owner']);
+      expect((await server.get('/workspaces/current/members', { token: admin.token })).body.data.list).toHaveLength(1);
       const unknown = await server.post('/workspaces/current/transfer-ownership', {
         token: admin.token,
         body: { account_id: crypto.randomUUID() },
