@@ -43,10 +43,8 @@ export class AuthService {
 
   async register(input: { email: string; password: string; name: string }, ip: string): Promise<IssuedToken> {
     if (!this.settings.allowRegister) throw new ForbiddenException('registration is closed on this server');
-    const account = await this.createAccount(input, ip, async (tx, created) => {
-      await createPersonalWorkspace(tx, created);
-    });
-    return this.tokens.issue(account.id, account.tokenVersion);
+    const account = await this.createAccount(input, ip, createPersonalWorkspace);
+    return this.issue(account);
   }
 
   /**

@@ -153,30 +153,29 @@ export class MemberService {
     return { ...target, role };
   }
 
-  /** Removes a member; their sessions on every node lose the workspace at once (accountTag). */
+  /** Removes another member. */
   async remove(actor: Actor, accountId: string): Promise<void> {
     const target = await this.member(actor, accountId);
     if (target.role === WorkspaceRole.Owner) throw new ForbiddenException('the owner cannot be removed; transfer ownership first');
-    if (accountId === actor.accountId) throw new ForbiddenException('you cannot remove yourself');
-    await this.db.transaction(async (tx) => {
-      await tx
-        .delete(workspaceMembers)
-        .where(and(eq(workspaceMembers.workspaceId, actor.workspaceId), eq(workspaceMembers.accountId, accountId)));
-      await rehomeAccount(tx, accountId, actor.workspaceId);
-    });
-    await this.feed.publish(accountTag(accountId));
+    if (accountId === actor.accountId) throw new ForbiddenException('you cannot remove yourself; leave the workspace instead');
+    await this.drop(actor.workspaceId, accountId);
   }
 
   /** A member leaves the current workspace by themselves; the owner must hand it over first. */
   async leave(actor: Actor): Promise<void> {
     if (actor.role === WorkspaceRole.Owner) throw new ForbiddenException('the owner cannot leave; transfer ownership first');
+    await this.drop(actor.workspaceId, actor.accountId);
+  }
+
+  /** Ends a membership and moves the account on; its sessions on every node lose the workspace at once (accountTag). */
+  private async drop(workspaceId: string, accountId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx
         .delete(workspaceMembers)
-        .where(and(eq(workspaceMembers.workspaceId, actor.workspaceId), eq(workspaceMembers.accountId, actor.accountId)));
-      await rehomeAccount(tx, actor.accountId, actor.workspaceId);
+        .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.accountId, accountId)));
+      await rehomeAccount(tx, accountId, workspaceId);
     });
-    await this.feed.publish(accountTag(actor.accountId));
+    await this.feed.publish(accountTag(accountId));
   }
 
   /** The owner hands the workspace to another member and becomes an admin. */
@@ -213,11 +212,10 @@ export class MemberService {
     const [invitation] = await this.db
       .select()
       .from(invitations)
-      .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
       .where(and(eq(invitations.tokenHash, sha256Hex(token)), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())))
       .limit(1);
     if (!invitation) throw new NotFoundException('invitation not found, already used, or expired');
-    return invitation.invitations;
+    return invitation;
   }
 
   /** Marks the invitation used (once: a second use of the same link finds nothing) and adds the membership. */

@@ -64,11 +64,15 @@ export class OAuthService {
     if (!identity.email || !identity.emailVerified) {
       throw new ForbiddenException(`${provider.label} did not give a verified email address for this account`);
     }
-    const account = await this.accountFor(name, identity);
+    const account = await this.accountFor(name, identity, ip);
     return this.auth.signIn(account, ip);
   }
 
-  private async accountFor(provider: OAuthProviderName, identity: { subject: string; email: string; name: string; avatar: string }) {
+  private async accountFor(
+    provider: OAuthProviderName,
+    identity: { subject: string; email: string; name: string; avatar: string },
+    ip: string,
+  ) {
     const [linked] = await this.db
       .select({ account: accounts })
       .from(accountIdentities)
@@ -93,7 +97,7 @@ export class OAuthService {
     try {
       return await this.auth.createAccount(
         { email: identity.email, name, password: null, avatar: identity.avatar },
-        '',
+        ip,
         async (tx, account) => {
           await createPersonalWorkspace(tx, account);
           await link(tx, account);
