@@ -39,10 +39,12 @@ const ANSWER = Array.from({ length: 64 }, (_, i) => `token${i}`).join(' ');
 /** Directives of the fake upstream: how each profile answers. */
 const PROFILE_DIRECTIVES: Record<string, string> = {
   instant: `[[reply:${ANSWER}]]`,
-  // 100 ms to the first token, then one token every 5 ms: about 415 ms per answer.
-  realistic: `[[reply:${ANSWER}]][[first_delay:100]][[chunk_delay:5]]`,
+  // 100 ms to the first token, then one token every 5 ms: about 415 ms per answer. On a fixed
+  // schedule, as a remote model keeps it: chained 5 ms waits would stretch whenever the platform's
+  // work on this shared machine delays the simulator's timers, and count that as the platform's.
+  realistic: `[[reply:${ANSWER}]][[first_delay:100]][[pace:5]]`,
   // 1 s to the first token, then 5 tokens/s.
-  slow: `[[reply:${ANSWER.split(' ').slice(0, 10).join(' ')}]][[first_delay:1000]][[chunk_delay:200]]`,
+  slow: `[[reply:${ANSWER.split(' ').slice(0, 10).join(' ')}]][[first_delay:1000]][[pace:200]]`,
 };
 
 const out = (line = '') => process.stdout.write(`${line}\n`);

@@ -2,8 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -13,6 +12,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import * as schema from '../model/index.js';
 import type { Logger } from './logger.js';
+import { PgliteThread } from './pglite-thread.js';
 
 /** Both drivers answer raw queries with `{ rows }`; typing that lets callers of `execute` read rows. */
 export interface RowsResultHKT extends PgQueryResultHKT {
@@ -56,9 +56,8 @@ async function openPglite({ storageDir, logger, migrate, sharedBuffersMb = 32 }:
   // as fast for these queries, and skipping the optimising tier keeps ~50 MB of machine code out of memory.
   setFlagsFromString('--liftoff-only');
   setFlagsFromString('--wasm-lazy-compilation');
-  const client = await PGlite.create({ dataDir, extensions: { vector }, postgresqlconf: [`shared_buffers=${sharedBuffersMb}MB`] });
-  yieldBeforeEachQuery(client);
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const client = await PgliteThread.start({ dataDir, sharedBuffersMb });
+  const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
   try {
     await client.exec('CREATE EXTENSION IF NOT EXISTS vector');
     if (migrate) await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
@@ -75,19 +74,6 @@ async function openPglite({ storageDir, logger, migrate, sharedBuffersMb = 32 }:
       await client.query('SELECT 1');
     },
     close: once(() => client.close()),
-  };
-}
-
-/**
- * PGlite answers in promise callbacks, so requests already running can chain query after query
- * without the event loop ever reaching I/O: new requests then starve for seconds under load.
- * Waiting one turn of the loop before each query lets sockets be served in between.
- */
-function yieldBeforeEachQuery(client: PGlite): void {
-  const query = client.query.bind(client);
-  client.query = async (...args: Parameters<typeof query>) => {
-    await new Promise((resolve) => setImmediate(resolve));
-    return query(...args);
   };
 }
 

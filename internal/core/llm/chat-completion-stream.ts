@@ -71,13 +71,26 @@ export async function* streamChatCompletion(url: string, body: object, options: 
       for await (const bytes of res.body as AsyncIterable<Buffer>) {
         idle.refresh();
         parser.feed(decoder.decode(bytes, { stream: true }));
+        // Text that arrived in one read goes on as one chunk: no token waits for another, and under
+        // load, when reads carry several, every layer above handles (and the client gets) one event for them.
+        let held: ChatCompletionChunk | undefined;
         for (let i = 0; i < pending.length; i++) {
           const data = pending[i]!.data;
           // Read on to the end after [DONE]: a response read whole keeps its connection for the next call.
           const chunk = data === '[DONE]' ? undefined : parseChunk(data);
-          if (chunk) yield chunk;
+          if (!chunk) continue;
+          const text = plainText(chunk);
+          if (held && text !== undefined && !('role' in chunk.choices[0]!.delta)) {
+            held.choices[0]!.delta.content += text;
+            continue;
+          }
+          if (held) yield held;
+          held = undefined;
+          if (text !== undefined) held = chunk;
+          else yield chunk;
         }
         pending.length = 0;
+        if (held) yield held;
       }
       complete = true;
     } catch (err) {
@@ -90,6 +103,17 @@ export async function* streamChatCompletion(url: string, body: object, options: 
     // Leaving early (a stop, a disconnect, an error) must end the upstream request too.
     if (!complete) controller.abort();
   }
+}
+
+/** The text of a chunk that carries nothing else (no tool call, reasoning, finish or usage); undefined otherwise. */
+function plainText(chunk: ChatCompletionChunk): string | undefined {
+  if (chunk.usage || chunk.choices?.length !== 1) return undefined;
+  const choice = chunk.choices[0]!;
+  if (choice.finish_reason || choice.logprobs) return undefined;
+  const delta = choice.delta;
+  if (typeof delta.content !== 'string') return undefined;
+  for (const key in delta) if (key !== 'content' && key !== 'role') return undefined;
+  return delta.content;
 }
 
 /** A chunk, or undefined for an event that is not one; an upstream error sent in the stream is thrown. */

@@ -1,0 +1,87 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import type { PgliteRequest, PgliteResponse, PgliteWorkerData } from './pglite-protocol.js';
+
+/**
+ * The embedded database's own thread: PGlite runs Postgres compiled to WebAssembly synchronously,
+ * so on the request thread every statement's execution (and its WAL writes) would hold up every
+ * stream. Here it answers the messages of pglite-thread.ts one after another, in the order sent.
+ */
+const { dataDir, sharedBuffersMb } = workerData as PgliteWorkerData;
+const port = parentPort!;
+const identity = (value: string) => value;
+
+/**
+ * PGlite merges a query's own parsers into its whole type table for every query (hundreds of
+ * entries). Drizzle passes the same few with every query, so the merged table is made once per set
+ * and installed for the query instead.
+ */
+class ParserTables {
+  readonly #defaults: PGlite['parsers'];
+  readonly #tables = new Map<string, PGlite['parsers']>();
+
+  constructor(private readonly client: PGlite) {
+    this.#defaults = client.parsers;
+  }
+
+  async run<T>(rawTypes: number[], query: () => Promise<T>): Promise<T> {
+    if (rawTypes.length === 0) return query();
+    const key = rawTypes.join(',');
+    let table = this.#tables.get(key);
+    if (!table) {
+      table = { ...this.#defaults, ...Object.fromEntries(rawTypes.map((oid) => [oid, identity])) };
+      this.#tables.set(key, table);
+    }
+    this.client.parsers = table;
+    try {
+      return await query();
+    } finally {
+      this.client.parsers = this.#defaults;
+    }
+  }
+}
+
+try {
+  const client = await PGlite.create({ dataDir, extensions: { vector }, postgresqlconf: [`shared_buffers=${sharedBuffersMb}MB`] });
+  const parserTables = new ParserTables(client);
+  // PGlite runs one statement at a time anyway; answering in order keeps each query's parser table its own.
+  let previous = Promise.resolve();
+  port.on('message', (request: PgliteRequest) => {
+    previous = previous.then(() => answer(client, parserTables, request));
+  });
+  port.postMessage({ id: 0, ok: true, result: undefined } satisfies PgliteResponse);
+} catch (err) {
+  port.postMessage({ id: 0, ok: false, error: errorFields(err) } satisfies PgliteResponse);
+}
+
+async function answer(client: PGlite, parserTables: ParserTables, request: PgliteRequest): Promise<void> {
+  let response: PgliteResponse;
+  try {
+    if (request.op === 'query') {
+      // The caller's parsers run on its side: these types come back as Postgres wrote them.
+      const { sql, params, rowMode } = request;
+      const result = await parserTables.run(request.rawTypes, () => client.query(sql, params, { rowMode }));
+      response = { id: request.id, ok: true, result };
+    } else if (request.op === 'exec') {
+      response = { id: request.id, ok: true, result: await client.exec(request.sql) };
+    } else {
+      await client.close();
+      response = { id: request.id, ok: true, result: undefined };
+    }
+  } catch (err) {
+    response = { id: request.id, ok: false, error: errorFields(err) };
+  }
+  port.postMessage(response);
+  if (request.op === 'close') port.close();
+}
+
+/** A Postgres error's fields (code, detail, constraint, ...) survive the trip between threads; its class does not. */
+function errorFields(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const fields: Record<string, unknown> = { message: err.message, name: err.name };
+  for (const [key, value] of Object.entries(err)) {
+    if (typeof value === 'string' || typeof value === 'number') fields[key] = value;
+  }
+  return fields;
+}
