@@ -36,7 +36,7 @@ export class SseWriter {
       // nginx would otherwise hold the stream back in its buffer.
       'x-accel-buffering': 'no',
     });
-    this.res.flushHeaders();
+    // Not flushed on their own: the headers leave with the first event (or ping), one write instead of two per stream.
     this.schedulePing();
   }
 
