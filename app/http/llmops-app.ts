@@ -1,11 +1,18 @@
 import { ConfigError, ensureSecretKey, loadConfig } from '../../config/config.js';
-import { loadLlmClients } from '../../internal/core/llm/openai-compatible-provider.js';
 import { createLogger } from '../../internal/extension/logger.js';
+import { embeddedDataDir, PgliteThread } from '../../internal/extension/pglite-thread.js';
 import { onShutdownSignal } from '../shutdown.js';
-import { createModule } from './module.js';
 
 async function main(): Promise<void> {
   const config = ensureSecretKey(loadConfig());
+  // The embedded database boots in its own thread while this one loads the rest of the code.
+  if (!config.databaseUrl) {
+    PgliteThread.prestart({ dataDir: embeddedDataDir(config.storageDir), sharedBuffersMb: config.embeddedDbSharedBuffersMb });
+  }
+  const [{ createModule }, { loadLlmClients }] = await Promise.all([
+    import('./module.js'),
+    import('../../internal/core/llm/openai-compatible-provider.js'),
+  ]);
   const logger = createLogger(config.logLevel);
   const module = await createModule(config, logger);
   await module.server.listen({ port: config.port, host: config.host });

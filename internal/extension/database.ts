@@ -1,7 +1,4 @@
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mkdirSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -12,7 +9,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import * as schema from '../model/index.js';
 import type { Logger } from './logger.js';
-import { PgliteThread } from './pglite-thread.js';
+import { embeddedDataDir, PgliteThread } from './pglite-thread.js';
 
 /** Both drivers answer raw queries with `{ rows }`; typing that lets callers of `execute` read rows. */
 export interface RowsResultHKT extends PgQueryResultHKT {
@@ -50,13 +47,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPglite({ storageDir, logger, migrate, sharedBuffersMb = 32 }: DatabaseOptions): Promise<Database> {
-  const dataDir = path.resolve(storageDir, 'pglite');
-  mkdirSync(dataDir, { recursive: true });
-  // Postgres compiled to WebAssembly is large and mostly cold: V8's baseline compiler alone answers
-  // as fast for these queries, and skipping the optimising tier keeps ~50 MB of machine code out of memory.
-  setFlagsFromString('--liftoff-only');
-  setFlagsFromString('--wasm-lazy-compilation');
-  const client = await PgliteThread.start({ dataDir, sharedBuffersMb });
+  const client = await PgliteThread.start({ dataDir: embeddedDataDir(storageDir), sharedBuffersMb });
   const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
   try {
     await client.exec('CREATE EXTENSION IF NOT EXISTS vector');
@@ -65,7 +56,7 @@ async function openPglite({ storageDir, logger, migrate, sharedBuffersMb = 32 }:
     await client.close();
     throw err;
   }
-  logger.info({ dataDir }, 'embedded database ready');
+  logger.info({ dataDir: embeddedDataDir(storageDir) }, 'embedded database ready');
   return {
     db,
     kind: 'pglite',

@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Results } from '@electric-sql/pglite';
 import type { PgliteRequest, PgliteResponse, PgliteWorkerData } from './pglite-protocol.js';
@@ -7,6 +10,13 @@ interface QueryOptions {
   rowMode?: 'array' | 'object';
   parsers?: Record<number, Parser>;
 }
+/** Where the embedded database keeps its files. */
+export function embeddedDataDir(storageDir: string): string {
+  return path.resolve(storageDir, 'pglite');
+}
+
+let early: { dataDir: string; thread: Promise<PgliteThread> } | undefined;
+
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = Distribute<PgliteRequest>;
 
@@ -38,7 +48,30 @@ export class PgliteThread implements PgliteClient {
     worker.on('exit', (code) => this.#fail(new Error(`the embedded database stopped (exit ${code})`)));
   }
 
-  static async start(data: PgliteWorkerData): Promise<PgliteThread> {
+  /**
+   * Starts the database thread ahead of `start`, so Postgres boots while the process is still
+   * loading the rest of its code; the next `start` for the same folder takes it over.
+   */
+  static prestart(data: PgliteWorkerData): void {
+    const thread = PgliteThread.#boot(data);
+    // Whoever takes it over sees a failure; until then it must not count as unhandled.
+    thread.catch(() => undefined);
+    early = { dataDir: data.dataDir, thread };
+  }
+
+  static start(data: PgliteWorkerData): Promise<PgliteThread> {
+    const prestarted = early?.dataDir === data.dataDir ? early.thread : undefined;
+    early = undefined;
+    return prestarted ?? PgliteThread.#boot(data);
+  }
+
+  static async #boot(data: PgliteWorkerData): Promise<PgliteThread> {
+    mkdirSync(data.dataDir, { recursive: true });
+    // Postgres compiled to WebAssembly is large and mostly cold: V8's baseline compiler alone answers
+    // as fast for these queries, and skipping the optimising tier keeps ~50 MB of machine code out of
+    // memory. Flags are the process's, so they are set before the thread compiles anything.
+    setFlagsFromString('--liftoff-only');
+    setFlagsFromString('--wasm-lazy-compilation');
     const worker = import.meta.url.endsWith('.ts')
       ? // Under the tests' TypeScript loader this module is .ts and so is its worker, which needs the loader too.
         new Worker(
