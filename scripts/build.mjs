@@ -1,10 +1,12 @@
 // Compiles the server (app, config, internal, pkg) to dist/ with esbuild, one file per source file,
 // so production runs plain JavaScript: no TypeScript loader thread at run time, a faster start.
 // Skips the work when dist/ is newer than every source file; `--force` rebuilds anyway.
+// Then makes sure dist/pglite-seed (a migrated embedded database, see pglite-seed.mjs) is current.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSeed } from './pglite-seed.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = path.join(root, 'dist');
@@ -26,29 +28,35 @@ const sources = SOURCE_DIRS.flatMap((dir) => walk(path.join(root, dir)));
 const inputs = [...sources, path.join(root, 'package.json'), fileURLToPath(import.meta.url)];
 const newest = Math.max(...inputs.map((file) => statSync(file).mtimeMs));
 const force = process.argv.includes('--force');
-if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= newest) process.exit(0);
+if (force || !existsSync(stamp) || statSync(stamp).mtimeMs < newest) await compile();
+await ensureSeed(root, out);
 
-const started = performance.now();
-rmSync(out, { recursive: true, force: true });
-await build({
-  entryPoints: sources.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')),
-  outdir: out,
-  outbase: root,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
-for (const dir of ASSET_DIRS) {
-  for (const file of walk(path.join(root, dir)).filter((f) => /\.(sql|json)$/.test(f))) {
-    const target = path.join(out, path.relative(root, file));
-    mkdirSync(path.dirname(target), { recursive: true });
-    cpSync(file, target);
+async function compile() {
+  const started = performance.now();
+  // The seed outlives a rebuild: it depends only on PGlite and the migrations, and takes seconds to make.
+  for (const entry of existsSync(out) ? readdirSync(out) : []) {
+    if (!entry.startsWith('pglite-seed')) rmSync(path.join(out, entry), { recursive: true, force: true });
   }
+  await build({
+    entryPoints: sources.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')),
+    outdir: out,
+    outbase: root,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  for (const dir of ASSET_DIRS) {
+    for (const file of walk(path.join(root, dir)).filter((f) => /\.(sql|json)$/.test(f))) {
+      const target = path.join(out, path.relative(root, file));
+      mkdirSync(path.dirname(target), { recursive: true });
+      cpSync(file, target);
+    }
+  }
+  // Code finds the version in the package.json two folders above app/http; dist/ gets its own.
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  writeFileSync(path.join(out, 'package.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module' })}\n`);
+  writeFileSync(stamp, '');
+  process.stderr.write(`built dist/ in ${Math.round(performance.now() - started)} ms\n`);
 }
-// Code finds the version in the package.json two folders above app/http; dist/ gets its own.
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-writeFileSync(path.join(out, 'package.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module' })}\n`);
-writeFileSync(stamp, '');
-process.stderr.write(`built dist/ in ${Math.round(performance.now() - started)} ms\n`);

@@ -64,7 +64,7 @@ import { UploadFileService } from '../../internal/service/upload-file-service.js
 import { MemberService } from '../../internal/service/member-service.js';
 import { WorkspaceService } from '../../internal/service/workspace-service.js';
 import { OAuthService } from '../../internal/service/oauth-service.js';
-import { createOAuthProviders } from '../../internal/extension/oauth-providers.js';
+import { anyOAuthProvider } from '../../internal/extension/oauth-providers.js';
 import { createMailer } from '../../internal/extension/mailer.js';
 import { defineTasks } from '../../internal/task/tasks.js';
 import { VERSION } from './version.js';
@@ -157,7 +157,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     auth,
     workspace: new WorkspaceService(db, changes),
     member: new MemberService(db, auth, changes, createMailer(config), logger),
-    oauth: new OAuthService(db, auth, createOAuthProviders(config), config),
+    oauth: new OAuthService(db, auth, await createOAuthProviders(config), config),
     account: new AccountService(db, tokens, changes),
     app,
     health: new HealthService(database),
@@ -211,6 +211,13 @@ export async function createCore(config: Config, logger = createLogger(config.lo
       for (const closer of closers) await closer.close();
     },
   };
+}
+
+/** The OpenID client costs start-up time, so it loads only when a provider is on. */
+async function createOAuthProviders(config: Config) {
+  if (!anyOAuthProvider(config)) return new Map();
+  const { createOAuthProviders: create } = await import('../../internal/extension/oauth-clients.js');
+  return create(config);
 }
 
 async function createFileStorage(config: Config): Promise<FileStorage> {

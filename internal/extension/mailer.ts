@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export interface Mail {
   to: string;
@@ -22,15 +22,20 @@ export function createMailer(settings: { smtpUrl: string; mailFrom: string }): M
       send: () => Promise.reject(new Error('no SMTP server is configured (SMTP_URL)')),
     };
   }
-  const transport = nodemailer.createTransport(settings.smtpUrl, {
-    connectionTimeout: SMTP_TIMEOUT_MS,
-    greetingTimeout: SMTP_TIMEOUT_MS,
-    socketTimeout: SMTP_TIMEOUT_MS,
-  });
+  // The SMTP client loads with the first mail: start-up does not need it.
+  let transport: Promise<Transporter> | undefined;
+  const open = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport(settings.smtpUrl, {
+        connectionTimeout: SMTP_TIMEOUT_MS,
+        greetingTimeout: SMTP_TIMEOUT_MS,
+        socketTimeout: SMTP_TIMEOUT_MS,
+      }),
+    ));
   return {
     enabled: true,
     async send(mail) {
-      await transport.sendMail({ from: settings.mailFrom, ...mail });
+      await (await open()).sendMail({ from: settings.mailFrom, ...mail });
     },
   };
 }

@@ -2,6 +2,8 @@
 export interface PgliteWorkerData {
   dataDir: string;
   sharedBuffersMb: number;
+  /** A migrated data folder (dist/pglite-seed, made by the build) to copy when dataDir holds no database yet. */
+  seedDir?: string;
 }
 
 export type PgliteRequest =

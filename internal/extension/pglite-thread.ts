@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Results } from '@electric-sql/pglite';
@@ -14,6 +15,9 @@ interface QueryOptions {
 export function embeddedDataDir(storageDir: string): string {
   return path.resolve(storageDir, 'pglite');
 }
+
+/** Made by scripts/pglite-seed.mjs, at dist/pglite-seed from both the sources and dist/. */
+const SEED_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/pglite-seed' : '../../pglite-seed', import.meta.url));
 
 let early: { dataDir: string; thread: Promise<PgliteThread> } | undefined;
 
@@ -65,7 +69,8 @@ export class PgliteThread implements PgliteClient {
     return prestarted ?? PgliteThread.#boot(data);
   }
 
-  static async #boot(data: PgliteWorkerData): Promise<PgliteThread> {
+  static async #boot(options: PgliteWorkerData): Promise<PgliteThread> {
+    const data = { seedDir: SEED_DIR, ...options };
     mkdirSync(data.dataDir, { recursive: true });
     // Postgres compiled to WebAssembly is large and mostly cold: V8's baseline compiler alone answers
     // as fast for these queries, and skipping the optimising tier keeps ~50 MB of machine code out of

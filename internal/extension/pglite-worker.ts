@@ -1,3 +1,5 @@
+import { constants, cpSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -8,7 +10,7 @@ import type { PgliteRequest, PgliteResponse, PgliteWorkerData } from './pglite-p
  * so on the request thread every statement's execution (and its WAL writes) would hold up every
  * stream. Here it answers the messages of pglite-thread.ts one after another, in the order sent.
  */
-const { dataDir, sharedBuffersMb } = workerData as PgliteWorkerData;
+const { dataDir, sharedBuffersMb, seedDir } = workerData as PgliteWorkerData;
 const port = parentPort!;
 const identity = (value: string) => value;
 
@@ -42,7 +44,25 @@ class ParserTables {
   }
 }
 
+/**
+ * A new database starts as a copy of the build's seed: initdb in WebAssembly takes ~5 s, a copy a
+ * fraction of that, and the seed is already migrated (the migrator then finds nothing, or only what
+ * is newer than the seed, to do). The copy is made beside the folder and renamed into place, so a
+ * crash mid-copy never leaves a half database behind; without a seed, PGlite runs initdb.
+ */
+function seedNewDatabase(): void {
+  if (!seedDir || !existsSync(path.join(seedDir, 'PG_VERSION'))) return;
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return;
+  const partial = `${dataDir}.seeding`;
+  rmSync(partial, { recursive: true, force: true });
+  // A copy-on-write clone where the file system has them, a plain copy elsewhere.
+  cpSync(seedDir, partial, { recursive: true, mode: constants.COPYFILE_FICLONE });
+  rmSync(dataDir, { recursive: true, force: true });
+  renameSync(partial, dataDir);
+}
+
 try {
+  seedNewDatabase();
   const client = await PGlite.create({ dataDir, extensions: { vector }, postgresqlconf: [`shared_buffers=${sharedBuffersMb}MB`] });
   const parserTables = new ParserTables(client);
   // PGlite runs one statement at a time anyway; answering in order keeps each query's parser table its own.

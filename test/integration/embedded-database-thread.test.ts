@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -86,4 +87,39 @@ describe('embedded database thread', () => {
     await other.close();
     await expect(other.query('SELECT 1')).rejects.toThrow(/embedded database stopped/);
   });
+});
+
+/** A new embedded database is a copy of a seed (the build's migrated one) rather than a fresh initdb. */
+describe('embedded database seed', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'llmops-pglite-seed-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('copies the seed into a new folder, leaves the seed as it was, and never seeds an existing database', async () => {
+    // Without a seed PGlite runs initdb: this is how a seed is made, and how a server starts without one.
+    const seedDir = path.join(dir, 'seed');
+    const seedMaker = await PgliteThread.start({ dataDir: seedDir, sharedBuffersMb: 16, seedDir: path.join(dir, 'none') });
+    await seedMaker.exec("CREATE TABLE marks (label text); INSERT INTO marks VALUES ('from the seed')");
+    await seedMaker.close();
+
+    const fresh = path.join(dir, 'fresh');
+    const first = await PgliteThread.start({ dataDir: fresh, sharedBuffersMb: 16, seedDir });
+    expect((await first.query<{ label: string }>('SELECT label FROM marks')).rows).toEqual([{ label: 'from the seed' }]);
+    await first.exec("INSERT INTO marks VALUES ('written later')");
+    await first.close();
+    expect(existsSync(`${fresh}.seeding`)).toBe(false);
+
+    // Reopening keeps what was written: the folder holds a database now, so the seed is not copied again.
+    const again = await PgliteThread.start({ dataDir: fresh, sharedBuffersMb: 16, seedDir });
+    expect((await again.query('SELECT label FROM marks ORDER BY label')).rows).toHaveLength(2);
+    await again.close();
+
+    const check = await PgliteThread.start({ dataDir: seedDir, sharedBuffersMb: 16, seedDir: path.join(dir, 'none') });
+    expect((await check.query('SELECT label FROM marks')).rows).toEqual([{ label: 'from the seed' }]);
+    await check.close();
+  }, 60_000);
 });
