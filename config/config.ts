@@ -67,6 +67,12 @@ const envSchema = {
   UPLOAD_IMAGE_MAX_BYTES: ['uploadImageMaxBytes', int(1, 1024 * 1024 * 1024)],
   SHUTDOWN_TIMEOUT_MS: ['shutdownTimeoutMs', int(0, 10 * 60 * 1000)],
   CHAT_INTERRUPTED_AFTER_SECONDS: ['chatInterruptedAfterSeconds', int(60, 7 * 24 * 3600)],
+  SSRF_ALLOW_HOSTS: ['ssrfAllowHosts', z.string()],
+  OUTBOUND_TIMEOUT_MS: ['outboundTimeoutMs', int(100, 10 * 60 * 1000)],
+  OUTBOUND_MAX_BYTES: ['outboundMaxBytes', int(1024, 1024 * 1024 * 1024)],
+  TOOL_TIMEOUT_MS: ['toolTimeoutMs', int(100, 10 * 60 * 1000)],
+  WIKIPEDIA_API_URL: ['wikipediaApiUrl', url(['http', 'https'])],
+  DUCKDUCKGO_URL: ['duckduckgoUrl', url(['http', 'https'])],
 } as const satisfies Record<string, readonly [keyof typeof defaultConfig, z.ZodType]>;
 
 export type Config = typeof defaultConfig;

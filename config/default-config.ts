@@ -131,6 +131,22 @@ export const defaultConfig = {
    * (the embedded database has one process, so its start marks them all at once).
    */
   chatInterruptedAfterSeconds: 600,
+
+  /**
+   * SSRF_ALLOW_HOSTS: comma-separated `host` or `host:port` that server-side fetches (tools, OpenAPI
+   * imports, MCP servers) may reach although they are loopback or private; everything else must be public.
+   */
+  ssrfAllowHosts: '',
+  /** OUTBOUND_TIMEOUT_MS: longest a server-side fetch may take, redirects included. */
+  outboundTimeoutMs: 15_000,
+  /** OUTBOUND_MAX_BYTES: largest answer a server-side fetch reads. */
+  outboundMaxBytes: 5 * 1024 * 1024,
+  /** TOOL_TIMEOUT_MS: longest one tool call of an agent may run; then its observation says it timed out. */
+  toolTimeoutMs: 30_000,
+  /** WIKIPEDIA_API_URL: the MediaWiki API the wikipedia tool asks (the tests point it at a local fake). */
+  wikipediaApiUrl: 'https://en.wikipedia.org/w/api.php',
+  /** DUCKDUCKGO_URL: the DuckDuckGo HTML endpoint the search tool reads. */
+  duckduckgoUrl: 'https://html.duckduckgo.com/html/',
 };
 
 export type DefaultConfig = typeof defaultConfig;

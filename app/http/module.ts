@@ -27,6 +27,7 @@ import { DatasetHandler } from '../../internal/handler/dataset-handler.js';
 import { DocumentHandler } from '../../internal/handler/document-handler.js';
 import { ChatHandler } from '../../internal/handler/chat-handler.js';
 import { ConversationHandler } from '../../internal/handler/conversation-handler.js';
+import { BuiltinToolHandler } from '../../internal/handler/builtin-tool-handler.js';
 import { LlmModelHandler } from '../../internal/handler/llm-model-handler.js';
 import { PingHandler } from '../../internal/handler/ping-handler.js';
 import { WorkspaceHandler } from '../../internal/handler/workspace-handler.js';
@@ -64,6 +65,8 @@ import { UploadFileService } from '../../internal/service/upload-file-service.js
 import { MemberService } from '../../internal/service/member-service.js';
 import { WorkspaceService } from '../../internal/service/workspace-service.js';
 import { OAuthService } from '../../internal/service/oauth-service.js';
+import { createSafeFetch } from '../../internal/lib/ssrf-fetch.js';
+import { BuiltinToolService } from '../../internal/service/builtin-tool-service.js';
 import { anyOAuthProvider } from '../../internal/extension/oauth-providers.js';
 import { createMailer } from '../../internal/extension/mailer.js';
 import { defineTasks } from '../../internal/task/tasks.js';
@@ -95,6 +98,7 @@ export interface Services {
   workspace: WorkspaceService;
   member: MemberService;
   oauth: OAuthService;
+  builtinTools: BuiltinToolService;
 }
 
 /** Extensions and services shared by the API and worker processes. */
@@ -152,6 +156,12 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   const appConfig = new AppConfigService(db, app, llmModel, dataset);
   const messageFiles = new MessageFileService(db, uploadFile, config);
   const auth = new AuthService(db, tokens, config, changes);
+  const outboundFetch = createSafeFetch({
+    allowHosts: config.ssrfAllowHosts.split(','),
+    timeoutMs: config.outboundTimeoutMs,
+    maxBytes: config.outboundMaxBytes,
+  });
+  const builtinTools = new BuiltinToolService(outboundFetch, config);
   const services: Services = {
     tokens,
     auth,
@@ -164,7 +174,20 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     llmModel,
     appConfig,
     conversation,
-    chat: new ChatService(db, app, conversation, llmModel, queue, stopSignal, retrieval, appConfig, messageFiles, config, logger),
+    chat: new ChatService(
+      db,
+      app,
+      conversation,
+      llmModel,
+      queue,
+      stopSignal,
+      retrieval,
+      appConfig,
+      messageFiles,
+      builtinTools,
+      config,
+      logger,
+    ),
     messageFiles,
     aiHelper,
     serviceApi: new ServiceApiService(db, aiHelper, conversation, appConfig),
@@ -178,6 +201,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     indexing: new IndexingService(db, uploadFile, embeddings, vectors, document, logger),
     retrieval,
     apiKey: new ApiKeyService(db, app, changes),
+    builtinTools,
   };
   defineTasks(queue, {
     authService: services.auth,
@@ -297,6 +321,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       ),
       workspace: new WorkspaceHandler(services.workspace, services.member, config.publicUrl),
       oauth: new OAuthHandler(services.oauth, config),
+      builtinTool: new BuiltinToolHandler(services.builtinTools),
     });
     await server.ready();
     await interruptLeftAnswers(core);

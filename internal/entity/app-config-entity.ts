@@ -48,6 +48,24 @@ export interface FileUploadConfig {
   image: { enabled: boolean; number_limits: number; detail: 'low' | 'high'; transfer_methods: FileTransferMethod[] };
 }
 
+/** A tool the app's agent may call; `params` fix the tool's form arguments (the model fills the rest). */
+export interface AppToolConfig {
+  type: 'builtin_tool';
+  /** For built-ins, the provider's name, such as `time`. */
+  provider_id: string;
+  tool_id: string;
+  params: Record<string, string | number | boolean>;
+}
+
+export const AGENT_STRATEGIES = ['function_call', 'react'] as const;
+export type AgentStrategyName = (typeof AGENT_STRATEGIES)[number];
+
+/** Without a strategy: function calling where the model has the tool_call feature, ReAct otherwise. */
+export interface AgentModeConfig {
+  strategy?: AgentStrategyName | undefined;
+  max_iterations: number;
+}
+
 export interface AppConfig {
   model_config: ModelConfig;
   preset_prompt: string;
@@ -64,6 +82,9 @@ export interface AppConfig {
   retrieval_config: RetrievalConfig;
   /** Images sent with a message go to the model with it; the model must have the vision feature. */
   file_upload: FileUploadConfig;
+  /** With tools, every message is answered by an agent that may call them. */
+  tools: AppToolConfig[];
+  agent_mode: AgentModeConfig;
 }
 
 export const DEFAULT_APP_CONFIG: AppConfig = {
@@ -79,6 +100,8 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   datasets: [],
   retrieval_config: { retrieval_strategy: 'hybrid', k: 4, score: 0 },
   file_upload: { image: { enabled: false, number_limits: 3, detail: 'low', transfer_methods: ['remote_url', 'local_file'] } },
+  tools: [],
+  agent_mode: { max_iterations: 5 },
 };
 
 /** A stored config with any field added since it was written filled from the defaults. */
@@ -92,3 +115,5 @@ export const REVIEW_KEYWORDS_MAX = 100;
 export const APP_DATASETS_MAX = 10;
 export const INPUT_FIELDS_MAX = 20;
 export const IMAGES_PER_MESSAGE_MAX = 10;
+export const APP_TOOLS_MAX = 20;
+export const AGENT_ITERATIONS_MAX = 20;

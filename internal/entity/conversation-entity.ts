@@ -23,6 +23,8 @@ export const INTERRUPTED_ERROR = 'the answer was interrupted: the server stopped
 /** Event names on the chat stream; they follow Dify's so existing clients understand them. */
 export const ChatEventName = {
   Message: 'message',
+  AgentMessage: 'agent_message',
+  AgentThought: 'agent_thought',
   MessageEnd: 'message_end',
   Error: 'error',
   Ping: 'ping',

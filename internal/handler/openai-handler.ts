@@ -77,7 +77,9 @@ function conversationOf(messages: ChatCompletionBody['messages']): Omit<Stateles
 async function completion(events: AsyncIterable<ChatEvent>, model: string) {
   let content = '';
   for await (const event of events) {
-    if (event.event === 'message') content += event.answer;
+    // Agent steps stay inside: an OpenAI client reads the answer.
+    if (event.event === 'agent_thought') continue;
+    if (event.event === 'message' || event.event === 'agent_message') content += event.answer;
     else if (event.event === 'error') throw new ServiceApiException(event.status === 429 ? 429 : 502, event.code, event.message);
     else {
       const { prompt_tokens, completion_tokens, total_tokens } = event.metadata.usage;
@@ -101,8 +103,9 @@ async function* chunks(events: AsyncIterable<ChatEvent>, model: string, includeU
   const created = Math.floor(Date.now() / 1000);
   let started = false;
   for await (const event of events) {
+    if (event.event === 'agent_thought') continue;
     const base = { id: `chatcmpl-${event.message_id}`, object: 'chat.completion.chunk', created, model };
-    if (event.event === 'message') {
+    if (event.event === 'message' || event.event === 'agent_message') {
       yield {
         ...base,
         choices: [

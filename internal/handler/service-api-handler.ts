@@ -72,7 +72,7 @@ export class ServiceApiHandler {
     const { conversation_id, user, first_id, limit } = req.query;
     const page = await this.service.messages(currentAppKey(req).app, user, conversation_id, first_id || undefined, limit);
     const files = await messageFileLinks(req, this.messageFiles, page.list);
-    return { limit, has_more: page.hasMore, data: page.list.map((m) => messageView(m, files.get(m.id))) };
+    return { limit, has_more: page.hasMore, data: page.list.map((m) => messageView(m, files.get(m.id), page.thoughts.get(m.id))) };
   };
 
   feedback = async (req: Validated<{ params: typeof messageIdParams; body: typeof feedbackBody }>) => {
@@ -180,7 +180,8 @@ async function blockingAnswer(events: AsyncIterable<ChatEvent>) {
   let answer = '';
   let createdAt = Math.floor(Date.now() / 1000);
   for await (const event of events) {
-    if (event.event === 'message') {
+    if (event.event === 'agent_thought') continue;
+    if (event.event === 'message' || event.event === 'agent_message') {
       answer += event.answer;
       createdAt = event.created_at;
     } else if (event.event === 'error') {

@@ -78,7 +78,7 @@ export class WebAppHandler {
     const { conversation_id, first_id, limit } = req.query;
     const page = await this.service.messages(app, this.visitor(req, reply), conversation_id, first_id, limit, InvokeFrom.WebApp);
     const files = await messageFileLinks(req, this.messageFiles, page.list);
-    return success({ list: page.list.map((m) => messageView(m, files.get(m.id))), has_more: page.hasMore });
+    return success({ list: page.list.map((m) => messageView(m, files.get(m.id), page.thoughts.get(m.id))), has_more: page.hasMore });
   };
 
   /** An image to send with the visitor's next message (multipart, one part named file); counts toward the visitor's rate. */

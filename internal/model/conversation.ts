@@ -113,3 +113,29 @@ export const messageFiles = pgTable(
 );
 
 export type MessageFile = typeof messageFiles.$inferSelect;
+
+/** One step of an agent's answer (Dify's message_agent_thoughts): the thought, the tools called, what they answered. */
+export const messageAgentThoughts = pgTable(
+  'message_agent_thoughts',
+  {
+    id: uuid('id').primaryKey(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    position: smallint('position').notNull(),
+    thought: text('thought').notNull().default(''),
+    /** Tool names of the step, `;`-joined as Dify writes them. */
+    tool: text('tool').notNull().default(''),
+    toolLabels: jsonb('tool_labels').$type<Record<string, { en_US: string; zh_Hans: string }>>().notNull().default({}),
+    /** JSON text: tool name -> its arguments. */
+    toolInput: text('tool_input').notNull().default(''),
+    /** JSON text: tool name -> what it answered. */
+    observation: text('observation').notNull().default(''),
+    tokens: integer('tokens').notNull().default(0),
+    latency: doublePrecision('latency').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('message_agent_thoughts_message_idx').on(t.messageId, t.position)],
+);
+
+export type MessageAgentThought = typeof messageAgentThoughts.$inferSelect;

@@ -9,6 +9,7 @@ import type { AppHandler } from '../handler/app-handler.js';
 import type { DatasetHandler } from '../handler/dataset-handler.js';
 import type { DocumentHandler } from '../handler/document-handler.js';
 import type { AuthHandler } from '../handler/auth-handler.js';
+import type { BuiltinToolHandler } from '../handler/builtin-tool-handler.js';
 import type { LlmModelHandler } from '../handler/llm-model-handler.js';
 import type { PingHandler } from '../handler/ping-handler.js';
 import type { WebAppHandler } from '../handler/web-app-handler.js';
@@ -20,6 +21,7 @@ import type { WorkspaceHandler } from '../handler/workspace-handler.js';
 import type { HttpServer } from '../server/http.js';
 import { registerAppRoutes } from './app-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
+import { registerBuiltinToolRoutes } from './builtin-tool-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { registerDatasetRoutes } from './dataset-routes.js';
 import { registerLlmModelRoutes } from './llm-model-routes.js';
@@ -49,6 +51,7 @@ export interface Handlers {
   webApp: WebAppHandler;
   workspace: WorkspaceHandler;
   oauth: OAuthHandler;
+  builtinTool: BuiltinToolHandler;
 }
 
 /**
@@ -61,6 +64,7 @@ export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerWorkspaceRoutes(server, h.workspace);
   registerAppRoutes(server, h);
   registerLlmModelRoutes(server, h);
+  registerBuiltinToolRoutes(server, h);
   registerConversationRoutes(server, h);
   registerUploadFileRoutes(server, h);
   registerDatasetRoutes(server, h);

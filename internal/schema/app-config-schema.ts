@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { builtinTool } from '../core/tools/builtin-catalog.js';
 import {
+  AGENT_ITERATIONS_MAX,
+  AGENT_STRATEGIES,
   APP_DATASETS_MAX,
+  APP_TOOLS_MAX,
   DIALOG_ROUND_MAX,
   FILE_TRANSFER_METHODS,
   IMAGES_PER_MESSAGE_MAX,
@@ -120,6 +124,42 @@ export const fileUpload = z.object({
     }),
 });
 
+/** Built-in tools, checked against the catalog: the tool exists, its fixed params fit it, none twice. */
+export const appTools = z
+  .array(
+    z.object({
+      type: z.literal('builtin_tool', { error: 'must be builtin_tool (OpenAPI and MCP tools are not available yet)' }),
+      provider_id: z.string().min(1),
+      tool_id: z.string().min(1),
+      params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    }),
+  )
+  .max(APP_TOOLS_MAX, `at most ${APP_TOOLS_MAX} tools`)
+  .superRefine((tools, ctx) => {
+    const seen = new Set<string>();
+    tools.forEach((entry, index) => {
+      const found = builtinTool(entry.provider_id, entry.tool_id);
+      if (!found) {
+        ctx.addIssue({ code: 'custom', path: [index], message: `there is no built-in tool ${entry.provider_id}/${entry.tool_id}` });
+        return;
+      }
+      const key = `${entry.provider_id}/${entry.tool_id}`;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index], message: `lists the tool ${key} twice` });
+      seen.add(key);
+      for (const [name, value] of Object.entries(entry.params)) {
+        const param = found.tool.params.find((p) => p.name === name);
+        const problem = !param
+          ? `${key} has no parameter ${name}`
+          : param.type === 'select' && !param.options?.includes(String(value))
+            ? `must be one of ${param.options?.join(', ')}`
+            : param.type !== 'select' && typeof value !== param.type
+              ? `must be a ${param.type}`
+              : undefined;
+        if (problem) ctx.addIssue({ code: 'custom', path: [index, 'params', name], message: problem });
+      }
+    });
+  });
+
 const configFields = {
   model_config: modelConfig,
   preset_prompt: z.string().max(20_000, 'must be at most 20000 characters'),
@@ -140,6 +180,11 @@ const configFields = {
     score: z.number().min(0).max(1),
   }),
   file_upload: fileUpload,
+  tools: appTools,
+  agent_mode: z.object({
+    strategy: z.enum(AGENT_STRATEGIES).optional(),
+    max_iterations: z.number().int().min(1).max(AGENT_ITERATIONS_MAX).default(5),
+  }),
 };
 
 export const appConfigItem = z.object(configFields);

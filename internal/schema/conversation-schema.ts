@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { CONVERSATION_NAME_MAX_LENGTH, MessageStatus } from '../entity/conversation-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { Conversation, Message } from '../model/conversation.js';
+import type { ThoughtView } from '../service/agent-thoughts.js';
+import type { MessagePage } from '../service/conversation-service.js';
+import { agentThoughtItem } from './service-api-schema.js';
 import { envelope, filesField, inputsField, messageFileItem, unixTime, type MessageFileItem, unixSecondsQuery } from './common-schema.js';
 
 const uuid = z.uuid('must be a UUID');
@@ -44,6 +47,7 @@ const messageItem = z.object({
   provider: z.string(),
   model: z.string(),
   message_files: z.array(messageFileItem),
+  agent_thoughts: z.array(agentThoughtItem),
   created_at: unixTime,
 });
 export const messagePageResponse = envelope(
@@ -65,9 +69,11 @@ export const conversationResponse = envelope(conversationItem);
 export const nameResponse = envelope(z.object({ name: z.string() }));
 export const summaryResponse = envelope(z.object({ summary: z.string() }));
 export const suggestedQuestionsResponse = envelope(z.array(z.string()));
-export const eventStream = z.string().describe('text/event-stream: message, message_end, error and ping events');
+export const eventStream = z
+  .string()
+  .describe('text/event-stream: message (agent_message and agent_thought for apps with tools), message_end, error and ping events');
 
-export function messageView(m: Message, files: MessageFileItem[] = []): z.infer<typeof messageItem> {
+export function messageView(m: Message, files: MessageFileItem[] = [], thoughts: ThoughtView[] = []): z.infer<typeof messageItem> {
   return {
     id: m.id,
     conversation_id: m.conversationId,
@@ -85,14 +91,15 @@ export function messageView(m: Message, files: MessageFileItem[] = []): z.infer<
     provider: m.provider,
     model: m.model,
     message_files: files,
+    agent_thoughts: thoughts,
     created_at: unixSeconds(m.createdAt),
   };
 }
 
-export function messagePageView(page: { list: Message[]; hasMore: boolean }, files: Map<string, MessageFileItem[]>) {
+export function messagePageView(page: MessagePage, files: Map<string, MessageFileItem[]>) {
   const last = page.list.at(-1);
   return {
-    list: page.list.map((m) => messageView(m, files.get(m.id))),
+    list: page.list.map((m) => messageView(m, files.get(m.id), page.thoughts.get(m.id))),
     has_more: page.hasMore,
     next_created_at: page.hasMore && last ? last.createdAt.getTime() / 1000 : null,
   };

@@ -5,6 +5,7 @@ import type { AppConfig } from '../entity/app-config-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { App } from '../model/app.js';
 import type { Conversation, Message } from '../model/conversation.js';
+import type { ThoughtView } from '../service/agent-thoughts.js';
 
 /** Request and response shapes of Dify's service API, field for field. */
 const user = z.string().trim().min(1, 'user is required').max(255);
@@ -76,6 +77,20 @@ export const blockingResponse = z.object({
 });
 export const chatResponse = blockingResponse.or(z.string().describe('text/event-stream when response_mode is streaming'));
 
+export const agentThoughtItem = z.object({
+  id: z.string(),
+  chain_id: z.null(),
+  message_id: z.string(),
+  position: z.number().int(),
+  thought: z.string(),
+  tool: z.string().describe("the step's tool names, `;`-joined"),
+  tool_labels: z.record(z.string(), z.object({ en_US: z.string(), zh_Hans: z.string() })),
+  tool_input: z.string().describe('JSON text: tool name -> its arguments'),
+  observation: z.string().describe('JSON text: tool name -> what it answered'),
+  files: z.array(z.string()),
+  created_at: z.number().int(),
+});
+
 export const messageItem = z.object({
   id: z.string(),
   conversation_id: z.string(),
@@ -85,7 +100,7 @@ export const messageItem = z.object({
   message_files: z.array(messageFileItem),
   feedback: z.object({ rating: z.string() }).nullable(),
   retriever_resources: z.array(z.unknown()),
-  agent_thoughts: z.array(z.unknown()),
+  agent_thoughts: z.array(agentThoughtItem),
   status: z.string(),
   error: z.string().nullable(),
   created_at: z.number().int(),
@@ -131,7 +146,7 @@ export const fileUploadResponse = z.object({
 
 export const difyError = z.object({ code: z.string(), message: z.string(), status: z.number().int() });
 
-export function messageView(m: Message, files: MessageFileItem[] = []): z.infer<typeof messageItem> {
+export function messageView(m: Message, files: MessageFileItem[] = [], thoughts: ThoughtView[] = []): z.infer<typeof messageItem> {
   return {
     id: m.id,
     conversation_id: m.conversationId,
@@ -141,7 +156,7 @@ export function messageView(m: Message, files: MessageFileItem[] = []): z.infer<
     message_files: files,
     feedback: m.feedbackRating ? { rating: m.feedbackRating } : null,
     retriever_resources: m.retrieverResources,
-    agent_thoughts: [],
+    agent_thoughts: thoughts,
     status: m.status,
     error: m.error || null,
     created_at: unixSeconds(m.createdAt),

@@ -4,6 +4,8 @@ import { INTERRUPTED_ERROR, MessageStatus } from '../entity/conversation-entity.
 import type { Db } from '../extension/database.js';
 import type { Logger } from '../extension/logger.js';
 import { TickBatcher } from '../lib/tick-batcher.js';
+import type { AgentStep } from '../core/agent/agent-types.js';
+import { thoughtRows } from './agent-thoughts.js';
 import type { RetrieverResource, RunContext } from './chat-types.js';
 
 type UsageWithPrice = ReturnType<typeof usageReport>;
@@ -14,6 +16,8 @@ interface Outcome {
   error: string;
   usage: UsageWithPrice;
   resources: RetrieverResource[];
+  /** An agent's steps, stored with the outcome. */
+  steps?: AgentStep[];
 }
 
 /**
@@ -62,6 +66,17 @@ export class ChatMessageStore {
         ${u.completion_tokens}::integer, ${u.total_tokens}::integer, ${u.totalPriceNumber}::double precision, ${u.currency}::text,
         ${u.latency}::double precision, ${u.time_to_first_token}::double precision, ${JSON.stringify(o.resources)}::jsonb)`;
     });
+    const thoughts = items.flatMap(({ messageId, outcome }) => thoughtRows(messageId, outcome.steps ?? []));
+    const thoughtValues = thoughts.map(
+      (t) => sql`(${t.id}::uuid, ${t.messageId}::uuid, ${t.position}::smallint, ${t.thought}::text, ${t.tool}::text,
+        ${JSON.stringify(t.toolLabels)}::jsonb, ${t.toolInput}::text, ${t.observation}::text, ${t.tokens}::integer, ${t.latency}::double precision)`,
+    );
+    // The steps go in with the outcome, in the same statement, so an answer is never stored without them.
+    const insertThoughts =
+      thoughts.length > 0
+        ? sql`, thoughts AS (INSERT INTO message_agent_thoughts (id, message_id, position, thought, tool, tool_labels, tool_input,
+            observation, tokens, latency) VALUES ${sql.join(thoughtValues, sql`, `)})`
+        : sql``;
     await this.db.execute(sql`WITH outcome (id, answer, status, error, message_tokens, answer_tokens, total_tokens, total_price,
         currency, latency, first_token_latency, retriever_resources) AS (VALUES ${sql.join(rows, sql`, `)}),
       message AS (
@@ -73,7 +88,7 @@ export class ChatMessageStore {
           retriever_resources = outcome.retriever_resources, updated_at = now()
         FROM outcome WHERE messages.id = outcome.id
         RETURNING messages.conversation_id
-      )
+      )${insertThoughts}
       UPDATE conversations SET updated_at = now() WHERE id IN (SELECT conversation_id FROM message)`);
     return items.map(() => undefined);
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { effectiveParameters } from '../core/llm/model-catalog.js';
-import { LlmError, type ChatMessage } from '../core/llm/llm-types.js';
+import type { AgentStep } from '../core/agent/agent-types.js';
+import { LlmError, type ChatMessage, type TokenUsage } from '../core/llm/llm-types.js';
 import { retryBeforeFirstEvent } from '../core/llm/retry.js';
 import { countPromptTokens, countTextTokens, loadTokenizer } from '../core/llm/token-counter.js';
 import { usageReport, type UsageReport } from '../core/llm/usage.js';
@@ -9,7 +10,6 @@ import { fillVariables, InputValueError, resolveInputs, type InputValues } from 
 import { containsKeyword, KeywordMasker } from '../core/review/keyword-masker.js';
 import { completeConfig, type AppConfig } from '../entity/app-config-entity.js';
 import { ChatEventName, INTERRUPTED_ERROR, InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
-import { JobName } from '../entity/job-entity.js';
 import type { Db } from '../extension/database.js';
 import type { Logger } from '../extension/logger.js';
 import type { Queue } from '../extension/queue/queue.js';
@@ -26,6 +26,10 @@ import type { LlmModelService, ResolvedModel } from './llm-model-service.js';
 import type { MessageFileService } from './message-file-service.js';
 import type { RetrievalService } from './retrieval-service.js';
 import type { Actor } from './permissions.js';
+import { thoughtFields } from './agent-thoughts.js';
+import { addUsage, agentEvents } from './chat-agent.js';
+import { enqueueFollowUps } from './chat-follow-ups.js';
+import type { BuiltinToolService } from './builtin-tool-service.js';
 import {
   ERROR_CODES,
   knowledgeContext,
@@ -33,7 +37,6 @@ import {
   type ChatRun,
   type ChatSettings,
   type DebugChatInput,
-  type NamingJob,
   type RetrieverResource,
   type RunContext,
   type ServiceChatInput,
@@ -60,6 +63,7 @@ export class ChatService {
     private readonly retrieval: RetrievalService,
     private readonly appConfig: AppConfigService,
     private readonly messageFiles: MessageFileService,
+    private readonly tools: BuiltinToolService,
     private readonly settings: ChatSettings,
     private readonly logger: Logger,
   ) {
@@ -282,17 +286,29 @@ export class ChatService {
     let answer = '';
     let announced = false;
     let firstTokenAt = 0;
-    let upstreamUsage: { promptTokens: number; completionTokens: number } | undefined;
+    let upstreamUsage: TokenUsage | undefined;
     let status: MessageStatus = MessageStatus.Normal;
     let failure: LlmError | undefined;
+    const steps = new Map<string, AgentStep>();
+    const agent = ctx.config.tools.length > 0;
+    const textEvent = agent ? ChatEventName.AgentMessage : ChatEventName.Message;
     try {
-      const upstream = retryBeforeFirstEvent(
-        () => ctx.resolved.llm.chatStream({ model: ctx.resolved.spec.model, messages: prompt, parameters, signal: controller.signal }),
-        { retries: this.settings.llmMaxRetries, baseDelayMs: this.settings.llmRetryBaseMs },
-        controller.signal,
-      );
+      const upstream = agent
+        ? agentEvents(ctx, prompt, parameters, controller.signal, this.tools, this.settings)
+        : retryBeforeFirstEvent(
+            () => ctx.resolved.llm.chatStream({ model: ctx.resolved.spec.model, messages: prompt, parameters, signal: controller.signal }),
+            { retries: this.settings.llmMaxRetries, baseDelayMs: this.settings.llmRetryBaseMs },
+            controller.signal,
+          );
       for await (const event of upstream) {
-        if (event.type === 'usage') upstreamUsage = event.usage;
+        // An agent reports each model call's tokens; the answer's usage is their sum.
+        if (event.type === 'usage') upstreamUsage = addUsage(upstreamUsage, event.usage);
+        if (event.type === 'step') {
+          steps.set(event.step.id, event.step);
+          if (!announced) announced = await written.then(() => true);
+          yield { event: ChatEventName.AgentThought, ...ids, ...thoughtFields(event.step, createdAt) };
+          continue;
+        }
         if (event.type !== 'text') continue;
         firstTokenAt ||= performance.now();
         answer += event.text;
@@ -300,12 +316,12 @@ export class ChatService {
         if (!visible) continue;
         // The first event hands out the task id; its row must exist by then so any node can check a stop against it.
         if (!announced) announced = await written.then(() => true);
-        yield { event: ChatEventName.Message, id: messageId, ...ids, answer: visible, created_at: createdAt };
+        yield { event: textEvent, id: messageId, ...ids, answer: visible, created_at: createdAt };
       }
       const rest = masker.flush();
       if (rest) {
         if (!announced) announced = await written.then(() => true);
-        yield { event: ChatEventName.Message, id: messageId, ...ids, answer: rest, created_at: createdAt };
+        yield { event: textEvent, id: messageId, ...ids, answer: rest, created_at: createdAt };
       }
     } catch (err) {
       failure = err instanceof LlmError ? err : new LlmError('connection', `the model call failed: ${String(err)}`);
@@ -337,6 +353,7 @@ export class ChatService {
       error: failure && status !== MessageStatus.Stop ? failure.message : '',
       usage,
       resources,
+      steps: [...steps.values()],
     });
     // Before the client hears the answer ended: its next message must find this turn remembered.
     turn((await written) ? { id: messageId, query: ctx.query, answer: stored } : undefined, status);
@@ -355,7 +372,7 @@ export class ChatService {
       ...ids,
       metadata: { usage: withoutInternals(usage), retriever_resources: resources, status },
     };
-    if (status === MessageStatus.Normal) await this.enqueueFollowUps(ctx, stored);
+    if (status === MessageStatus.Normal) await enqueueFollowUps(this.queue, this.logger, ctx, stored);
   }
 
   /** Input review hit: the preset response is the answer and the model is never called. */
@@ -402,24 +419,6 @@ export class ChatService {
     } catch (err) {
       if (err instanceof LlmError) throw new FailException(`knowledge retrieval failed: ${err.message}`, { kind: err.kind });
       throw err;
-    }
-  }
-
-  private async enqueueFollowUps(ctx: RunContext, answer: string): Promise<void> {
-    const job: NamingJob = {
-      conversationId: ctx.conversationId,
-      workspaceId: ctx.workspaceId,
-      provider: ctx.resolved.spec.provider,
-      model: ctx.resolved.spec.model,
-      query: ctx.query,
-      answer,
-    };
-    try {
-      if (ctx.isNewConversation && ctx.autoName) await this.queue.enqueue(JobName.ConversationName, job);
-      if (ctx.config.long_term_memory.enable) await this.queue.enqueue(JobName.ConversationSummary, job);
-    } catch (err) {
-      // The answer is stored; a missed title or summary must not turn it into a failure.
-      this.logger.warn({ err, conversationId: ctx.conversationId }, 'could not enqueue conversation follow-ups');
     }
   }
 }

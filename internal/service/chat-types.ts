@@ -11,6 +11,20 @@ import type { ChatFiles, FileInput } from './message-file-service.js';
 export interface ChatSettings {
   llmMaxRetries: number;
   llmRetryBaseMs: number;
+  toolTimeoutMs: number;
+}
+
+/** An agent step as Dify sends and lists it: tool names `;`-joined, inputs and observations as JSON text by tool name. */
+export interface AgentThoughtFields {
+  id: string;
+  position: number;
+  thought: string;
+  tool: string;
+  tool_labels: Record<string, { en_US: string; zh_Hans: string }>;
+  tool_input: string;
+  observation: string;
+  message_files: string[];
+  created_at: number;
 }
 
 export interface EventIds {
@@ -21,6 +35,8 @@ export interface EventIds {
 
 export type ChatEvent =
   | (EventIds & { event: 'message'; id: string; answer: string; created_at: number })
+  | (EventIds & { event: 'agent_message'; id: string; answer: string; created_at: number })
+  | (EventIds & AgentThoughtFields & { event: 'agent_thought' })
   | (EventIds & {
       event: 'message_end';
       id: string;

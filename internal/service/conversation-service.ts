@@ -1,3 +1,4 @@
+import { thoughtsOf, type ThoughtView } from './agent-thoughts.js';
 import { and, asc, desc, eq, gt, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { InvokeFrom, MessageStatus } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
@@ -172,15 +173,15 @@ export class ConversationService {
   }
 
   /** Newest first; `hasMore` tells whether an older page exists. */
-  async listMessages(workspaceId: string, conversationId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
+  async listMessages(workspaceId: string, conversationId: string, cursor: MessageCursor): Promise<MessagePage> {
     await this.getOwned(workspaceId, conversationId);
     return this.pageOfMessages(conversationId, cursor);
   }
 
-  async listDebugMessages(actor: Actor, appId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
+  async listDebugMessages(actor: Actor, appId: string, cursor: MessageCursor): Promise<MessagePage> {
     await this.appService.get(actor.workspaceId, appId);
     const conversation = await this.findDebugConversation(actor, appId);
-    return conversation ? this.pageOfMessages(conversation.id, cursor) : { list: [], hasMore: false };
+    return conversation ? this.pageOfMessages(conversation.id, cursor) : { list: [], hasMore: false, thoughts: new Map() };
   }
 
   async deleteConversation(workspaceId: string, conversationId: string): Promise<void> {
@@ -271,7 +272,19 @@ export class ConversationService {
     this.memory.changed(conversationId);
   }
 
-  private async pageOfMessages(conversationId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
+  /** A page of messages with their agent steps. */
+  private async pageOfMessages(conversationId: string, cursor: MessageCursor): Promise<MessagePage> {
+    const page = await this.pageRows(conversationId, cursor);
+    return {
+      ...page,
+      thoughts: await thoughtsOf(
+        this.db,
+        page.list.map((m) => m.id),
+      ),
+    };
+  }
+
+  private async pageRows(conversationId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
     const visible = and(eq(messages.conversationId, conversationId), eq(messages.isDeleted, false));
     const rows = await this.db
       .select()
@@ -342,4 +355,11 @@ function prepareWithTurns(db: Db, name: string, where: SQL) {
 function withTurns(rows: Array<{ conversation: Conversation; turns: RememberedTurn[] }>): ConversationWithTurns {
   const [row] = rows;
   return row ? { conversation: row.conversation, turns: row.turns } : { conversation: undefined, turns: [] };
+}
+
+export interface MessagePage {
+  list: Message[];
+  hasMore: boolean;
+  /** Agent steps by message id (answers without tools have none). */
+  thoughts: Map<string, ThoughtView[]>;
 }

@@ -1,3 +1,4 @@
+import { thoughtsOf } from './agent-thoughts.js';
 import { and, asc, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { AppConfig } from '../entity/app-config-entity.js';
 import { InvokeFrom } from '../entity/conversation-entity.js';
@@ -70,7 +71,15 @@ export class ServiceApiService {
       .where(and(eq(messages.conversationId, conversationId), eq(messages.isDeleted, false), before))
       .orderBy(desc(messages.createdAt), desc(messages.id))
       .limit(limit + 1);
-    return { list: rows.slice(0, limit).reverse(), hasMore: rows.length > limit };
+    const list = rows.slice(0, limit).reverse();
+    return {
+      list,
+      hasMore: rows.length > limit,
+      thoughts: await thoughtsOf(
+        this.db,
+        list.map((m) => m.id),
+      ),
+    };
   }
 
   /** The end user's conversations; `lastId` continues after that conversation in the chosen order. */

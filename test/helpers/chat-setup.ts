@@ -6,6 +6,7 @@ import { postStream } from './sse-client.js';
 export interface ChatModelOptions {
   contextWindow?: number;
   maxOutput?: number;
+  features?: Array<'tool_call' | 'vision' | 'stream'>;
 }
 
 /** Points an account's openai_compatible provider at the fake upstream with one model, fake-chat. */
@@ -15,7 +16,14 @@ export async function connectFakeModel(client: HttpClient, token: string, upstre
     body: {
       api_key: FAKE_API_KEY,
       base_url: upstream.baseUrl,
-      models: [{ model: 'fake-chat', context_window: options.contextWindow ?? 8192, max_output: options.maxOutput ?? 1024 }],
+      models: [
+        {
+          model: 'fake-chat',
+          context_window: options.contextWindow ?? 8192,
+          max_output: options.maxOutput ?? 1024,
+          ...(options.features ? { features: options.features } : {}),
+        },
+      ],
       validate: false,
     },
   });

@@ -41,6 +41,7 @@ const EXPECTED_TABLES = [
   'documents',
   'invitations',
   'login_attempts',
+  'message_agent_thoughts',
   'message_files',
   'messages',
   'provider_credentials',

@@ -1,0 +1,39 @@
+import type { BuiltinToolHandler } from '../handler/builtin-tool-handler.js';
+import {
+  builtinToolListResponse,
+  builtinToolResponse,
+  providerParams,
+  toolCategoriesResponse,
+  toolParams,
+} from '../schema/builtin-tool-schema.js';
+import type { HttpServer } from '../server/http.js';
+import { Permission } from '../service/permissions.js';
+import { route } from './route-options.js';
+
+export function registerBuiltinToolRoutes(server: HttpServer, h: { builtinTool: BuiltinToolHandler }): void {
+  const tag = 'tools';
+  server.get(
+    '/builtin-tools',
+    route(Permission.AppsBuild, tag, 'Built-in tool providers and their tools', { response: { 200: builtinToolListResponse } }),
+    h.builtinTool.list,
+  );
+  server.get(
+    '/builtin-tools/categories',
+    route(Permission.AppsBuild, tag, 'Categories of the built-in tools', { response: { 200: toolCategoriesResponse } }),
+    h.builtinTool.categories,
+  );
+  // Public like any static asset: <img> tags send no bearer token, and the catalog is the same for everyone.
+  server.get(
+    '/builtin-tools/:provider/icon',
+    route('public', tag, "A provider's icon (SVG)", { params: providerParams, response: {} }),
+    h.builtinTool.icon,
+  );
+  server.get(
+    '/builtin-tools/:provider/tools/:tool',
+    route(Permission.AppsBuild, tag, 'One built-in tool: its inputs (the model fills) and params (the app fixes)', {
+      params: toolParams,
+      response: { 200: builtinToolResponse },
+    }),
+    h.builtinTool.tool,
+  );
+}
