@@ -62,12 +62,16 @@ const direct: Send = async (_w, i, directives) => {
 try {
   out(`agent bench, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}`);
   out(`database: ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded (PGlite)'}; one run = ${STEPS} model calls + 1 tool call`);
-  server = await spawnServer({
-    STORAGE_DIR: storageDir,
-    SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl',
-    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
-    RATE_LIMIT_API_KEY_PER_MINUTE: '1000000',
-  });
+  server = await spawnServer(
+    {
+      STORAGE_DIR: storageDir,
+      SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl',
+      DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
+      RATE_LIMIT_API_KEY_PER_MINUTE: '1000000',
+      // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the server's time goes
+    },
+    (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  );
   const client = new HttpClient(server.baseUrl);
   const token = await accountOnUpstream(client, upstream, [
     { model: 'fake-chat', context_window: 32768, features: ['tool_call', 'stream'] },

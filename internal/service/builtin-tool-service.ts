@@ -43,6 +43,8 @@ export class BuiltinToolService {
       const name = names.has(found.tool.name) ? `${found.provider.name}_${found.tool.name}` : found.tool.name;
       names.add(name);
       tools.push(this.agentTool(name, found.tool, entry.params));
+      // A failed preparation shows again, as an observation, when the tool is called.
+      found.tool.prepare?.().catch(() => undefined);
     }
     return tools;
   }

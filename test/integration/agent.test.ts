@@ -118,7 +118,7 @@ for (const backend of backends) {
         .filter((e) => e.event === 'agent_message')
         .map((e) => e.data.answer)
         .join('');
-      expect(answer).toBe('Let me compute and check the time.The answer is 42.');
+      expect(answer).toBe('Let me compute and check the time.\n\nThe answer is 42.');
 
       // The model saw the tools, then both results as tool messages answering its calls.
       const calls = upstream.chatRequests().slice(-2);

@@ -13,6 +13,7 @@ export async function* functionCallAgent(run: AgentRun): AsyncGenerator<AgentEve
   const tools = new Map(run.tools.map((t) => [t.name, t]));
   const definitions: ToolDefinition[] = run.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters }));
   const messages: ChatMessage[] = [...run.messages];
+  let spoken = false;
   for (let position = 1; position <= run.maxIterations; position++) {
     const started = performance.now();
     const offered = position < run.maxIterations && definitions.length > 0 ? definitions : undefined;
@@ -21,7 +22,10 @@ export async function* functionCallAgent(run: AgentRun): AsyncGenerator<AgentEve
     let reported: TokenUsage | undefined;
     for await (const event of run.call(messages, offered)) {
       if (event.type === 'text') {
+        // What an earlier step said (its thought) and this step's text are paragraphs of one answer.
+        if (spoken && text === '' && event.text) yield { type: 'text', text: '\n\n' };
         text += event.text;
+        spoken ||= event.text !== '';
         yield event;
       } else if (event.type === 'tool_calls') calls = event.toolCalls;
       else if (event.type === 'usage') reported = event.usage;

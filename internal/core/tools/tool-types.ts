@@ -38,6 +38,8 @@ export interface BuiltinTool {
   description: Localized;
   inputs: ToolParameter[];
   params: ToolParameter[];
+  /** Loads what the tool needs ahead of its first call, while the agent's model is still thinking. */
+  prepare?(): Promise<void>;
   /** The observation the model reads; a thrown error becomes one too (see agent/tool-runner.ts). */
   invoke(args: Record<string, unknown>, ctx: ToolContext): Promise<string>;
 }

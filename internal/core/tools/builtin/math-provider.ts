@@ -40,9 +40,12 @@ const CONSTANTS = new Set(['pi', 'e', 'tau', 'phi', 'PI', 'E']);
 const MAX_LENGTH = 1000;
 
 let math: Promise<MathJsInstance> | undefined;
-/** mathjs is large: it loads with the first calculation. */
+/**
+ * mathjs (its numbers-only build) takes about half a second to load: it loads when an agent with the
+ * calculator starts (beside its first model call, see `prepare`), not at start-up.
+ */
 function loadMath(): Promise<MathJsInstance> {
-  return (math ??= import('mathjs').then(({ create, all }) => create(all!, { number: 'number' })));
+  return (math ??= import('mathjs/number').then(({ create, all }) => create(all!) as unknown as MathJsInstance));
 }
 
 /**
@@ -98,6 +101,9 @@ export const mathProvider: BuiltinProvider = {
         },
       ],
       params: [],
+      prepare: async () => {
+        await loadMath();
+      },
       invoke: async (args) => calculate(stringArg(args, 'expression')),
     },
   ],
