@@ -27,6 +27,7 @@ import { DatasetHandler } from '../../internal/handler/dataset-handler.js';
 import { DocumentHandler } from '../../internal/handler/document-handler.js';
 import { ChatHandler } from '../../internal/handler/chat-handler.js';
 import { ConversationHandler } from '../../internal/handler/conversation-handler.js';
+import { ApiToolHandler } from '../../internal/handler/api-tool-handler.js';
 import { BuiltinToolHandler } from '../../internal/handler/builtin-tool-handler.js';
 import { LlmModelHandler } from '../../internal/handler/llm-model-handler.js';
 import { PingHandler } from '../../internal/handler/ping-handler.js';
@@ -66,6 +67,7 @@ import { MemberService } from '../../internal/service/member-service.js';
 import { WorkspaceService } from '../../internal/service/workspace-service.js';
 import { OAuthService } from '../../internal/service/oauth-service.js';
 import { createSafeFetch } from '../../internal/lib/ssrf-fetch.js';
+import { ApiToolService } from '../../internal/service/api-tool-service.js';
 import { BuiltinToolService } from '../../internal/service/builtin-tool-service.js';
 import { anyOAuthProvider } from '../../internal/extension/oauth-providers.js';
 import { createMailer } from '../../internal/extension/mailer.js';
@@ -99,6 +101,7 @@ export interface Services {
   member: MemberService;
   oauth: OAuthService;
   builtinTools: BuiltinToolService;
+  apiTools: ApiToolService;
 }
 
 /** Extensions and services shared by the API and worker processes. */
@@ -153,15 +156,16 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   const document = new DocumentService(db, dataset, uploadFile, queue, logger);
   const retrieval = new RetrievalService(db, embeddings, vectors);
   const aiHelper = new AiHelperService(db, conversation, llmModel, config);
-  const appConfig = new AppConfigService(db, app, llmModel, dataset);
-  const messageFiles = new MessageFileService(db, uploadFile, config);
-  const auth = new AuthService(db, tokens, config, changes);
   const outboundFetch = createSafeFetch({
     allowHosts: config.ssrfAllowHosts.split(','),
     timeoutMs: config.outboundTimeoutMs,
     maxBytes: config.outboundMaxBytes,
   });
   const builtinTools = new BuiltinToolService(outboundFetch, config);
+  const apiTools = new ApiToolService(db, outboundFetch, config);
+  const appConfig = new AppConfigService(db, app, llmModel, dataset, apiTools);
+  const messageFiles = new MessageFileService(db, uploadFile, config);
+  const auth = new AuthService(db, tokens, config, changes);
   const services: Services = {
     tokens,
     auth,
@@ -184,7 +188,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
       retrieval,
       appConfig,
       messageFiles,
-      builtinTools,
+      { builtin: builtinTools, api: apiTools },
       config,
       logger,
     ),
@@ -202,6 +206,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     retrieval,
     apiKey: new ApiKeyService(db, app, changes),
     builtinTools,
+    apiTools,
   };
   defineTasks(queue, {
     authService: services.auth,
@@ -322,6 +327,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       workspace: new WorkspaceHandler(services.workspace, services.member, config.publicUrl),
       oauth: new OAuthHandler(services.oauth, config),
       builtinTool: new BuiltinToolHandler(services.builtinTools),
+      apiTool: new ApiToolHandler(services.apiTools),
     });
     await server.ready();
     await interruptLeftAnswers(core);

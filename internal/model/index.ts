@@ -9,3 +9,4 @@ export * from './upload-file.js';
 export * from './dataset.js';
 export * from './api-key.js';
 export * from './analytics.js';
+export * from './api-tool.js';

@@ -8,6 +8,7 @@ import type { ApiKeyHandler } from '../handler/api-key-handler.js';
 import type { AppHandler } from '../handler/app-handler.js';
 import type { DatasetHandler } from '../handler/dataset-handler.js';
 import type { DocumentHandler } from '../handler/document-handler.js';
+import type { ApiToolHandler } from '../handler/api-tool-handler.js';
 import type { AuthHandler } from '../handler/auth-handler.js';
 import type { BuiltinToolHandler } from '../handler/builtin-tool-handler.js';
 import type { LlmModelHandler } from '../handler/llm-model-handler.js';
@@ -20,6 +21,7 @@ import type { UploadFileHandler } from '../handler/upload-file-handler.js';
 import type { WorkspaceHandler } from '../handler/workspace-handler.js';
 import type { HttpServer } from '../server/http.js';
 import { registerAppRoutes } from './app-routes.js';
+import { registerApiToolRoutes } from './api-tool-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerBuiltinToolRoutes } from './builtin-tool-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
@@ -52,6 +54,7 @@ export interface Handlers {
   workspace: WorkspaceHandler;
   oauth: OAuthHandler;
   builtinTool: BuiltinToolHandler;
+  apiTool: ApiToolHandler;
 }
 
 /**
@@ -65,6 +68,7 @@ export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerAppRoutes(server, h);
   registerLlmModelRoutes(server, h);
   registerBuiltinToolRoutes(server, h);
+  registerApiToolRoutes(server, h);
   registerConversationRoutes(server, h);
   registerUploadFileRoutes(server, h);
   registerDatasetRoutes(server, h);

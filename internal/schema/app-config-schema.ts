@@ -124,11 +124,13 @@ export const fileUpload = z.object({
     }),
 });
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Built-in tools, checked against the catalog: the tool exists, its fixed params fit it, none twice. */
 export const appTools = z
   .array(
     z.object({
-      type: z.literal('builtin_tool', { error: 'must be builtin_tool (OpenAPI and MCP tools are not available yet)' }),
+      type: z.enum(['builtin_tool', 'api_tool'], { error: 'must be builtin_tool or api_tool (MCP tools are not available yet)' }),
       provider_id: z.string().min(1),
       tool_id: z.string().min(1),
       params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
@@ -138,14 +140,19 @@ export const appTools = z
   .superRefine((tools, ctx) => {
     const seen = new Set<string>();
     tools.forEach((entry, index) => {
+      const key = `${entry.provider_id}/${entry.tool_id}`;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index], message: `lists the tool ${key} twice` });
+      seen.add(key);
+      // API tools live in the database: the service checks them.
+      if (entry.type === 'api_tool') {
+        if (!UUID.test(entry.provider_id)) ctx.addIssue({ code: 'custom', path: [index, 'provider_id'], message: 'must be a UUID' });
+        return;
+      }
       const found = builtinTool(entry.provider_id, entry.tool_id);
       if (!found) {
         ctx.addIssue({ code: 'custom', path: [index], message: `there is no built-in tool ${entry.provider_id}/${entry.tool_id}` });
         return;
       }
-      const key = `${entry.provider_id}/${entry.tool_id}`;
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index], message: `lists the tool ${key} twice` });
-      seen.add(key);
       for (const [name, value] of Object.entries(entry.params)) {
         const param = found.tool.params.find((p) => p.name === name);
         const problem = !param

@@ -10,6 +10,7 @@ import { apps, type App } from '../model/app.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
 import { BoundedCache } from '../lib/bounded-cache.js';
 import type { AppService } from './app-service.js';
+import type { ApiToolService } from './api-tool-service.js';
 import type { DatasetService } from './dataset-service.js';
 import type { LlmModelService } from './llm-model-service.js';
 
@@ -27,6 +28,7 @@ export class AppConfigService {
     private readonly appService: AppService,
     private readonly llmModels: LlmModelService,
     private readonly datasets: DatasetService,
+    private readonly apiTools: ApiToolService,
   ) {}
 
   async getDraft(workspaceId: string, appId: string): Promise<AppConfig> {
@@ -50,6 +52,7 @@ export class AppConfigService {
     const current = await this.getDraft(workspaceId, appId);
     if (patch.model_config) await this.checkModel(workspaceId, patch.model_config);
     if (patch.datasets) await this.checkDatasets(workspaceId, patch.datasets);
+    if (patch.tools) await this.checkTools(workspaceId, patch.tools);
     const next = { ...current, ...patch };
     if (patch.model_config || patch.file_upload) await this.checkVision(workspaceId, next);
     await this.db
@@ -65,6 +68,8 @@ export class AppConfigService {
     const draft = await this.getDraft(workspaceId, appId);
     await this.checkModel(workspaceId, draft.model_config);
     await this.checkVision(workspaceId, draft);
+    // A tool deleted since the draft was saved: what is published must be able to run.
+    await this.checkTools(workspaceId, draft.tools);
     const version = await this.db.transaction(async (tx) => {
       // Row lock: two publishes at once get consecutive numbers, not a unique-key failure.
       await tx.execute(sql`SELECT id FROM apps WHERE id = ${appId} FOR UPDATE`);
@@ -120,6 +125,14 @@ export class AppConfigService {
     await this.db.update(apps).set({ draftConfig: config, updatedAt: new Date() }).where(eq(apps.id, appId));
     await this.appService.changed(appId);
     return config;
+  }
+
+  private async checkTools(workspaceId: string, tools: AppConfig['tools']): Promise<void> {
+    const missing = await this.apiTools.missing(workspaceId, tools);
+    if (missing.length > 0) {
+      const message = `API tools not found: ${missing.join(', ')} (deleted, or the document no longer has that operation)`;
+      throw new ValidateErrorException(`tools: ${message}`, { errors: [{ field: 'tools', message }] });
+    }
   }
 
   private async checkDatasets(workspaceId: string, ids: string[]): Promise<void> {

@@ -3,6 +3,8 @@ import { functionCallAgent } from '../core/agent/function-call-agent.js';
 import { reactAgent } from '../core/agent/react-agent.js';
 import type { ChatMessage, ChatStreamEvent, TokenUsage, ToolDefinition } from '../core/llm/llm-types.js';
 import { retryBeforeFirstEvent } from '../core/llm/retry.js';
+import type { AgentTool } from '../core/agent/agent-types.js';
+import type { ApiToolService } from './api-tool-service.js';
 import type { BuiltinToolService } from './builtin-tool-service.js';
 import type { ChatSettings, RunContext } from './chat-types.js';
 
@@ -10,14 +12,23 @@ import type { ChatSettings, RunContext } from './chat-types.js';
  * The agent loop for an app with tools: function calling where the model has the tool_call feature
  * (or the app asks for it), ReAct otherwise. Each model call is retried like a plain chat's.
  */
-export function agentEvents(
+export interface ToolSources {
+  builtin: BuiltinToolService;
+  api: ApiToolService;
+}
+
+export async function* agentEvents(
   ctx: RunContext,
   prompt: ChatMessage[],
   parameters: Record<string, number>,
   signal: AbortSignal,
-  tools: BuiltinToolService,
+  sources: ToolSources,
   settings: ChatSettings,
-): AsyncIterable<AgentEvent> {
+): AsyncGenerator<AgentEvent> {
+  const tools = uniqueNames([
+    ...sources.builtin.forApp(ctx.config.tools),
+    ...(await sources.api.agentTools(ctx.workspaceId, ctx.config.tools)),
+  ]);
   const { spec, llm } = ctx.resolved;
   const strategy = ctx.config.agent_mode.strategy ?? (spec.features.includes('tool_call') ? 'function_call' : 'react');
   const run = {
@@ -28,12 +39,23 @@ export function agentEvents(
         signal,
       ),
     messages: prompt,
-    tools: tools.forApp(ctx.config.tools),
+    tools,
     maxIterations: ctx.config.agent_mode.max_iterations,
     toolTimeoutMs: settings.toolTimeoutMs,
     signal,
   };
-  return strategy === 'react' ? reactAgent(run) : functionCallAgent(run);
+  yield* strategy === 'react' ? reactAgent(run) : functionCallAgent(run);
+}
+
+/** A name the model sees once: a second tool of the same name (an API operation named like a built-in) gets a suffix. */
+function uniqueNames(tools: AgentTool[]): AgentTool[] {
+  const taken = new Set<string>();
+  return tools.map((tool) => {
+    let name = tool.name;
+    for (let n = 2; taken.has(name); n++) name = `${tool.name.slice(0, 60)}_${n}`;
+    taken.add(name);
+    return name === tool.name ? tool : { ...tool, name };
+  });
 }
 
 export function addUsage(total: TokenUsage | undefined, usage: TokenUsage): TokenUsage {

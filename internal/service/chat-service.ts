@@ -27,9 +27,8 @@ import type { MessageFileService } from './message-file-service.js';
 import type { RetrievalService } from './retrieval-service.js';
 import type { Actor } from './permissions.js';
 import { thoughtFields } from './agent-thoughts.js';
-import { addUsage, agentEvents } from './chat-agent.js';
+import { addUsage, agentEvents, type ToolSources } from './chat-agent.js';
 import { enqueueFollowUps } from './chat-follow-ups.js';
-import type { BuiltinToolService } from './builtin-tool-service.js';
 import {
   ERROR_CODES,
   knowledgeContext,
@@ -63,7 +62,7 @@ export class ChatService {
     private readonly retrieval: RetrievalService,
     private readonly appConfig: AppConfigService,
     private readonly messageFiles: MessageFileService,
-    private readonly tools: BuiltinToolService,
+    private readonly tools: ToolSources,
     private readonly settings: ChatSettings,
     private readonly logger: Logger,
   ) {

@@ -261,6 +261,28 @@ for (const backend of backends) {
       expect(history.data.data[0].agent_thoughts[0]).toMatchObject({ tool: 'calculator', observation: '{"calculator":"81"}' });
     });
 
+    it("the web app streams the agent's events to a visitor and lists its steps", async () => {
+      upstream.script = (body) =>
+        toolResults(body).length === 0
+          ? { toolCalls: [{ name: 'calculator', arguments: { expression: '10 / 4' } }] }
+          : { text: 'Two and a half.' };
+      const link = (await server.get(`/apps/${appId}`, { token })).body.data.web_app_token;
+      const res = await fetch(`${server.baseUrl}/web-apps/${link}/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'Ten over four?' }),
+      });
+      expect(res.status).toBe(200);
+      const events = parseSse(await res.text()).filter((e) => e.event !== 'ping');
+      expect(events.map((e) => e.event)).toEqual(['agent_thought', 'agent_thought', 'agent_message', 'message_end']);
+      expect(JSON.parse(events[1]!.data.observation)).toEqual({ calculator: '2.5' });
+      const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+      const conversationId = events.at(-1)!.data.conversation_id;
+      const listed = await fetch(`${server.baseUrl}/web-apps/${link}/messages?conversation_id=${conversationId}`, { headers: { cookie } });
+      const body = (await listed.json()) as any;
+      expect(body.data.list[0].agent_thoughts).toMatchObject([{ tool: 'calculator', observation: '{"calculator":"2.5"}' }]);
+    });
+
     it('stops while a tool runs: the stream ends at once with status stop and the step is kept', async () => {
       const sitePort = (site.address() as AddressInfo).port;
       upstream.script = () => ({ toolCalls: [{ name: 'webscraper', arguments: { url: `http://127.0.0.1:${sitePort}/slow` } }] });
@@ -295,7 +317,8 @@ for (const backend of backends) {
         expect(res.body.message).toMatch(match);
       };
       await bad([{ type: 'builtin_tool', provider_id: 'math', tool_id: 'nope', params: {} }], /no built-in tool math\/nope/);
-      await bad([{ type: 'api_tool', provider_id: 'x', tool_id: 'y', params: {} }], /builtin_tool/);
+      await bad([{ type: 'mcp_tool', provider_id: 'x', tool_id: 'y', params: {} }], /builtin_tool or api_tool/);
+      await bad([{ type: 'api_tool', provider_id: 'x', tool_id: 'y', params: {} }], /provider_id: must be a UUID/);
       await bad([TOOLS[0], TOOLS[0]], /twice/);
       await bad(
         [{ type: 'builtin_tool', provider_id: 'duckduckgo', tool_id: 'duckduckgo_search', params: { max_results: 'ten' } }],

@@ -29,6 +29,7 @@ const EXPECTED_TABLES = [
   'account_identities',
   'accounts',
   'analytics_rollup_state',
+  'api_tool_providers',
   'app_api_keys',
   'app_config_versions',
   'app_daily_end_users',

@@ -1,0 +1,30 @@
+import { jsonb, pgTable, text, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+import type { ApiToolSpec } from '../core/tools/openapi-tools.js';
+import { accounts } from './account.js';
+import { idColumn, timestamps } from './columns.js';
+import { workspaces } from './workspace.js';
+
+/**
+ * A workspace's custom API tools: an OpenAPI document, its operations parsed once when saved, and
+ * the headers every call sends (often a key: kept encrypted, as one JSON text).
+ */
+export const apiToolProviders = pgTable(
+  'api_tool_providers',
+  {
+    id: idColumn(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    createdBy: uuid('created_by').references(() => accounts.id, { onDelete: 'set null' }),
+    name: varchar('name', { length: 64 }).notNull(),
+    icon: text('icon').notNull().default(''),
+    description: text('description').notNull().default(''),
+    openapiSchema: text('openapi_schema').notNull(),
+    tools: jsonb('tools').$type<ApiToolSpec[]>().notNull(),
+    headersEncrypted: text('headers_encrypted').notNull().default(''),
+    ...timestamps(),
+  },
+  (t) => [unique('api_tool_providers_workspace_name_unique').on(t.workspaceId, t.name)],
+);
+
+export type ApiToolProvider = typeof apiToolProviders.$inferSelect;

@@ -1,0 +1,184 @@
+import { and, count, desc, eq, ilike, inArray } from 'drizzle-orm';
+import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
+import type { AgentTool } from '../core/agent/agent-types.js';
+import { apiToolSchema, invokeApiTool, OpenApiError, parseOpenApi, type ApiToolSpec } from '../core/tools/openapi-tools.js';
+import type { AppToolConfig } from '../entity/app-config-entity.js';
+import type { Db } from '../extension/database.js';
+import { FailException, NotFoundException, ValidateErrorException } from '../exception/app-error.js';
+import { decryptText, deriveKey, encryptText, maskSecret } from '../lib/crypto.js';
+import { containsPattern, isUniqueViolation } from '../lib/pg-error.js';
+import type { SafeFetch } from '../lib/ssrf-fetch.js';
+import { apiToolProviders, type ApiToolProvider } from '../model/api-tool.js';
+import type { Actor } from './permissions.js';
+
+export interface ApiToolInput {
+  name: string;
+  icon: string;
+  description: string;
+  openapi_schema: string;
+  headers: Array<{ key: string; value: string }>;
+}
+
+/** A saved provider as answers show it: header values masked. */
+export interface ApiToolProviderView {
+  provider: ApiToolProvider;
+  headers: Array<{ key: string; value: string }>;
+}
+
+/**
+ * A workspace's custom API tools: OpenAPI documents whose operations agents call, with headers
+ * (often a key) stored encrypted and shown masked. A header sent back still masked keeps its value.
+ */
+export class ApiToolService {
+  private readonly key: Uint8Array;
+
+  constructor(
+    private readonly db: Db,
+    private readonly fetch: SafeFetch,
+    settings: { secretKey: string },
+  ) {
+    this.key = deriveKey(settings.secretKey, 'api-tool-headers');
+  }
+
+  /** The operations a document gives, or why it cannot be used (naming the place in the document). */
+  async validateSchema(text: string): Promise<ApiToolSpec[]> {
+    try {
+      return await parseOpenApi(text);
+    } catch (err) {
+      if (err instanceof OpenApiError) throw new ValidateErrorException(`openapi_schema: ${err.message}`);
+      throw err;
+    }
+  }
+
+  async create(actor: Actor, input: ApiToolInput): Promise<ApiToolProvider> {
+    const tools = await this.validateSchema(input.openapi_schema);
+    try {
+      const [row] = await this.db
+        .insert(apiToolProviders)
+        .values({ workspaceId: actor.workspaceId, createdBy: actor.accountId, ...this.columns(input, tools, []) })
+        .returning();
+      return row!;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new FailException(`an API tool named ${input.name} already exists`);
+      throw err;
+    }
+  }
+
+  async update(workspaceId: string, id: string, input: ApiToolInput): Promise<ApiToolProvider> {
+    const existing = await this.get(workspaceId, id);
+    const tools = await this.validateSchema(input.openapi_schema);
+    try {
+      const [row] = await this.db
+        .update(apiToolProviders)
+        .set({ ...this.columns(input, tools, this.headersOf(existing)), updatedAt: new Date() })
+        .where(and(eq(apiToolProviders.id, id), eq(apiToolProviders.workspaceId, workspaceId)))
+        .returning();
+      return row!;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new FailException(`an API tool named ${input.name} already exists`);
+      throw err;
+    }
+  }
+
+  async delete(workspaceId: string, id: string): Promise<void> {
+    await this.get(workspaceId, id);
+    await this.db.delete(apiToolProviders).where(and(eq(apiToolProviders.id, id), eq(apiToolProviders.workspaceId, workspaceId)));
+  }
+
+  async get(workspaceId: string, id: string): Promise<ApiToolProvider> {
+    const [row] = await this.db
+      .select()
+      .from(apiToolProviders)
+      .where(and(eq(apiToolProviders.id, id), eq(apiToolProviders.workspaceId, workspaceId)))
+      .limit(1);
+    if (!row) throw new NotFoundException('API tool not found');
+    return row;
+  }
+
+  async list(workspaceId: string, request: PageRequest & { searchWord?: string | undefined }) {
+    const where = and(
+      eq(apiToolProviders.workspaceId, workspaceId),
+      request.searchWord ? ilike(apiToolProviders.name, containsPattern(request.searchWord)) : undefined,
+    );
+    const { limit, offset } = pageOffset(request);
+    const [list, [total]] = await Promise.all([
+      this.db
+        .select()
+        .from(apiToolProviders)
+        .where(where)
+        .orderBy(desc(apiToolProviders.createdAt), desc(apiToolProviders.id))
+        .limit(limit)
+        .offset(offset),
+      this.db.select({ value: count() }).from(apiToolProviders).where(where),
+    ]);
+    return { list, total: total?.value ?? 0 };
+  }
+
+  /** Header values masked, for answers. */
+  maskedHeaders(provider: ApiToolProvider): Array<{ key: string; value: string }> {
+    return this.headersOf(provider).map((h) => ({ key: h.key, value: maskSecret(h.value) }));
+  }
+
+  /** The names of the configured API tools that no longer exist in the workspace. */
+  async missing(workspaceId: string, configured: readonly AppToolConfig[]): Promise<string[]> {
+    const wanted = configured.filter((t) => t.type === 'api_tool');
+    if (wanted.length === 0) return [];
+    const found = await this.providers(workspaceId, wanted);
+    return wanted
+      .filter((t) => !found.get(t.provider_id)?.tools.some((s) => s.name === t.tool_id))
+      .map((t) => `${t.provider_id}/${t.tool_id}`);
+  }
+
+  /** The app's API tools as an agent calls them; ones deleted since the config was saved are left out. */
+  async agentTools(workspaceId: string, configured: readonly AppToolConfig[]): Promise<AgentTool[]> {
+    const wanted = configured.filter((t) => t.type === 'api_tool');
+    if (wanted.length === 0) return [];
+    const found = await this.providers(workspaceId, wanted);
+    const tools: AgentTool[] = [];
+    for (const entry of wanted) {
+      const provider = found.get(entry.provider_id);
+      const spec = provider?.tools.find((s) => s.name === entry.tool_id);
+      if (!provider || !spec) continue;
+      const headers = Object.fromEntries(this.headersOf(provider).map((h) => [h.key.toLowerCase(), h.value]));
+      tools.push({
+        name: spec.name,
+        label: { en_US: spec.name, zh_Hans: spec.name },
+        description: spec.description,
+        parameters: apiToolSchema(spec),
+        invoke: (args, signal) => invokeApiTool(spec, headers, { ...args, ...entry.params }, this.fetch, signal),
+      });
+    }
+    return tools;
+  }
+
+  private async providers(workspaceId: string, wanted: readonly AppToolConfig[]): Promise<Map<string, ApiToolProvider>> {
+    const ids = [...new Set(wanted.map((t) => t.provider_id))];
+    const rows = await this.db
+      .select()
+      .from(apiToolProviders)
+      .where(and(eq(apiToolProviders.workspaceId, workspaceId), inArray(apiToolProviders.id, ids)));
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** The row's columns; a header sent back masked (unchanged in a form) keeps its stored value. */
+  private columns(input: ApiToolInput, tools: ApiToolSpec[], previous: Array<{ key: string; value: string }>) {
+    const headers = input.headers.map((h) => {
+      const old = previous.find((p) => p.key.toLowerCase() === h.key.toLowerCase());
+      return old && h.value === maskSecret(old.value) ? old : h;
+    });
+    return {
+      name: input.name,
+      icon: input.icon,
+      description: input.description,
+      openapiSchema: input.openapi_schema,
+      tools,
+      headersEncrypted: headers.length > 0 ? encryptText(this.key, JSON.stringify(headers)) : '',
+    };
+  }
+
+  private headersOf(provider: ApiToolProvider): Array<{ key: string; value: string }> {
+    return provider.headersEncrypted
+      ? (JSON.parse(decryptText(this.key, provider.headersEncrypted)) as Array<{ key: string; value: string }>)
+      : [];
+  }
+}
