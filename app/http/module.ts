@@ -28,6 +28,7 @@ import { DocumentHandler } from '../../internal/handler/document-handler.js';
 import { ChatHandler } from '../../internal/handler/chat-handler.js';
 import { ConversationHandler } from '../../internal/handler/conversation-handler.js';
 import { ApiToolHandler } from '../../internal/handler/api-tool-handler.js';
+import { McpServerHandler } from '../../internal/handler/mcp-server-handler.js';
 import { BuiltinToolHandler } from '../../internal/handler/builtin-tool-handler.js';
 import { LlmModelHandler } from '../../internal/handler/llm-model-handler.js';
 import { PingHandler } from '../../internal/handler/ping-handler.js';
@@ -67,7 +68,9 @@ import { MemberService } from '../../internal/service/member-service.js';
 import { WorkspaceService } from '../../internal/service/workspace-service.js';
 import { OAuthService } from '../../internal/service/oauth-service.js';
 import { createSafeFetch } from '../../internal/lib/ssrf-fetch.js';
+import { createGuardedFetch } from '../../internal/lib/ssrf-stream-fetch.js';
 import { ApiToolService } from '../../internal/service/api-tool-service.js';
+import { McpServerService } from '../../internal/service/mcp-server-service.js';
 import { BuiltinToolService } from '../../internal/service/builtin-tool-service.js';
 import { anyOAuthProvider } from '../../internal/extension/oauth-providers.js';
 import { createMailer } from '../../internal/extension/mailer.js';
@@ -102,6 +105,7 @@ export interface Services {
   oauth: OAuthService;
   builtinTools: BuiltinToolService;
   apiTools: ApiToolService;
+  mcpServers: McpServerService;
 }
 
 /** Extensions and services shared by the API and worker processes. */
@@ -163,7 +167,12 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   });
   const builtinTools = new BuiltinToolService(outboundFetch, config);
   const apiTools = new ApiToolService(db, outboundFetch, config);
-  const appConfig = new AppConfigService(db, app, llmModel, dataset, apiTools);
+  const mcpServers = new McpServerService(
+    db,
+    createGuardedFetch({ allowHosts: config.ssrfAllowHosts.split(','), maxBytes: config.outboundMaxBytes }),
+    config,
+  );
+  const appConfig = new AppConfigService(db, app, llmModel, dataset, apiTools, mcpServers);
   const messageFiles = new MessageFileService(db, uploadFile, config);
   const auth = new AuthService(db, tokens, config, changes);
   const services: Services = {
@@ -188,7 +197,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
       retrieval,
       appConfig,
       messageFiles,
-      { builtin: builtinTools, api: apiTools },
+      { builtin: builtinTools, api: apiTools, mcp: mcpServers },
       config,
       logger,
     ),
@@ -207,6 +216,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     apiKey: new ApiKeyService(db, app, changes),
     builtinTools,
     apiTools,
+    mcpServers,
   };
   defineTasks(queue, {
     authService: services.auth,
@@ -328,6 +338,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       oauth: new OAuthHandler(services.oauth, config),
       builtinTool: new BuiltinToolHandler(services.builtinTools),
       apiTool: new ApiToolHandler(services.apiTools),
+      mcpServer: new McpServerHandler(services.mcpServers),
     });
     await server.ready();
     await interruptLeftAnswers(core);

@@ -1,6 +1,7 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { Agent, request, type Dispatcher } from 'undici';
-import { ipLiteral, refusedAddress } from './ssrf-address.js';
+import { request, type Dispatcher } from 'undici';
+import { BlockedRequestError, outboundDispatchers } from './ssrf-dispatcher.js';
+
+export { BlockedRequestError } from './ssrf-dispatcher.js';
 
 /**
  * The one way the server fetches a URL a user gave it (tools, OpenAPI documents, MCP servers,
@@ -37,15 +38,6 @@ export interface SafeResponse {
 
 export type SafeFetch = (url: string, init?: SafeRequest) => Promise<SafeResponse>;
 
-/** The request was refused before any connection was made: the reason is fit to show to a model or a user. */
-export class BlockedRequestError extends Error {
-  readonly code = 'ERR_BLOCKED_REQUEST';
-  constructor(reason: string) {
-    super(`blocked: ${reason}`);
-    this.name = 'BlockedRequestError';
-  }
-}
-
 /** The fetch failed (timeout, too large, connection refused, bad URL); the message says which. */
 export class OutboundRequestError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -54,40 +46,9 @@ export class OutboundRequestError extends Error {
   }
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-/** DNS lookup for net.connect that refuses names resolving to any non-public address. */
-function guardedLookup(hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback): void {
-  dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (err, addresses) => {
-    if (err) return callback(err, []);
-    for (const { address } of addresses) {
-      const refused = refusedAddress(address);
-      if (refused) return callback(new BlockedRequestError(`${hostname} resolves to ${refused}`) as NodeJS.ErrnoException, []);
-    }
-    if (options.all) return callback(null, addresses);
-    callback(null, addresses[0]!.address, addresses[0]!.family);
-  });
-}
-
 export function createSafeFetch(settings: SafeFetchSettings): SafeFetch {
-  const allowed = new Set(settings.allowHosts.map((h) => h.trim().toLowerCase()).filter(Boolean));
-  const guarded = new Agent({ connect: { lookup: guardedLookup } as never, connections: 32 });
-  const open = new Agent({ connections: 32 });
+  const dispatcherFor = outboundDispatchers(settings.allowHosts);
   const maxRedirects = settings.maxRedirects ?? 5;
-
-  /** The dispatcher for this hop, or the reason it may not be made. */
-  function dispatcherFor(url: URL): Dispatcher {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BlockedRequestError(`${url.protocol} URLs are not fetched`);
-    if (url.username || url.password) throw new BlockedRequestError('URLs with credentials are not fetched');
-    const host = url.hostname.toLowerCase();
-    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-    if (allowed.has(host) || allowed.has(`${host}:${port}`)) return open;
-    const literal = ipLiteral(host);
-    // A literal address is connected to without a lookup, so it is checked here; names in the lookup.
-    const refused = literal === undefined ? undefined : refusedAddress(literal);
-    if (refused) throw new BlockedRequestError(refused);
-    return guarded;
-  }
 
   return async function safeFetch(input, init = {}) {
     const deadline = AbortSignal.timeout(settings.timeoutMs);

@@ -9,4 +9,4 @@ export * from './upload-file.js';
 export * from './dataset.js';
 export * from './api-key.js';
 export * from './analytics.js';
-export * from './api-tool.js';
+export * from './tool-provider.js';

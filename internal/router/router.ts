@@ -12,6 +12,7 @@ import type { ApiToolHandler } from '../handler/api-tool-handler.js';
 import type { AuthHandler } from '../handler/auth-handler.js';
 import type { BuiltinToolHandler } from '../handler/builtin-tool-handler.js';
 import type { LlmModelHandler } from '../handler/llm-model-handler.js';
+import type { McpServerHandler } from '../handler/mcp-server-handler.js';
 import type { PingHandler } from '../handler/ping-handler.js';
 import type { WebAppHandler } from '../handler/web-app-handler.js';
 import type { ServiceApiHandler } from '../handler/service-api-handler.js';
@@ -27,6 +28,7 @@ import { registerBuiltinToolRoutes } from './builtin-tool-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { registerDatasetRoutes } from './dataset-routes.js';
 import { registerLlmModelRoutes } from './llm-model-routes.js';
+import { registerMcpServerRoutes } from './mcp-server-routes.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
 import { registerServiceApiRoutes } from './service-api-routes.js';
 import { registerUploadFileRoutes } from './upload-file-routes.js';
@@ -55,6 +57,7 @@ export interface Handlers {
   oauth: OAuthHandler;
   builtinTool: BuiltinToolHandler;
   apiTool: ApiToolHandler;
+  mcpServer: McpServerHandler;
 }
 
 /**
@@ -69,6 +72,7 @@ export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerLlmModelRoutes(server, h);
   registerBuiltinToolRoutes(server, h);
   registerApiToolRoutes(server, h);
+  registerMcpServerRoutes(server, h);
   registerConversationRoutes(server, h);
   registerUploadFileRoutes(server, h);
   registerDatasetRoutes(server, h);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ApiToolSpec } from '../core/tools/openapi-tools.js';
 import { unixSeconds } from '../lib/time.js';
-import type { ApiToolProvider } from '../model/api-tool.js';
+import type { ApiToolProvider } from '../model/tool-provider.js';
 import { envelope, pageOf, trimmed, unixTime } from './common-schema.js';
 
 const header = z.object({

@@ -5,11 +5,11 @@ import { apiToolSchema, invokeApiTool, OpenApiError, parseOpenApi, type ApiToolS
 import type { AppToolConfig } from '../entity/app-config-entity.js';
 import type { Db } from '../extension/database.js';
 import { FailException, NotFoundException, ValidateErrorException } from '../exception/app-error.js';
-import { decryptText, deriveKey, encryptText, maskSecret } from '../lib/crypto.js';
 import { containsPattern, isUniqueViolation } from '../lib/pg-error.js';
 import type { SafeFetch } from '../lib/ssrf-fetch.js';
-import { apiToolProviders, type ApiToolProvider } from '../model/api-tool.js';
+import { apiToolProviders, type ApiToolProvider } from '../model/tool-provider.js';
 import type { Actor } from './permissions.js';
+import { SealedHeaders } from './sealed-headers.js';
 
 export interface ApiToolInput {
   name: string;
@@ -30,14 +30,14 @@ export interface ApiToolProviderView {
  * (often a key) stored encrypted and shown masked. A header sent back still masked keeps its value.
  */
 export class ApiToolService {
-  private readonly key: Uint8Array;
+  private readonly headers: SealedHeaders;
 
   constructor(
     private readonly db: Db,
     private readonly fetch: SafeFetch,
     settings: { secretKey: string },
   ) {
-    this.key = deriveKey(settings.secretKey, 'api-tool-headers');
+    this.headers = new SealedHeaders(settings.secretKey, 'api-tool-headers');
   }
 
   /** The operations a document gives, or why it cannot be used (naming the place in the document). */
@@ -55,7 +55,7 @@ export class ApiToolService {
     try {
       const [row] = await this.db
         .insert(apiToolProviders)
-        .values({ workspaceId: actor.workspaceId, createdBy: actor.accountId, ...this.columns(input, tools, []) })
+        .values({ workspaceId: actor.workspaceId, createdBy: actor.accountId, ...this.columns(input, tools, '') })
         .returning();
       return row!;
     } catch (err) {
@@ -70,7 +70,7 @@ export class ApiToolService {
     try {
       const [row] = await this.db
         .update(apiToolProviders)
-        .set({ ...this.columns(input, tools, this.headersOf(existing)), updatedAt: new Date() })
+        .set({ ...this.columns(input, tools, existing.headersEncrypted), updatedAt: new Date() })
         .where(and(eq(apiToolProviders.id, id), eq(apiToolProviders.workspaceId, workspaceId)))
         .returning();
       return row!;
@@ -116,7 +116,7 @@ export class ApiToolService {
 
   /** Header values masked, for answers. */
   maskedHeaders(provider: ApiToolProvider): Array<{ key: string; value: string }> {
-    return this.headersOf(provider).map((h) => ({ key: h.key, value: maskSecret(h.value) }));
+    return this.headers.masked(provider.headersEncrypted);
   }
 
   /** The names of the configured API tools that no longer exist in the workspace. */
@@ -139,7 +139,7 @@ export class ApiToolService {
       const provider = found.get(entry.provider_id);
       const spec = provider?.tools.find((s) => s.name === entry.tool_id);
       if (!provider || !spec) continue;
-      const headers = Object.fromEntries(this.headersOf(provider).map((h) => [h.key.toLowerCase(), h.value]));
+      const headers = this.headers.record(provider.headersEncrypted);
       tools.push({
         name: spec.name,
         label: { en_US: spec.name, zh_Hans: spec.name },
@@ -160,25 +160,14 @@ export class ApiToolService {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  /** The row's columns; a header sent back masked (unchanged in a form) keeps its stored value. */
-  private columns(input: ApiToolInput, tools: ApiToolSpec[], previous: Array<{ key: string; value: string }>) {
-    const headers = input.headers.map((h) => {
-      const old = previous.find((p) => p.key.toLowerCase() === h.key.toLowerCase());
-      return old && h.value === maskSecret(old.value) ? old : h;
-    });
+  private columns(input: ApiToolInput, tools: ApiToolSpec[], previousHeaders: string) {
     return {
       name: input.name,
       icon: input.icon,
       description: input.description,
       openapiSchema: input.openapi_schema,
       tools,
-      headersEncrypted: headers.length > 0 ? encryptText(this.key, JSON.stringify(headers)) : '',
+      headersEncrypted: this.headers.seal(input.headers, previousHeaders),
     };
-  }
-
-  private headersOf(provider: ApiToolProvider): Array<{ key: string; value: string }> {
-    return provider.headersEncrypted
-      ? (JSON.parse(decryptText(this.key, provider.headersEncrypted)) as Array<{ key: string; value: string }>)
-      : [];
   }
 }

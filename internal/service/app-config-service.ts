@@ -11,6 +11,7 @@ import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
 import { BoundedCache } from '../lib/bounded-cache.js';
 import type { AppService } from './app-service.js';
 import type { ApiToolService } from './api-tool-service.js';
+import type { McpServerService } from './mcp-server-service.js';
 import type { DatasetService } from './dataset-service.js';
 import type { LlmModelService } from './llm-model-service.js';
 
@@ -29,6 +30,7 @@ export class AppConfigService {
     private readonly llmModels: LlmModelService,
     private readonly datasets: DatasetService,
     private readonly apiTools: ApiToolService,
+    private readonly mcpServers: McpServerService,
   ) {}
 
   async getDraft(workspaceId: string, appId: string): Promise<AppConfig> {
@@ -128,9 +130,10 @@ export class AppConfigService {
   }
 
   private async checkTools(workspaceId: string, tools: AppConfig['tools']): Promise<void> {
-    const missing = await this.apiTools.missing(workspaceId, tools);
+    const [api, mcp] = await Promise.all([this.apiTools.missing(workspaceId, tools), this.mcpServers.missing(workspaceId, tools)]);
+    const missing = [...api, ...mcp];
     if (missing.length > 0) {
-      const message = `API tools not found: ${missing.join(', ')} (deleted, or the document no longer has that operation)`;
+      const message = `tools not found: ${missing.join(', ')} (deleted, or no longer offered by their document or server)`;
       throw new ValidateErrorException(`tools: ${message}`, { errors: [{ field: 'tools', message }] });
     }
   }

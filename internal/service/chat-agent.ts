@@ -6,6 +6,7 @@ import { retryBeforeFirstEvent } from '../core/llm/retry.js';
 import type { AgentTool } from '../core/agent/agent-types.js';
 import type { ApiToolService } from './api-tool-service.js';
 import type { BuiltinToolService } from './builtin-tool-service.js';
+import type { McpServerService } from './mcp-server-service.js';
 import type { ChatSettings, RunContext } from './chat-types.js';
 
 /**
@@ -15,6 +16,7 @@ import type { ChatSettings, RunContext } from './chat-types.js';
 export interface ToolSources {
   builtin: BuiltinToolService;
   api: ApiToolService;
+  mcp: McpServerService;
 }
 
 export async function* agentEvents(
@@ -25,10 +27,11 @@ export async function* agentEvents(
   sources: ToolSources,
   settings: ChatSettings,
 ): AsyncGenerator<AgentEvent> {
-  const tools = uniqueNames([
-    ...sources.builtin.forApp(ctx.config.tools),
-    ...(await sources.api.agentTools(ctx.workspaceId, ctx.config.tools)),
+  const [api, mcp] = await Promise.all([
+    sources.api.agentTools(ctx.workspaceId, ctx.config.tools),
+    sources.mcp.agentTools(ctx.workspaceId, ctx.config.tools),
   ]);
+  const tools = uniqueNames([...sources.builtin.forApp(ctx.config.tools), ...api, ...mcp]);
   const { spec, llm } = ctx.resolved;
   const strategy = ctx.config.agent_mode.strategy ?? (spec.features.includes('tool_call') ? 'function_call' : 'react');
   const run = {

@@ -202,7 +202,7 @@ for (const backend of backends) {
       expect((await post(`/api-tools/${id}/delete`, {})).status).toBe(200);
       const publish = await server.post(`/apps/${appId}/publish`, { token });
       expect(publish.status).toBe(400);
-      expect(publish.body.message).toMatch(/API tools not found: .*\/getPet/);
+      expect(publish.body.message).toMatch(/tools not found: .*\/getPet/);
     });
 
     it('refuses app configs naming API tools that do not exist, and a document whose server is private makes observations, not calls', async () => {

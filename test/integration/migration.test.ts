@@ -42,6 +42,7 @@ const EXPECTED_TABLES = [
   'documents',
   'invitations',
   'login_attempts',
+  'mcp_servers',
   'message_agent_thoughts',
   'message_files',
   'messages',

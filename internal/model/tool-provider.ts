@@ -1,4 +1,5 @@
 import { jsonb, pgTable, text, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+import type { McpToolSpec } from '../core/tools/mcp-tools.js';
 import type { ApiToolSpec } from '../core/tools/openapi-tools.js';
 import { accounts } from './account.js';
 import { idColumn, timestamps } from './columns.js';
@@ -28,3 +29,23 @@ export const apiToolProviders = pgTable(
 );
 
 export type ApiToolProvider = typeof apiToolProviders.$inferSelect;
+
+/** A workspace's MCP servers: where they are, the headers sent to them (encrypted), their tools as last listed. */
+export const mcpServers = pgTable(
+  'mcp_servers',
+  {
+    id: idColumn(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    createdBy: uuid('created_by').references(() => accounts.id, { onDelete: 'set null' }),
+    name: varchar('name', { length: 64 }).notNull(),
+    serverUrl: text('server_url').notNull(),
+    headersEncrypted: text('headers_encrypted').notNull().default(''),
+    tools: jsonb('tools').$type<McpToolSpec[]>().notNull().default([]),
+    ...timestamps(),
+  },
+  (t) => [unique('mcp_servers_workspace_name_unique').on(t.workspaceId, t.name)],
+);
+
+export type McpServer = typeof mcpServers.$inferSelect;
