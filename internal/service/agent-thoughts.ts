@@ -1,5 +1,6 @@
 import { asc, inArray } from 'drizzle-orm';
-import type { AgentStep } from '../core/agent/agent-types.js';
+import type { AgentStep, AgentStrategy } from '../core/agent/agent-types.js';
+import type { ChatMessage } from '../core/llm/llm-types.js';
 import type { Db } from '../extension/database.js';
 import { unixSeconds } from '../lib/time.js';
 import { messageAgentThoughts, type MessageAgentThought } from '../model/conversation.js';
@@ -84,4 +85,47 @@ export async function thoughtsOf(db: Db, messageIds: readonly string[]): Promise
     found.set(row.messageId, list);
   }
   return found;
+}
+
+/**
+ * The stored steps of earlier answers as the messages that went between each question and its
+ * answer, so a later turn's model sees what its tools said: tool calls and tool results for
+ * function calling, Thought / Action / Observation text for ReAct. Steps never observed (a stop) are left out.
+ */
+export async function stepMessages(db: Db, messageIds: readonly string[], strategy: AgentStrategy): Promise<Map<string, ChatMessage[]>> {
+  const byMessage = new Map<string, ChatMessage[]>();
+  for (const [messageId, steps] of await thoughtsOf(db, messageIds)) {
+    const messages = steps.filter((s) => s.observation).flatMap((s) => replay(s, strategy));
+    if (messages.length > 0) byMessage.set(messageId, messages);
+  }
+  return byMessage;
+}
+
+function replay(step: ThoughtView, strategy: AgentStrategy): ChatMessage[] {
+  const inputs = Object.entries(JSON.parse(step.tool_input || '{}') as Record<string, unknown>);
+  const observations = JSON.parse(step.observation) as Record<string, string>;
+  // Keys are tool names, `name#2` for a second call of one tool in the same step.
+  const calls = inputs.map(([key, input], i) => ({
+    id: `call_${step.id.slice(0, 8)}_${i}`,
+    name: key.replace(/#\d+$/, ''),
+    input,
+    observation: observations[key] ?? '',
+  }));
+  if (strategy === 'react') {
+    return calls.flatMap((c) => [
+      {
+        role: 'assistant' as const,
+        content: `Thought: ${step.thought}\nAction: ${JSON.stringify({ action: c.name, action_input: c.input })}`,
+      },
+      { role: 'user' as const, content: `Observation: ${c.observation}` },
+    ]);
+  }
+  return [
+    {
+      role: 'assistant',
+      content: step.thought,
+      toolCalls: calls.map((c) => ({ id: c.id, name: c.name, arguments: JSON.stringify(c.input) })),
+    },
+    ...calls.map((c) => ({ role: 'tool' as const, toolCallId: c.id, content: c.observation })),
+  ];
 }

@@ -8,6 +8,7 @@ import { FailException, NotFoundException, ValidateErrorException } from '../exc
 import { containsPattern, isUniqueViolation } from '../lib/pg-error.js';
 import type { SafeFetch } from '../lib/ssrf-fetch.js';
 import { apiToolProviders, type ApiToolProvider } from '../model/tool-provider.js';
+import { resolveConfigured, unresolvedNames } from './configured-tools.js';
 import type { Actor } from './permissions.js';
 import { SealedHeaders } from './sealed-headers.js';
 
@@ -121,23 +122,14 @@ export class ApiToolService {
 
   /** The names of the configured API tools that no longer exist in the workspace. */
   async missing(workspaceId: string, configured: readonly AppToolConfig[]): Promise<string[]> {
-    const wanted = configured.filter((t) => t.type === 'api_tool');
-    if (wanted.length === 0) return [];
-    const found = await this.providers(workspaceId, wanted);
-    return wanted
-      .filter((t) => !found.get(t.provider_id)?.tools.some((s) => s.name === t.tool_id))
-      .map((t) => `${t.provider_id}/${t.tool_id}`);
+    return unresolvedNames(await this.resolve(workspaceId, configured));
   }
 
   /** The app's API tools as an agent calls them; ones deleted since the config was saved are left out. */
   async agentTools(workspaceId: string, configured: readonly AppToolConfig[]): Promise<AgentTool[]> {
-    const wanted = configured.filter((t) => t.type === 'api_tool');
-    if (wanted.length === 0) return [];
-    const found = await this.providers(workspaceId, wanted);
     const tools: AgentTool[] = [];
-    for (const entry of wanted) {
-      const provider = found.get(entry.provider_id);
-      const spec = provider?.tools.find((s) => s.name === entry.tool_id);
+    for (const { entry, provider, spec } of await this.resolve(workspaceId, configured)) {
+      // Deleted since the config was saved: left out rather than failing every message.
       if (!provider || !spec) continue;
       const headers = this.headers.record(provider.headersEncrypted);
       tools.push({
@@ -151,13 +143,15 @@ export class ApiToolService {
     return tools;
   }
 
-  private async providers(workspaceId: string, wanted: readonly AppToolConfig[]): Promise<Map<string, ApiToolProvider>> {
+  private async resolve(workspaceId: string, configured: readonly AppToolConfig[]) {
+    const wanted = configured.filter((t) => t.type === 'api_tool');
+    if (wanted.length === 0) return [];
     const ids = [...new Set(wanted.map((t) => t.provider_id))];
     const rows = await this.db
       .select()
       .from(apiToolProviders)
       .where(and(eq(apiToolProviders.workspaceId, workspaceId), inArray(apiToolProviders.id, ids)));
-    return new Map(rows.map((r) => [r.id, r]));
+    return resolveConfigured(wanted, rows);
   }
 
   private columns(input: ApiToolInput, tools: ApiToolSpec[], previousHeaders: string) {

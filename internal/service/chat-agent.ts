@@ -1,4 +1,6 @@
-import type { AgentEvent } from '../core/agent/agent-types.js';
+import type { AgentEvent, AgentStrategy } from '../core/agent/agent-types.js';
+import type { ModelSpec } from '../core/llm/model-catalog.js';
+import type { AppConfig } from '../entity/app-config-entity.js';
 import { functionCallAgent } from '../core/agent/function-call-agent.js';
 import { reactAgent } from '../core/agent/react-agent.js';
 import type { ChatMessage, ChatStreamEvent, TokenUsage, ToolDefinition } from '../core/llm/llm-types.js';
@@ -33,7 +35,7 @@ export async function* agentEvents(
   ]);
   const tools = uniqueNames([...sources.builtin.forApp(ctx.config.tools), ...api, ...mcp]);
   const { spec, llm } = ctx.resolved;
-  const strategy = ctx.config.agent_mode.strategy ?? (spec.features.includes('tool_call') ? 'function_call' : 'react');
+  const strategy = agentStrategy(ctx.config, spec);
   const run = {
     call: (messages: ChatMessage[], offered: ToolDefinition[] | undefined): AsyncIterable<ChatStreamEvent> =>
       retryBeforeFirstEvent(
@@ -59,6 +61,11 @@ function uniqueNames(tools: AgentTool[]): AgentTool[] {
     taken.add(name);
     return name === tool.name ? tool : { ...tool, name };
   });
+}
+
+/** The app's strategy, or by default function calling where the model has the tool_call feature, ReAct otherwise. */
+export function agentStrategy(config: AppConfig, spec: ModelSpec): AgentStrategy {
+  return config.agent_mode.strategy ?? (spec.features.includes('tool_call') ? 'function_call' : 'react');
 }
 
 export function addUsage(total: TokenUsage | undefined, usage: TokenUsage): TokenUsage {

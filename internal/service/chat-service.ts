@@ -26,8 +26,8 @@ import type { LlmModelService, ResolvedModel } from './llm-model-service.js';
 import type { MessageFileService } from './message-file-service.js';
 import type { RetrievalService } from './retrieval-service.js';
 import type { Actor } from './permissions.js';
-import { thoughtFields } from './agent-thoughts.js';
-import { addUsage, agentEvents, type ToolSources } from './chat-agent.js';
+import { stepMessages, thoughtFields } from './agent-thoughts.js';
+import { addUsage, agentEvents, agentStrategy, type ToolSources } from './chat-agent.js';
 import { enqueueFollowUps } from './chat-follow-ups.js';
 import {
   ERROR_CODES,
@@ -100,7 +100,7 @@ export class ChatService {
       this.conversations.debugConversationWithTurns(actor, appId, config.dialog_round),
     ]);
     const conversationId = conversation?.id ?? randomUUID();
-    const history = await this.withImages(turns, config);
+    const history = await this.remembered(turns, config, resolved);
     return this.start({
       workspaceId,
       fromAccountId: actor.accountId,
@@ -140,7 +140,7 @@ export class ChatService {
     const conversationId = conversation?.id ?? randomUUID();
     const [files, history] = await Promise.all([
       this.messageFiles.resolve(app.workspaceId, config, input.files, { appId: app.id, endUser: input.user }),
-      this.withImages(turns, config),
+      this.remembered(turns, config, resolved),
     ]);
     return this.start({
       workspaceId: app.workspaceId,
@@ -252,15 +252,24 @@ export class ChatService {
     return { taskId: messageId, conversationId: ctx.conversationId, messageId, events };
   }
 
-  /** With image upload on, the images each remembered question carried go along again (as Dify's memory does). */
-  private async withImages(turns: readonly RememberedTurn[], config: AppConfig): Promise<readonly DialogTurn[]> {
+  /**
+   * Remembered turns as the model saw them: with image upload on, the images each question carried
+   * (as Dify's memory does); for an agent, the tool calls and results between question and answer.
+   */
+  private async remembered(turns: readonly RememberedTurn[], config: AppConfig, resolved: ResolvedModel): Promise<readonly DialogTurn[]> {
     const image = config.file_upload.image;
-    if (!image.enabled || turns.length === 0) return turns;
-    const images = await this.messageFiles.imagesOf(
-      turns.map((t) => t.id),
-      image.detail,
-    );
-    return turns.map((t) => (images.has(t.id) ? { ...t, images: images.get(t.id)! } : t));
+    const agent = config.tools.length > 0;
+    if ((!image.enabled && !agent) || turns.length === 0) return turns;
+    const ids = turns.map((t) => t.id);
+    const [images, steps] = await Promise.all([
+      image.enabled ? this.messageFiles.imagesOf(ids, image.detail) : new Map<string, never>(),
+      agent ? stepMessages(this.db, ids, agentStrategy(config, resolved.spec)) : new Map<string, never>(),
+    ]);
+    return turns.map((t) => ({
+      ...t,
+      ...(images.has(t.id) ? { images: images.get(t.id)! } : {}),
+      ...(steps.has(t.id) ? { steps: steps.get(t.id)! } : {}),
+    }));
   }
 
   private async *stream(

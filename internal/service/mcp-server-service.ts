@@ -7,6 +7,7 @@ import { FailException, NotFoundException } from '../exception/app-error.js';
 import { isUniqueViolation } from '../lib/pg-error.js';
 import type { GuardedFetch } from '../lib/ssrf-stream-fetch.js';
 import { mcpServers, type McpServer } from '../model/tool-provider.js';
+import { resolveConfigured, unresolvedNames } from './configured-tools.js';
 import type { Actor } from './permissions.js';
 import { SealedHeaders, type Header } from './sealed-headers.js';
 
@@ -96,22 +97,12 @@ export class McpServerService {
 
   /** The configured MCP tools that no longer exist (server deleted, or the tool gone since its last refresh). */
   async missing(workspaceId: string, configured: readonly AppToolConfig[]): Promise<string[]> {
-    const wanted = configured.filter((t) => t.type === 'mcp_tool');
-    if (wanted.length === 0) return [];
-    const found = await this.servers(workspaceId, wanted);
-    return wanted
-      .filter((t) => !found.get(t.provider_id)?.tools.some((s) => s.name === t.tool_id))
-      .map((t) => `${t.provider_id}/${t.tool_id}`);
+    return unresolvedNames(await this.resolve(workspaceId, configured));
   }
 
   async agentTools(workspaceId: string, configured: readonly AppToolConfig[]): Promise<AgentTool[]> {
-    const wanted = configured.filter((t) => t.type === 'mcp_tool');
-    if (wanted.length === 0) return [];
-    const found = await this.servers(workspaceId, wanted);
     const tools: AgentTool[] = [];
-    for (const entry of wanted) {
-      const server = found.get(entry.provider_id);
-      const spec = server?.tools.find((s) => s.name === entry.tool_id);
+    for (const { entry, provider: server, spec } of await this.resolve(workspaceId, configured)) {
       if (!server || !spec) continue;
       const endpoint = this.endpoint(server.serverUrl, server.headersEncrypted);
       tools.push({
@@ -146,12 +137,14 @@ export class McpServerService {
     return row!;
   }
 
-  private async servers(workspaceId: string, wanted: readonly AppToolConfig[]): Promise<Map<string, McpServer>> {
+  private async resolve(workspaceId: string, configured: readonly AppToolConfig[]) {
+    const wanted = configured.filter((t) => t.type === 'mcp_tool');
+    if (wanted.length === 0) return [];
     const ids = [...new Set(wanted.map((t) => t.provider_id))];
     const rows = await this.db
       .select()
       .from(mcpServers)
       .where(and(eq(mcpServers.workspaceId, workspaceId), inArray(mcpServers.id, ids)));
-    return new Map(rows.map((r) => [r.id, r]));
+    return resolveConfigured(wanted, rows);
   }
 }

@@ -142,6 +142,45 @@ for (const backend of backends) {
       expect(JSON.parse(message.agent_thoughts[0].observation).calculator).toBe('42');
     });
 
+    it('replays earlier tool calls and their results in the next turn of the conversation', async () => {
+      upstream.script = (body) => {
+        const lastUser = body.messages.map((m: any) => m.role).lastIndexOf('user');
+        const answered = body.messages.slice(lastUser + 1).some((m: any) => m.role === 'tool');
+        if (body.messages[lastUser].content === 'And doubled?') return { text: 'Eighty-four.' };
+        return answered ? { text: 'Forty-two.' } : { toolCalls: [{ name: 'calculator', arguments: { expression: '6 * 7' } }] };
+      };
+      const first = await ask('Six sevens?', 'memo');
+      const conversationId = first.at(-1)!.data.conversation_id;
+      const res = await v1('/chat-messages', {
+        query: 'And doubled?',
+        user: 'memo',
+        inputs: {},
+        response_mode: 'blocking',
+        conversation_id: conversationId,
+      });
+      expect(res.body.answer).toBe('Eighty-four.');
+      const sent = upstream
+        .chatRequests()
+        .at(-1)!
+        .body.messages.map((m: any) => ({
+          role: m.role,
+          content: m.content,
+          calls: m.tool_calls?.map((c: any) => `${c.function.name}(${c.function.arguments})`),
+          id: m.tool_call_id,
+        }));
+      const callId = upstream
+        .chatRequests()
+        .at(-1)!
+        .body.messages.find((m: any) => m.tool_calls).tool_calls[0].id;
+      expect(sent.slice(1)).toEqual([
+        { role: 'user', content: 'Six sevens?', calls: undefined, id: undefined },
+        { role: 'assistant', content: '', calls: ['calculator({"expression":"6 * 7"})'], id: undefined },
+        { role: 'tool', content: '42', calls: undefined, id: callId },
+        { role: 'assistant', content: 'Forty-two.', calls: undefined, id: undefined },
+        { role: 'user', content: 'And doubled?', calls: undefined, id: undefined },
+      ]);
+    });
+
     it('reads a page through the guarded fetch, and a private address is an observation that makes no connection', async () => {
       const sitePort = (site.address() as AddressInfo).port;
       const privatePort = (private_.address() as AddressInfo).port;

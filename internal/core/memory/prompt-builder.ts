@@ -6,6 +6,8 @@ export interface DialogTurn {
   answer: string;
   /** Images the user sent with the query (kept in memory for vision models). */
   images?: ImageInput[];
+  /** An agent's tool exchange between the query and the answer (calls and their results), replayed as it went. */
+  steps?: ChatMessage[];
 }
 
 export interface PromptInput {
@@ -56,7 +58,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   let kept = 0;
   for (let i = turns.length - 1; i >= 0; i--) {
     const turn = turns[i]!;
-    const cost = countMessageTokens(userMessage(turn.query, turn.images)) + countMessageTokens({ role: 'assistant', content: turn.answer });
+    const cost = turnMessages(turn).reduce((sum, m) => sum + countMessageTokens(m), 0);
     if (used + cost > budget) break;
     used += cost;
     kept += 1;
@@ -91,7 +93,7 @@ function parts(input: PromptInput) {
 }
 
 function turnMessages(turn: DialogTurn): ChatMessage[] {
-  return [userMessage(turn.query, turn.images), { role: 'assistant', content: turn.answer }];
+  return [userMessage(turn.query, turn.images), ...(turn.steps ?? []), { role: 'assistant', content: turn.answer }];
 }
 
 function userMessage(content: string, images: ImageInput[] | undefined): ChatMessage {
