@@ -24,21 +24,25 @@ const BLOCKS = new Set([
   'title',
 ]);
 
-/** Visible text of an HTML page, with block elements on their own lines. */
-export function extractHtmlText(html: string): string {
+/**
+ * Visible text of an HTML page, with block elements on their own lines; `alsoSkip` names more
+ * elements to leave out (a tool reading a page for a model drops its navigation).
+ */
+export function extractHtmlText(html: string, alsoSkip: readonly string[] = []): string {
+  const skipped = alsoSkip.length > 0 ? new Set([...SKIPPED, ...alsoSkip]) : SKIPPED;
   let out = '';
   let skipping = 0;
   const parser = new Parser(
     {
       onopentag(name) {
-        if (SKIPPED.has(name)) skipping++;
+        if (skipped.has(name)) skipping++;
         else if (BLOCKS.has(name)) out += '\n';
       },
       ontext(text) {
         if (!skipping) out += text;
       },
       onclosetag(name) {
-        if (SKIPPED.has(name)) skipping = Math.max(0, skipping - 1);
+        if (skipped.has(name)) skipping = Math.max(0, skipping - 1);
         else if (BLOCKS.has(name)) out += '\n';
       },
     },

@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { GuardedFetch } from '../../lib/ssrf-stream-fetch.js';
+import { clipObservation } from './tool-types.js';
 
 /** A tool an MCP server offers, as cached after a refresh. */
 export interface McpToolSpec {
@@ -16,8 +17,6 @@ export interface McpEndpoint {
   fetch: GuardedFetch;
   timeoutMs: number;
 }
-
-const MAX_OBSERVATION_CHARS = 8000;
 
 /**
  * Connects with the Streamable HTTP transport, and falls back to the older HTTP+SSE one when the
@@ -87,7 +86,7 @@ export async function callMcpTool(
     );
     const structured = parts.length === 0 && result.structuredContent ? JSON.stringify(result.structuredContent) : '';
     const text = parts.join('\n') || structured;
-    const clipped = text.length > MAX_OBSERVATION_CHARS ? `${text.slice(0, MAX_OBSERVATION_CHARS)}\n[cut]` : text;
+    const clipped = clipObservation(text);
     return result.isError ? `error: ${clipped}` : clipped;
   } finally {
     await client.close().catch(() => undefined);

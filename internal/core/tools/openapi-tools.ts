@@ -1,6 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { parse as parseYaml } from 'yaml';
 import type { SafeFetch } from '../../lib/ssrf-fetch.js';
+import { clipObservation } from './tool-types.js';
 
 /** One operation of an OpenAPI document, as an agent calls it. */
 export interface ApiToolSpec {
@@ -169,8 +170,6 @@ export function apiToolSchema(spec: ApiToolSpec): Record<string, unknown> {
   return { type: 'object', properties, required };
 }
 
-const MAX_OBSERVATION_CHARS = 8000;
-
 /** Calls the operation with the model's arguments and the provider's headers; the status and body are the observation. */
 export async function invokeApiTool(
   spec: ApiToolSpec,
@@ -211,6 +210,6 @@ export async function invokeApiTool(
   }
   const res = await fetch(url, { method: spec.method, headers: sent, signal, ...(body !== undefined ? { body } : {}) });
   const text = res.text();
-  const clipped = text.length > MAX_OBSERVATION_CHARS ? `${text.slice(0, MAX_OBSERVATION_CHARS)}\n[cut]` : text;
+  const clipped = clipObservation(text);
   return `HTTP ${res.status}\n${clipped}`;
 }

@@ -87,3 +87,12 @@ export function stringArg(args: Record<string, unknown>, name: string, required 
   }
   return String(value);
 }
+
+/** What one observation may hold: a model reads this much of a page or an answer, not the whole of it. */
+export const MAX_OBSERVATION_CHARS = 8000;
+
+export function clipObservation(text: string): string {
+  return text.length > MAX_OBSERVATION_CHARS
+    ? `${text.slice(0, MAX_OBSERVATION_CHARS)}\n[cut at ${MAX_OBSERVATION_CHARS} characters]`
+    : text;
+}

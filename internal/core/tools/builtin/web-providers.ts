@@ -1,31 +1,10 @@
-import { convert } from 'html-to-text';
+import { extractHtmlText } from '../../extract/html-text.js';
 import { parse } from 'node-html-parser';
-import { stringArg, ToolInputError, type BuiltinProvider, type ToolContext } from '../tool-types.js';
+import { clipObservation as clip, stringArg, ToolInputError, type BuiltinProvider, type ToolContext } from '../tool-types.js';
 
-/** What one observation may hold: a model reads this much of a page, not the whole of it. */
-const MAX_OBSERVATION_CHARS = 8000;
-
-function clip(text: string): string {
-  return text.length > MAX_OBSERVATION_CHARS
-    ? `${text.slice(0, MAX_OBSERVATION_CHARS)}\n[cut at ${MAX_OBSERVATION_CHARS} characters]`
-    : text;
-}
-
+/** A page's readable text; other answers (JSON, plain text) as they are. */
 function readable(body: string, contentType: string): string {
-  if (!/html/i.test(contentType)) return body;
-  return convert(body, {
-    wordwrap: false,
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'img', format: 'skip' },
-      { selector: 'script', format: 'skip' },
-      { selector: 'style', format: 'skip' },
-      { selector: 'nav', format: 'skip' },
-      { selector: 'footer', format: 'skip' },
-    ],
-  })
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  return /html/i.test(contentType) ? extractHtmlText(body, ['nav', 'footer']) : body;
 }
 
 async function getText(ctx: ToolContext, url: string): Promise<{ text: string; type: string }> {
