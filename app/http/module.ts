@@ -35,6 +35,7 @@ import { PingHandler } from '../../internal/handler/ping-handler.js';
 import { WorkspaceHandler } from '../../internal/handler/workspace-handler.js';
 import { OAuthHandler } from '../../internal/handler/oauth-handler.js';
 import { WebAppHandler } from '../../internal/handler/web-app-handler.js';
+import { AppMcpHandler } from '../../internal/handler/app-mcp-handler.js';
 import { UploadFileHandler } from '../../internal/handler/upload-file-handler.js';
 import { accountAuthHook } from '../../internal/middleware/auth.js';
 import { registerRoutes } from '../../internal/router/router.js';
@@ -63,6 +64,7 @@ import { RetrievalService } from '../../internal/service/retrieval-service.js';
 import { SegmentService } from '../../internal/service/segment-service.js';
 import { TokenService } from '../../internal/service/token-service.js';
 import { WebAppService } from '../../internal/service/web-app-service.js';
+import { AppMcpService } from '../../internal/service/app-mcp-service.js';
 import { UploadFileService } from '../../internal/service/upload-file-service.js';
 import { MemberService } from '../../internal/service/member-service.js';
 import { WorkspaceService } from '../../internal/service/workspace-service.js';
@@ -100,6 +102,7 @@ export interface Services {
   analyticsRollup: AnalyticsRollupService;
   messageFiles: MessageFileService;
   webApp: WebAppService;
+  appMcp: AppMcpService;
   workspace: WorkspaceService;
   member: MemberService;
   oauth: OAuthService;
@@ -175,6 +178,21 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   const appConfig = new AppConfigService(db, app, llmModel, dataset, apiTools, mcpServers);
   const messageFiles = new MessageFileService(db, uploadFile, config);
   const auth = new AuthService(db, tokens, config, changes);
+  const chat = new ChatService(
+    db,
+    app,
+    conversation,
+    llmModel,
+    queue,
+    stopSignal,
+    retrieval,
+    appConfig,
+    messageFiles,
+    { builtin: builtinTools, api: apiTools, mcp: mcpServers },
+    config,
+    logger,
+  );
+  const serviceApi = new ServiceApiService(db, aiHelper, conversation, appConfig);
   const services: Services = {
     tokens,
     auth,
@@ -187,23 +205,11 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     llmModel,
     appConfig,
     conversation,
-    chat: new ChatService(
-      db,
-      app,
-      conversation,
-      llmModel,
-      queue,
-      stopSignal,
-      retrieval,
-      appConfig,
-      messageFiles,
-      { builtin: builtinTools, api: apiTools, mcp: mcpServers },
-      config,
-      logger,
-    ),
+    chat,
+    appMcp: new AppMcpService(db, app, serviceApi, chat, rateLimiter, { perMinute: config.rateLimitApiKeyPerMinute }, changes),
     messageFiles,
     aiHelper,
-    serviceApi: new ServiceApiService(db, aiHelper, conversation, appConfig),
+    serviceApi,
     analytics: new AnalyticsService(db, app),
     analyticsRollup: new AnalyticsRollupService(db),
     webApp: new WebAppService(db, app, conversation, rateLimiter, appConfig, uploadFile, config, changes),
@@ -339,6 +345,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       builtinTool: new BuiltinToolHandler(services.builtinTools),
       apiTool: new ApiToolHandler(services.apiTools),
       mcpServer: new McpServerHandler(services.mcpServers),
+      appMcp: new AppMcpHandler(services.appMcp, services.app, VERSION),
     });
     await server.ready();
     await interruptLeftAnswers(core);

@@ -3,6 +3,8 @@ export const InvokeFrom = {
   Debugger: 'debugger',
   ServiceApi: 'service_api',
   WebApp: 'web_app',
+  /** A call of the app's tool by an MCP client (see AppMcpService). */
+  Mcp: 'mcp',
 } as const;
 export type InvokeFrom = (typeof InvokeFrom)[keyof typeof InvokeFrom];
 

@@ -24,6 +24,8 @@ export const apps = pgTable(
     publishedVersionId: uuid('published_version_id'),
     /** The public web app's link token, made at the first publish; replacing it revokes the old link. */
     webAppToken: varchar('web_app_token', { length: 64 }).unique(),
+    /** The app's MCP server link token (`/mcp/<token>`); null while the app is not offered to MCP clients. */
+    mcpToken: varchar('mcp_token', { length: 64 }).unique(),
     ...timestamps(),
   },
   (t) => [index('apps_workspace_id_created_at_idx').on(t.workspaceId, t.createdAt)],

@@ -49,3 +49,20 @@ export const mcpServers = pgTable(
 );
 
 export type McpServer = typeof mcpServers.$inferSelect;
+
+/** A workspace's credentials for a built-in tool provider that needs them (dalle's key), as one encrypted JSON text. */
+export const builtinToolCredentials = pgTable(
+  'builtin_tool_credentials',
+  {
+    id: idColumn(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    provider: varchar('provider', { length: 64 }).notNull(),
+    credentialsEncrypted: text('credentials_encrypted').notNull(),
+    ...timestamps(),
+  },
+  (t) => [unique('builtin_tool_credentials_workspace_provider_unique').on(t.workspaceId, t.provider)],
+);
+
+export type BuiltinToolCredential = typeof builtinToolCredentials.$inferSelect;

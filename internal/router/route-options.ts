@@ -1,5 +1,6 @@
 import type { RouteAuth } from '../middleware/auth.js';
 import { Permission, rolesFor } from '../service/permissions.js';
+import { jsonRpcError } from '../schema/app-mcp-schema.js';
 import { errorResponses } from '../schema/common-schema.js';
 import { openAiErrorBody } from '../schema/openai-schema.js';
 import { difyError } from '../schema/service-api-schema.js';
@@ -52,4 +53,11 @@ export function openAiRoute<S extends { response?: object }>(summary: string, sc
       response: { 400: openAiErrorBody, 401: openAiErrorBody, 404: openAiErrorBody, ...schema.response },
     },
   };
+}
+
+/** A route of an app's MCP server: public (the link is the secret), errors as JSON-RPC error objects. */
+export function mcpRoute<S extends { response?: object }>(summary: string, schema: S) {
+  const refusals = { 400: jsonRpcError, 404: jsonRpcError, 405: jsonRpcError, 429: jsonRpcError };
+  const options = route('public', 'app MCP servers', summary, { ...schema, response: { ...refusals, ...schema.response } });
+  return { ...options, config: { ...options.config, errorFormat: 'jsonrpc' as const } };
 }

@@ -8,6 +8,7 @@ import type { ApiKeyHandler } from '../handler/api-key-handler.js';
 import type { AppHandler } from '../handler/app-handler.js';
 import type { DatasetHandler } from '../handler/dataset-handler.js';
 import type { DocumentHandler } from '../handler/document-handler.js';
+import type { AppMcpHandler } from '../handler/app-mcp-handler.js';
 import type { ApiToolHandler } from '../handler/api-tool-handler.js';
 import type { AuthHandler } from '../handler/auth-handler.js';
 import type { BuiltinToolHandler } from '../handler/builtin-tool-handler.js';
@@ -22,6 +23,7 @@ import type { UploadFileHandler } from '../handler/upload-file-handler.js';
 import type { WorkspaceHandler } from '../handler/workspace-handler.js';
 import type { HttpServer } from '../server/http.js';
 import { registerAppRoutes } from './app-routes.js';
+import { registerAppMcpRoutes } from './app-mcp-routes.js';
 import { registerApiToolRoutes } from './api-tool-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerBuiltinToolRoutes } from './builtin-tool-routes.js';
@@ -58,6 +60,7 @@ export interface Handlers {
   builtinTool: BuiltinToolHandler;
   apiTool: ApiToolHandler;
   mcpServer: McpServerHandler;
+  appMcp: AppMcpHandler;
 }
 
 /**
@@ -78,6 +81,7 @@ export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerDatasetRoutes(server, h);
   registerServiceApiRoutes(server, h);
   registerWebAppRoutes(server, h);
+  registerAppMcpRoutes(server, h);
 
   server.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => server.swagger());
 }

@@ -23,7 +23,7 @@ interface Failure {
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** 'dify': errors as Dify's service API writes them, `{code, message, status}`; else the envelope. */
-    errorFormat?: 'envelope' | 'dify' | 'openai';
+    errorFormat?: 'envelope' | 'dify' | 'openai' | 'jsonrpc';
   }
 }
 
@@ -38,6 +38,13 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
       .send({ code: failure.difyCode ?? difyCodeOf(failure), message: failure.message, status: failure.status });
   }
   if (format === 'openai') return reply.status(failure.status).send({ error: openAiError(failure) });
+  if (format === 'jsonrpc') {
+    // An MCP client reads JSON-RPC errors; -32600 is "invalid request", -32000 the first server-defined code.
+    const code = failure.status === 400 ? -32600 : -32000;
+    return reply
+      .status(failure.status)
+      .send({ jsonrpc: '2.0', error: { code, message: failure.message, data: { code: failure.code } }, id: null });
+  }
   return reply.status(failure.status).send(fail(failure.code, failure.message, failure.data));
 }
 
@@ -84,8 +91,9 @@ function toFailure(error: FastifyError | Error, request: FastifyRequest): Failur
  * The error format of a request no route took (unknown path, malformed URL, an overlong path
  * segment): what a client of that path family expects.
  */
-function formatOfPath(url: string): 'envelope' | 'dify' | 'openai' {
+function formatOfPath(url: string): 'envelope' | 'dify' | 'openai' | 'jsonrpc' {
   const path = url.split('?')[0] ?? '';
+  if (path.startsWith('/mcp/')) return 'jsonrpc';
   if (path === '/v1/chat/completions' || path === '/v1/models') return 'openai';
   return path.startsWith('/v1/') ? 'dify' : 'envelope';
 }

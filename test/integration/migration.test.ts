@@ -35,6 +35,7 @@ const EXPECTED_TABLES = [
   'app_daily_end_users',
   'app_daily_stats',
   'apps',
+  'builtin_tool_credentials',
   'conversations',
   'dataset_permissions',
   'dataset_queries',

@@ -224,7 +224,7 @@ function encodeSegment(value: string): string {
   }
 }
 
-/** The refusal shape of the route's family: our envelope, Dify's error, or OpenAI's error. */
+/** The refusal shape of the route's family: our envelope, Dify's error, OpenAI's error, or JSON-RPC's (MCP). */
 function hasMessage(path: string, text: string): boolean {
   let body: any;
   try {
@@ -232,6 +232,7 @@ function hasMessage(path: string, text: string): boolean {
   } catch {
     return false;
   }
+  if (path.startsWith('/mcp/')) return body?.jsonrpc === '2.0' && typeof body?.error?.message === 'string' && body.error.message !== '';
   if (path === '/v1/chat/completions' || path === '/v1/models')
     return typeof body?.error?.message === 'string' && body.error.message !== '';
   if (path.startsWith('/v1/'))

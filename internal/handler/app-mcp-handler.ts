@@ -1,0 +1,67 @@
+import type { FastifyReply } from 'fastify';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { success } from '../../pkg/response/response.js';
+import { currentWorkspaceId } from '../middleware/auth.js';
+import { REQUEST_ID_HEADER } from '../middleware/request-id.js';
+import type { appIdParams } from '../schema/app-schema.js';
+import { appMcpView, type appMcpBody, type appMcpParams, type appMcpSwitchBody } from '../schema/app-mcp-schema.js';
+import type { AppService } from '../service/app-service.js';
+import type { AppMcpService } from '../service/app-mcp-service.js';
+import type { Validated } from './request-types.js';
+import { disconnectSignal } from './sse-response.js';
+
+/**
+ * A published app as an MCP server (Streamable HTTP, stateless: every POST stands alone, so any node
+ * can answer it), and the switch for it in the console.
+ */
+export class AppMcpHandler {
+  constructor(
+    private readonly mcp: AppMcpService,
+    private readonly apps: AppService,
+    private readonly version: string,
+  ) {}
+
+  get = async (req: Validated<{ params: typeof appIdParams }>) =>
+    success(appMcpView(await this.apps.get(currentWorkspaceId(req), req.params.app_id)));
+
+  setEnabled = async (req: Validated<{ params: typeof appIdParams; body: typeof appMcpSwitchBody }>) => {
+    const app = await this.mcp.setEnabled(currentWorkspaceId(req), req.params.app_id, req.body.enabled);
+    return success(appMcpView(app), req.body.enabled ? 'MCP server on' : 'MCP server off');
+  };
+
+  regenerateToken = async (req: Validated<{ params: typeof appIdParams }>) =>
+    success(appMcpView(await this.mcp.regenerateToken(currentWorkspaceId(req), req.params.app_id)), 'MCP link replaced');
+
+  /** One JSON-RPC exchange; the SDK speaks the protocol (initialize, tools/list, tools/call, errors). */
+  post = async (req: Validated<{ params: typeof appMcpParams; body: typeof appMcpBody }>, reply: FastifyReply) => {
+    const app = await this.mcp.appByToken(req.params.token);
+    await this.mcp.checkRate(app);
+    const tool = await this.mcp.tool(app);
+    const gone = disconnectSignal(reply);
+    const server = new Server({ name: tool.name, version: this.version }, { capabilities: { tools: {} } });
+    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [tool] }));
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+      if (request.params.name !== tool.name) {
+        return { content: [{ type: 'text', text: `unknown tool ${request.params.name}: this server has ${tool.name}` }], isError: true };
+      }
+      const result = await this.mcp.ask(app, request.params.arguments ?? {}, AbortSignal.any([extra.signal, gone]));
+      return { content: [{ type: 'text', text: result.text }], isError: result.isError };
+    });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    reply.raw.on('close', () => void server.close());
+    await server.connect(transport);
+    reply.hijack();
+    reply.raw.setHeader(REQUEST_ID_HEADER, req.id);
+    await transport.handleRequest(req.raw, reply.raw, req.body);
+  };
+
+  /** Stateless: no stream to open and no session to end. MCP clients read 405 as "POST only". */
+  notAllowed = async (_req: Validated<{ params: typeof appMcpParams }>, reply: FastifyReply) => {
+    await reply
+      .code(405)
+      .header('allow', 'POST')
+      .send({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this MCP server is stateless; use POST.' }, id: null });
+  };
+}
