@@ -64,6 +64,7 @@ import { RetrievalService } from '../../internal/service/retrieval-service.js';
 import { SegmentService } from '../../internal/service/segment-service.js';
 import { TokenService } from '../../internal/service/token-service.js';
 import { WebAppService } from '../../internal/service/web-app-service.js';
+import { BuiltinToolCredentials } from '../../internal/service/builtin-tool-credentials.js';
 import { AppMcpService } from '../../internal/service/app-mcp-service.js';
 import { UploadFileService } from '../../internal/service/upload-file-service.js';
 import { MemberService } from '../../internal/service/member-service.js';
@@ -168,7 +169,12 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     timeoutMs: config.outboundTimeoutMs,
     maxBytes: config.outboundMaxBytes,
   });
-  const builtinTools = new BuiltinToolService(outboundFetch, config);
+  const builtinTools = new BuiltinToolService(
+    outboundFetch,
+    config,
+    new BuiltinToolCredentials(db, config.secretKey, (workspaceId, provider) => llmModel.providerKeys(workspaceId, provider)),
+    uploadFile,
+  );
   const apiTools = new ApiToolService(db, outboundFetch, config);
   const mcpServers = new McpServerService(
     db,

@@ -1,13 +1,25 @@
 import type { FastifyReply } from 'fastify';
-import { success } from '../../pkg/response/response.js';
-import type { providerParams, toolParams } from '../schema/builtin-tool-schema.js';
+import { success, successMessage } from '../../pkg/response/response.js';
+import { currentWorkspaceId } from '../middleware/auth.js';
+import type { credentialsBody, providerParams, toolParams } from '../schema/builtin-tool-schema.js';
 import type { BuiltinToolService } from '../service/builtin-tool-service.js';
 import type { Validated } from './request-types.js';
 
 export class BuiltinToolHandler {
   constructor(private readonly tools: BuiltinToolService) {}
 
-  list = async () => success(this.tools.providers());
+  list = async (req: Validated<object>) => success(await this.tools.providers(currentWorkspaceId(req)));
+
+  credentials = async (req: Validated<{ params: typeof providerParams }>) =>
+    success(await this.tools.credentials.status(currentWorkspaceId(req), req.params.provider));
+
+  saveCredentials = async (req: Validated<{ params: typeof providerParams; body: typeof credentialsBody }>) =>
+    success(await this.tools.credentials.save(currentWorkspaceId(req), req.params.provider, req.body.credentials), 'credentials saved');
+
+  deleteCredentials = async (req: Validated<{ params: typeof providerParams }>) => {
+    await this.tools.credentials.delete(currentWorkspaceId(req), req.params.provider);
+    return successMessage('credentials removed');
+  };
 
   categories = async () => success(this.tools.categories());
 

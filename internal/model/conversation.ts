@@ -103,7 +103,7 @@ export const messageFiles = pgTable(
     /** The remote URL; empty for an upload. */
     url: text('url').notNull().default(''),
     uploadFileId: uuid('upload_file_id').references(() => uploadFiles.id, { onDelete: 'set null' }),
-    /** Who sent it: the user (the assistant sends none yet). */
+    /** Who sent it: the user, or the assistant (a file an agent's tool made). */
     belongsTo: varchar('belongs_to', { length: 16 }).notNull().default('user'),
     /** Order within the message, as sent. */
     position: smallint('position').notNull().default(0),
@@ -131,6 +131,8 @@ export const messageAgentThoughts = pgTable(
     toolInput: text('tool_input').notNull().default(''),
     /** JSON text: tool name -> what it answered. */
     observation: text('observation').notNull().default(''),
+    /** Upload ids of the files the step's tools made (a drawn image), shown with the answer. */
+    messageFiles: jsonb('message_files').$type<string[]>().notNull().default([]),
     tokens: integer('tokens').notNull().default(0),
     latency: doublePrecision('latency').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

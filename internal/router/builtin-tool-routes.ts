@@ -1,6 +1,9 @@
 import type { BuiltinToolHandler } from '../handler/builtin-tool-handler.js';
+import { messageEnvelope } from '../schema/common-schema.js';
 import {
   builtinToolListResponse,
+  credentialsBody,
+  credentialsResponse,
   builtinToolResponse,
   providerParams,
   toolCategoriesResponse,
@@ -27,6 +30,28 @@ export function registerBuiltinToolRoutes(server: HttpServer, h: { builtinTool: 
     '/builtin-tools/:provider/icon',
     route('public', tag, "A provider's icon (SVG)", { params: providerParams, response: {} }),
     h.builtinTool.icon,
+  );
+  server.get(
+    '/builtin-tools/:provider/credentials',
+    route(Permission.AppsBuild, tag, "The workspace's credentials for a provider that takes them, secrets masked", {
+      params: providerParams,
+      response: { 200: credentialsResponse },
+    }),
+    h.builtinTool.credentials,
+  );
+  server.post(
+    '/builtin-tools/:provider/credentials',
+    route(Permission.AppsBuild, tag, 'Save the credentials (encrypted at rest)', {
+      params: providerParams,
+      body: credentialsBody,
+      response: { 200: credentialsResponse },
+    }),
+    h.builtinTool.saveCredentials,
+  );
+  server.post(
+    '/builtin-tools/:provider/credentials/delete',
+    route(Permission.AppsBuild, tag, 'Remove the saved credentials', { params: providerParams, response: { 200: messageEnvelope } }),
+    h.builtinTool.deleteCredentials,
   );
   server.get(
     '/builtin-tools/:provider/tools/:tool',

@@ -27,7 +27,7 @@ export function thoughtFields(step: AgentStep, createdAt: number): AgentThoughtF
     tool_labels: byTool(step, (c) => c.label),
     tool_input: JSON.stringify(byTool(step, (c) => c.input)),
     observation: observed ? JSON.stringify(byTool(step, (c) => c.observation)) : '',
-    message_files: [],
+    message_files: step.calls.flatMap((c) => c.files ?? []),
     created_at: createdAt,
   };
 }
@@ -45,6 +45,7 @@ export function thoughtRows(messageId: string, steps: readonly AgentStep[]) {
       toolLabels: fields.tool_labels,
       toolInput: fields.tool_input,
       observation: fields.observation,
+      messageFiles: fields.message_files,
       tokens: step.usage.promptTokens + step.usage.completionTokens,
       latency: step.latency,
     };
@@ -63,7 +64,7 @@ export function thoughtView(row: MessageAgentThought) {
     tool_labels: row.toolLabels,
     tool_input: row.toolInput,
     observation: row.observation,
-    files: [] as string[],
+    files: row.messageFiles,
     created_at: unixSeconds(row.createdAt),
   };
 }

@@ -4,16 +4,27 @@ import { inputSchema, type BuiltinProvider, type BuiltinTool, type ToolSettings 
 import type { AppToolConfig } from '../entity/app-config-entity.js';
 import { NotFoundException } from '../exception/app-error.js';
 import type { SafeFetch } from '../lib/ssrf-fetch.js';
+import { UploadKind } from '../entity/upload-file-entity.js';
+import type { BuiltinToolCredentials } from './builtin-tool-credentials.js';
+import type { UploadFileService } from './upload-file-service.js';
 
 /** The built-in tool catalog as the console lists it, and the app's chosen tools as an agent calls them. */
 export class BuiltinToolService {
   constructor(
     private readonly fetch: SafeFetch,
     private readonly settings: ToolSettings,
+    readonly credentials: BuiltinToolCredentials,
+    private readonly uploads: UploadFileService,
   ) {}
 
-  providers() {
-    return BUILTIN_PROVIDERS.map((p) => ({ ...providerView(p), tools: p.tools.map(toolView) }));
+  /** The catalog, each provider saying whether the workspace can run it (Dify's is_team_authorization). */
+  async providers(workspaceId: string) {
+    const saved = await this.credentials.savedProviders(workspaceId);
+    return BUILTIN_PROVIDERS.map((p) => ({
+      ...providerView(p),
+      is_team_authorization: !p.credentials?.some((f) => f.required) || saved.has(p.name) || p.usesModelProvider !== undefined,
+      tools: p.tools.map(toolView),
+    }));
   }
 
   categories() {
@@ -33,30 +44,50 @@ export class BuiltinToolService {
   }
 
   /** The app's tools, named for the model (a name two providers share gets its provider in front). */
-  forApp(configured: readonly AppToolConfig[]): AgentTool[] {
+  async forApp(workspaceId: string, configured: readonly AppToolConfig[]): Promise<AgentTool[]> {
+    // Validated when saved; a tool since removed from the catalog is left out rather than failing every message.
+    const found = configured.flatMap((entry) => {
+      const hit = builtinTool(entry.provider_id, entry.tool_id);
+      return hit ? [{ ...hit, entry }] : [];
+    });
+    if (found.length === 0) return [];
+    const credentials = await this.credentials.forRun(
+      workspaceId,
+      found.map((f) => f.provider),
+    );
     const tools: AgentTool[] = [];
     const names = new Set<string>();
-    for (const entry of configured) {
-      const found = builtinTool(entry.provider_id, entry.tool_id);
-      // Validated when saved; a tool since removed from the catalog is left out rather than failing every message.
-      if (!found) continue;
-      const name = names.has(found.tool.name) ? `${found.provider.name}_${found.tool.name}` : found.tool.name;
+    for (const { provider, tool, entry } of found) {
+      const name = names.has(tool.name) ? `${provider.name}_${tool.name}` : tool.name;
       names.add(name);
-      tools.push(this.agentTool(name, found.tool, entry.params));
+      const context = { workspaceId, credentials: credentials.get(provider.name) ?? {} };
+      tools.push(this.agentTool(name, tool, entry.params, context));
       // A failed preparation shows again, as an observation, when the tool is called.
-      found.tool.prepare?.().catch(() => undefined);
+      tool.prepare?.().catch(() => undefined);
     }
     return tools;
   }
 
-  private agentTool(name: string, tool: BuiltinTool, params: AppToolConfig['params']): AgentTool {
+  private agentTool(
+    name: string,
+    tool: BuiltinTool,
+    params: AppToolConfig['params'],
+    run: { workspaceId: string; credentials: Record<string, string> },
+  ): AgentTool {
     const fixed = Object.fromEntries(tool.params.filter((p) => p.default !== undefined).map((p) => [p.name, p.default]));
+    // A made image is the workspace's upload, shown with the message as the assistant's file.
+    const saveImage = async (data: Buffer, filename: string) =>
+      (await this.uploads.upload(run.workspaceId, { kind: UploadKind.Image, filename, data })).id;
     return {
       name,
       label: tool.label,
       description: tool.description.en_US,
       parameters: inputSchema(tool.inputs),
-      invoke: (args, signal) => tool.invoke({ ...args, ...fixed, ...params }, { fetch: this.fetch, signal, settings: this.settings }),
+      invoke: (args, signal) =>
+        tool.invoke(
+          { ...args, ...fixed, ...params },
+          { fetch: this.fetch, signal, settings: this.settings, credentials: run.credentials, saveImage },
+        ),
     };
   }
 }
@@ -69,6 +100,7 @@ function providerView(p: BuiltinProvider) {
     category: p.category,
     background: p.background,
     icon: `/builtin-tools/${p.name}/icon`,
+    credentials_schema: p.credentials ?? [],
   };
 }
 

@@ -29,11 +29,12 @@ export async function* agentEvents(
   sources: ToolSources,
   settings: ChatSettings,
 ): AsyncGenerator<AgentEvent> {
-  const [api, mcp] = await Promise.all([
+  const [builtin, api, mcp] = await Promise.all([
+    sources.builtin.forApp(ctx.workspaceId, ctx.config.tools),
     sources.api.agentTools(ctx.workspaceId, ctx.config.tools),
     sources.mcp.agentTools(ctx.workspaceId, ctx.config.tools),
   ]);
-  const tools = uniqueNames([...sources.builtin.forApp(ctx.config.tools), ...api, ...mcp]);
+  const tools = uniqueNames([...builtin, ...api, ...mcp]);
   const { spec, llm } = ctx.resolved;
   const strategy = agentStrategy(ctx.config, spec);
   const run = {

@@ -69,13 +69,24 @@ export class ChatMessageStore {
     const thoughts = items.flatMap(({ messageId, outcome }) => thoughtRows(messageId, outcome.steps ?? []));
     const thoughtValues = thoughts.map(
       (t) => sql`(${t.id}::uuid, ${t.messageId}::uuid, ${t.position}::smallint, ${t.thought}::text, ${t.tool}::text,
-        ${JSON.stringify(t.toolLabels)}::jsonb, ${t.toolInput}::text, ${t.observation}::text, ${t.tokens}::integer, ${t.latency}::double precision)`,
+        ${JSON.stringify(t.toolLabels)}::jsonb, ${t.toolInput}::text, ${t.observation}::text, ${JSON.stringify(t.messageFiles)}::jsonb,
+        ${t.tokens}::integer, ${t.latency}::double precision)`,
+    );
+    // Files the tools made (a drawn image) are the assistant's files of the message, listed with it like the user's.
+    const madeFiles = thoughts.flatMap((t) =>
+      t.messageFiles.map((id, i) => sql`(${t.messageId}::uuid, ${id}::uuid, ${t.position * 100 + i + 100}::smallint)`),
     );
     // The steps go in with the outcome, in the same statement, so an answer is never stored without them.
     const insertThoughts =
       thoughts.length > 0
         ? sql`, thoughts AS (INSERT INTO message_agent_thoughts (id, message_id, position, thought, tool, tool_labels, tool_input,
-            observation, tokens, latency) VALUES ${sql.join(thoughtValues, sql`, `)})`
+            observation, message_files, tokens, latency) VALUES ${sql.join(thoughtValues, sql`, `)})`
+        : sql``;
+    const insertFiles =
+      madeFiles.length > 0
+        ? sql`, made AS (INSERT INTO message_files (id, message_id, transfer_method, upload_file_id, belongs_to, position)
+            SELECT gen_random_uuid(), v.message_id, 'local_file', v.upload_file_id, 'assistant', v.position
+            FROM (VALUES ${sql.join(madeFiles, sql`, `)}) AS v (message_id, upload_file_id, position))`
         : sql``;
     await this.db.execute(sql`WITH outcome (id, answer, status, error, message_tokens, answer_tokens, total_tokens, total_price,
         currency, latency, first_token_latency, retriever_resources) AS (VALUES ${sql.join(rows, sql`, `)}),
@@ -88,7 +99,7 @@ export class ChatMessageStore {
           retriever_resources = outcome.retriever_resources, updated_at = now()
         FROM outcome WHERE messages.id = outcome.id
         RETURNING messages.conversation_id
-      )${insertThoughts}
+      )${insertThoughts}${insertFiles}
       UPDATE conversations SET updated_at = now() WHERE id IN (SELECT conversation_id FROM message)`);
     return items.map(() => undefined);
   }

@@ -134,6 +134,14 @@ export class LlmModelService {
     return { llm: entry.llm!, spec };
   }
 
+  /** The key and endpoint a tool may borrow (dalle uses the OpenAI provider's), as a chat would resolve them. */
+  async providerKeys(workspaceId: string, providerId: string): Promise<{ apiKey: string; baseUrl: string } | undefined> {
+    const provider = this.catalog.provider(providerId);
+    if (!provider) return undefined;
+    const resolved = await this.credentialsOf(workspaceId, provider);
+    return resolved && { apiKey: resolved.apiKey, baseUrl: resolved.baseUrl || provider.baseUrl };
+  }
+
   private async credentialsOf(workspaceId: string, provider: ProviderSpec): Promise<Resolved | undefined> {
     const [row] = await this.credentialRow.execute({ workspaceId, provider: provider.id });
     return this.resolveCredentials(provider, row);

@@ -127,7 +127,7 @@ export class MessageFileService {
       .select({ file: messageFiles, upload: uploadFiles })
       .from(messageFiles)
       .leftJoin(uploadFiles, eq(uploadFiles.id, messageFiles.uploadFileId))
-      .where(inArray(messageFiles.messageId, messageIds))
+      .where(and(inArray(messageFiles.messageId, messageIds), eq(messageFiles.belongsTo, 'user')))
       .orderBy(asc(messageFiles.messageId), asc(messageFiles.position));
     for (const { file, upload } of rows) {
       // An upload deleted since is left out; the text of the turn stays.

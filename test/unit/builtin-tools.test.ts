@@ -11,6 +11,7 @@ describe('built-in tools', () => {
   let base = '';
   let lastRequest: { method: string; url: string; body: string; type: string } | undefined;
   let ctx: ToolContext;
+  const saved: Array<{ data: Buffer; filename: string }> = [];
 
   const run = (provider: string, tool: string, args: Record<string, unknown>) => builtinTool(provider, tool)!.tool.invoke(args, ctx);
 
@@ -20,6 +21,14 @@ describe('built-in tools', () => {
       for await (const chunk of req) body += chunk;
       lastRequest = { method: req.method!, url: req.url!, body, type: req.headers['content-type'] ?? '' };
       const url = new URL(req.url!, 'http://x');
+      if (url.pathname === '/v1/images/generations') {
+        res.setHeader('content-type', 'application/json');
+        if (req.headers.authorization !== 'Bearer sk-draw') {
+          res.statusCode = 401;
+          return res.end('{"error":{"message":"Incorrect API key provided"}}');
+        }
+        return res.end(JSON.stringify({ data: [{ b64_json: Buffer.from('PNGBYTES').toString('base64'), revised_prompt: 'A red fox.' }] }));
+      }
       if (url.pathname === '/w/api.php') {
         res.setHeader('content-type', 'application/json');
         if (url.searchParams.get('gsrsearch') === 'nothing') return res.end('{"batchcomplete":""}');
@@ -54,6 +63,11 @@ describe('built-in tools', () => {
       fetch: createSafeFetch({ allowHosts: [host], timeoutMs: 2000, maxBytes: 100_000 }),
       signal: new AbortController().signal,
       settings: { wikipediaApiUrl: `${base}/w/api.php`, duckduckgoUrl: `${base}/html/` },
+      credentials: {},
+      saveImage: async (data, filename) => {
+        saved.push({ data, filename });
+        return `file-${saved.length}`;
+      },
     };
   });
   afterAll(async () => {
@@ -89,6 +103,30 @@ describe('built-in tools', () => {
     expect(lastRequest).toMatchObject({ method: 'POST', body: '{"a":1}', type: 'application/json' });
     await expect(run('http', 'http_request', { url: `${base}/json`, method: 'DELETE' })).rejects.toThrow(/GET or POST/);
     await expect(run('http', 'http_request', { url: 'http://10.0.0.1/' })).rejects.toThrow(/^blocked: 10\.0\.0\.1 is a private address/);
+  });
+
+  it('dalle: draws through the images API with the credentials, keeps the image, and says what went wrong', async () => {
+    const draw = (credentials: Record<string, string>, args: Record<string, unknown>) =>
+      builtinTool('dalle', 'dalle_image')!.tool.invoke(args, { ...ctx, credentials });
+    const args = { prompt: 'a fox', model: 'dall-e-3', size: '1024x1024', quality: 'hd' };
+    await expect(draw({}, args)).rejects.toThrow(/no key for DALL·E/);
+    const out = await draw({ api_key: 'sk-draw', base_url: `${base}/v1/` }, args);
+    expect(out).toEqual({ text: expect.stringContaining('The prompt as drawn: A red fox.'), files: ['file-1'] });
+    expect(saved[0]!.data.toString()).toBe('PNGBYTES');
+    expect(JSON.parse(lastRequest!.body)).toEqual({
+      model: 'dall-e-3',
+      prompt: 'a fox',
+      n: 1,
+      size: '1024x1024',
+      response_format: 'b64_json',
+      quality: 'hd',
+    });
+    await expect(draw({ api_key: 'sk-wrong', base_url: `${base}/v1` }, args)).rejects.toThrow(
+      'the images API answered 401: Incorrect API key provided',
+    );
+    // dall-e-2 takes no quality.
+    await draw({ api_key: 'sk-draw', base_url: `${base}/v1` }, { ...args, model: 'dall-e-2', size: '512x512' });
+    expect(JSON.parse(lastRequest!.body)).not.toHaveProperty('quality');
   });
 
   it('wikipedia and duckduckgo: results in rank order from the configured endpoints', async () => {

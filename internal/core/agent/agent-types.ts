@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatStreamEvent, ToolDefinition, TokenUsage } from '../llm/llm-types.js';
-import type { Localized } from '../tools/tool-types.js';
+import type { Localized, ToolOutput } from '../tools/tool-types.js';
 
 /** A tool as an agent uses it: whatever it is (built-in, OpenAPI, MCP), a name, a schema and a call. */
 export interface AgentTool {
@@ -10,7 +10,7 @@ export interface AgentTool {
   description: string;
   /** JSON Schema of the arguments object. */
   parameters: Record<string, unknown>;
-  invoke(args: Record<string, unknown>, signal: AbortSignal): Promise<string>;
+  invoke(args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutput>;
 }
 
 export type AgentStrategy = 'function_call' | 'react';
@@ -20,7 +20,7 @@ export interface AgentStep {
   id: string;
   position: number;
   thought: string;
-  calls: Array<{ tool: string; label: Localized; input: Record<string, unknown>; observation?: string }>;
+  calls: Array<{ tool: string; label: Localized; input: Record<string, unknown>; observation?: string; files?: string[] }>;
   /** Tokens of this step's model call. */
   usage: TokenUsage;
   /** Seconds from the step's model call to its last observation. */

@@ -50,11 +50,11 @@ export async function* functionCallAgent(run: AgentRun): AsyncGenerator<AgentEve
     yield { type: 'step', step, observed: false };
     const observations = await Promise.all(calls.map((c, i) => observe(tools, c.name, inputs[i]!, run.toolTimeoutMs, run.signal)));
     if (run.signal.aborted) throw new LlmError('aborted', 'the answer was stopped');
-    step.calls.forEach((c, i) => (c.observation = observations[i]));
+    step.calls.forEach((c, i) => Object.assign(c, observations[i]));
     step.latency = (performance.now() - started) / 1000;
     yield { type: 'step', step, observed: true };
     messages.push({ role: 'assistant', content: text, toolCalls: calls });
-    calls.forEach((c, i) => messages.push({ role: 'tool', toolCallId: c.id, content: observations[i]! }));
+    calls.forEach((c, i) => messages.push({ role: 'tool', toolCallId: c.id, content: observations[i]!.observation }));
   }
 }
 

@@ -74,9 +74,9 @@ export async function* reactAgent(run: AgentRun): AsyncGenerator<AgentEvent> {
       latency: 0,
     };
     yield { type: 'step', step, observed: false };
-    const observation = await observe(tools, action.tool, input, run.toolTimeoutMs, run.signal);
+    const { observation, files } = await observe(tools, action.tool, input, run.toolTimeoutMs, run.signal);
     if (run.signal.aborted) throw new LlmError('aborted', 'the answer was stopped');
-    step.calls[0]!.observation = observation;
+    Object.assign(step.calls[0]!, { observation, files });
     step.latency = (performance.now() - started) / 1000;
     yield { type: 'step', step, observed: true };
     messages.push({ role: 'assistant', content: scan.beforeObservation() });

@@ -1,5 +1,13 @@
 import type { AgentTool } from './agent-types.js';
 
+/** What the model reads of a call, and the files (upload ids) the call made for the user, such as a generated image. */
+export interface Observation {
+  observation: string;
+  files: string[];
+}
+
+const said = (observation: string): Observation => ({ observation, files: [] });
+
 /**
  * Runs one tool call and always comes back with an observation for the model: a failure, an unknown
  * tool, bad arguments or a timeout are things the model can react to, not errors of the run.
@@ -11,10 +19,10 @@ export async function observe(
   args: Record<string, unknown> | string,
   timeoutMs: number,
   signal: AbortSignal,
-): Promise<string> {
+): Promise<Observation> {
   const tool = tools.get(name);
-  if (!tool) return `error: there is no tool named "${name}"; the tools are ${[...tools.keys()].join(', ')}`;
-  if (typeof args === 'string') return `error: the arguments are not a JSON object: ${args.slice(0, 200)}`;
+  if (!tool) return said(`error: there is no tool named "${name}"; the tools are ${[...tools.keys()].join(', ')}`);
+  if (typeof args === 'string') return said(`error: the arguments are not a JSON object: ${args.slice(0, 200)}`);
   const deadline = AbortSignal.timeout(timeoutMs);
   const both = AbortSignal.any([signal, deadline]);
   let timer: NodeJS.Timeout | undefined;
@@ -25,11 +33,12 @@ export async function observe(
       both.addEventListener('abort', () => reject(both.reason instanceof Error ? both.reason : new Error('cancelled')), { once: true });
     });
     const result = await Promise.race([tool.invoke(args, both), timedOut]);
-    return result === '' ? '(empty result)' : result;
+    const { text, files } = typeof result === 'string' ? { text: result, files: [] } : result;
+    return { observation: text === '' ? '(empty result)' : text, files };
   } catch (err) {
-    if (deadline.aborted && !signal.aborted) return `error: ${name} timed out after ${timeoutMs} ms`;
+    if (deadline.aborted && !signal.aborted) return said(`error: ${name} timed out after ${timeoutMs} ms`);
     const message = err instanceof Error ? err.message : String(err);
-    return message.startsWith('blocked:') ? message : `error: ${message}`;
+    return said(message.startsWith('blocked:') ? message : `error: ${message}`);
   } finally {
     clearTimeout(timer);
   }

@@ -1,3 +1,4 @@
+import { dalleProvider } from './builtin/dalle-provider.js';
 import { mathProvider } from './builtin/math-provider.js';
 import { timeProvider } from './builtin/time-provider.js';
 import { duckduckgoProvider, httpProvider, webscraperProvider, wikipediaProvider } from './builtin/web-providers.js';
@@ -11,6 +12,7 @@ export const BUILTIN_PROVIDERS: readonly BuiltinProvider[] = [
   wikipediaProvider,
   duckduckgoProvider,
   httpProvider,
+  dalleProvider,
 ];
 
 export const TOOL_CATEGORIES: ReadonlyArray<{ category: ToolCategory; name: { en_US: string; zh_Hans: string } }> = [

@@ -20,11 +20,30 @@ export interface ToolParameter {
   default?: string | number | boolean;
 }
 
-/** What a tool may use while it runs: the guarded fetch, the call's cancellation, the operator's endpoints. */
+/**
+ * What a tool may use while it runs: the guarded fetch, the call's cancellation, the operator's
+ * endpoints, the workspace's credentials for its provider, and a place to keep images it makes.
+ */
 export interface ToolContext {
   fetch: SafeFetch;
   signal: AbortSignal;
   settings: ToolSettings;
+  credentials: Record<string, string>;
+  /** Keeps an image the tool made (the workspace's upload) and gives its file id. */
+  saveImage(data: Buffer, filename: string): Promise<string>;
+}
+
+/** What a tool answers: text for the model, and with it, where it made some, the files shown to the user. */
+export type ToolOutput = string | { text: string; files: string[] };
+
+/** A credential a provider needs (Dify's credentials_schema entry); secrets are stored encrypted and shown masked. */
+export interface CredentialField {
+  name: string;
+  type: 'secret-input' | 'text-input';
+  required: boolean;
+  label: Localized;
+  placeholder?: string;
+  help?: Localized;
 }
 
 export interface ToolSettings {
@@ -41,7 +60,7 @@ export interface BuiltinTool {
   /** Loads what the tool needs ahead of its first call, while the agent's model is still thinking. */
   prepare?(): Promise<void>;
   /** The observation the model reads; a thrown error becomes one too (see agent/tool-runner.ts). */
-  invoke(args: Record<string, unknown>, ctx: ToolContext): Promise<string>;
+  invoke(args: Record<string, unknown>, ctx: ToolContext): Promise<ToolOutput>;
 }
 
 export type ToolCategory = 'utilities' | 'search' | 'productivity';
@@ -55,6 +74,13 @@ export interface BuiltinProvider {
   background: string;
   /** SVG text, served by GET /builtin-tools/:provider/icon. */
   icon: string;
+  /** What the workspace must give before the tools work; none for most providers. */
+  credentials?: CredentialField[];
+  /**
+   * A model provider whose workspace credentials stand in (as `api_key` and `base_url`) while the
+   * workspace has saved none for this tool provider.
+   */
+  usesModelProvider?: string;
   tools: BuiltinTool[];
 }
 
