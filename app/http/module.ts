@@ -169,19 +169,17 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     timeoutMs: config.outboundTimeoutMs,
     maxBytes: config.outboundMaxBytes,
   });
-  const builtinTools = new BuiltinToolService(
-    outboundFetch,
-    config,
-    new BuiltinToolCredentials(db, config.secretKey, (workspaceId, provider) => llmModel.providerKeys(workspaceId, provider)),
-    uploadFile,
+  const builtinCredentials = new BuiltinToolCredentials(db, config.secretKey, (workspaceId, provider) =>
+    llmModel.providerKeys(workspaceId, provider),
   );
+  const builtinTools = new BuiltinToolService(outboundFetch, config, builtinCredentials, uploadFile);
   const apiTools = new ApiToolService(db, outboundFetch, config);
   const mcpServers = new McpServerService(
     db,
     createGuardedFetch({ allowHosts: config.ssrfAllowHosts.split(','), maxBytes: config.outboundMaxBytes }),
     config,
   );
-  const appConfig = new AppConfigService(db, app, llmModel, dataset, apiTools, mcpServers);
+  const appConfig = new AppConfigService(db, app, llmModel, dataset, apiTools, mcpServers, builtinCredentials);
   const messageFiles = new MessageFileService(db, uploadFile, config);
   const auth = new AuthService(db, tokens, config, changes);
   const chat = new ChatService(

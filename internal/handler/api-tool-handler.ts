@@ -8,12 +8,15 @@ import {
   toolView,
   type apiToolBody,
   type apiToolParams,
+  type importUrlBody,
   type providerIdParams,
   type validateSchemaBody,
 } from '../schema/api-tool-schema.js';
 import type { pageQuery } from '../schema/common-schema.js';
 import type { ApiToolService } from '../service/api-tool-service.js';
 import type { Validated } from './request-types.js';
+import type { FastifyReply } from 'fastify';
+import { disconnectSignal } from './sse-response.js';
 
 const view = (spec: ApiToolSpec) => toolView(spec, apiToolSchema(spec));
 
@@ -26,6 +29,11 @@ export class ApiToolHandler {
 
   validate = async (req: Validated<{ body: typeof validateSchemaBody }>) =>
     success({ tools: (await this.apiTools.validateSchema(req.body.openapi_schema)).map(view) });
+
+  importUrl = async (req: Validated<{ body: typeof importUrlBody }>, reply: FastifyReply) => {
+    const found = await this.apiTools.importFromUrl(req.body.url, disconnectSignal(reply));
+    return success({ openapi_schema: found.text, tools: found.tools.map(view) });
+  };
 
   create = async (req: Validated<{ body: typeof apiToolBody }>) =>
     success({ id: (await this.apiTools.create(currentActor(req), req.body)).id }, 'API tool created');

@@ -7,6 +7,7 @@ import type { appIdParams } from '../schema/app-schema.js';
 import type { pageQuery } from '../schema/common-schema.js';
 import type { AppConfigService } from '../service/app-config-service.js';
 import type { Validated } from './request-types.js';
+import type { AppConfig } from '../entity/app-config-entity.js';
 
 type AppRequest = Validated<{ params: typeof appIdParams }>;
 
@@ -14,10 +15,23 @@ export class AppConfigHandler {
   constructor(private readonly appConfigService: AppConfigService) {}
 
   getDraft = async (req: AppRequest) =>
-    success(configView(await this.appConfigService.getDraft(currentWorkspaceId(req), req.params.app_id)));
+    success(
+      await this.draftView(currentWorkspaceId(req), await this.appConfigService.getDraft(currentWorkspaceId(req), req.params.app_id)),
+    );
 
-  updateDraft = async (req: Validated<{ params: typeof appIdParams; body: typeof draftConfigBody }>) =>
-    success(configView(await this.appConfigService.updateDraft(currentWorkspaceId(req), req.params.app_id, req.body)), 'draft saved');
+  updateDraft = async (req: Validated<{ params: typeof appIdParams; body: typeof draftConfigBody }>) => {
+    const { warnings: _echoed, ...patch } = req.body;
+    const workspaceId = currentWorkspaceId(req);
+    return success(
+      await this.draftView(workspaceId, await this.appConfigService.updateDraft(workspaceId, req.params.app_id, patch)),
+      'draft saved',
+    );
+  };
+
+  /** The draft with what would keep it from running. */
+  private async draftView(workspaceId: string, config: AppConfig) {
+    return { ...configView(config), warnings: await this.appConfigService.draftWarnings(workspaceId, config) };
+  }
 
   publish = async (req: AppRequest) => {
     const version = await this.appConfigService.publish(currentWorkspaceId(req), req.params.app_id);
@@ -38,9 +52,9 @@ export class AppConfigHandler {
     return page(list.map(versionView), paginatorOf(pageRequest, total));
   };
 
-  fallback = async (req: Validated<{ params: typeof appIdParams; body: typeof fallbackBody }>) =>
-    success(
-      configView(await this.appConfigService.fallback(currentWorkspaceId(req), req.params.app_id, req.body.app_config_version_id)),
-      'version copied into the draft',
-    );
+  fallback = async (req: Validated<{ params: typeof appIdParams; body: typeof fallbackBody }>) => {
+    const workspaceId = currentWorkspaceId(req);
+    const config = await this.appConfigService.fallback(workspaceId, req.params.app_id, req.body.app_config_version_id);
+    return success(await this.draftView(workspaceId, config), 'version copied into the draft');
+  };
 }

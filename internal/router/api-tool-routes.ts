@@ -6,6 +6,8 @@ import {
   apiToolProviderResponse,
   apiToolResponse,
   createdResponse,
+  importUrlBody,
+  importUrlResponse,
   providerIdParams,
   validateSchemaBody,
   validateSchemaResponse,
@@ -26,6 +28,14 @@ export function registerApiToolRoutes(server: HttpServer, h: { apiTool: ApiToolH
       response: { 200: validateSchemaResponse },
     }),
     h.apiTool.validate,
+  );
+  server.post(
+    '/api-tools/import-openapi-url',
+    route(build, tag, 'Read an OpenAPI document from a URL (through the SSRF guard), check it, and give its text and tools', {
+      body: importUrlBody,
+      response: { 200: importUrlResponse },
+    }),
+    h.apiTool.importUrl,
   );
   server.post(
     '/api-tools',

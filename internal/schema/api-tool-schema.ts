@@ -52,6 +52,15 @@ export const apiToolProviderResponse = envelope(providerItem.extend({ openapi_sc
 export const apiToolListResponse = pageOf(providerItem);
 export const apiToolResponse = envelope(toolItem.extend({ provider: z.object({ id: z.uuid(), name: z.string(), icon: z.string() }) }));
 export const validateSchemaResponse = envelope(z.object({ tools: z.array(toolItem) }));
+
+export const importUrlBody = z.object({
+  url: z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), 'must be an http(s) URL'),
+});
+export const importUrlResponse = envelope(z.object({ openapi_schema: z.string(), tools: z.array(toolItem) }));
 export const createdResponse = envelope(z.object({ id: z.uuid() }));
 
 export function toolView(spec: ApiToolSpec, inputs: Record<string, unknown>): z.infer<typeof toolItem> {

@@ -195,16 +195,19 @@ const configFields = {
 };
 
 export const appConfigItem = z.object(configFields);
+const draftWarnings = z.array(z.string());
 /** A partial update: fields left out keep their value; a nested object given replaces the old one. */
 export const draftConfigBody = z
-  .object(configFields)
+  .object({ ...configFields, warnings: draftWarnings.optional().describe('ignored: what the draft answer said, sent back as it was') })
   .partial()
   .strict()
-  .refine((body) => Object.keys(body).length > 0, 'give at least one configuration field');
+  .refine((body) => Object.keys(body).some((key) => key !== 'warnings'), 'give at least one configuration field');
 
 export const fallbackBody = z.object({ app_config_version_id: z.uuid('must be a UUID') });
 
-export const draftConfigResponse = envelope(appConfigItem);
+export const draftConfigResponse = envelope(
+  appConfigItem.extend({ warnings: draftWarnings.describe('what would keep the draft from running as it is (a tool deleted since)') }),
+);
 export const publishResponse = envelope(z.object({ version: z.number().int(), app_config_version_id: z.uuid(), published_at: unixTime }));
 const versionItem = z.object({ id: z.uuid(), version: z.number().int(), config: appConfigItem, created_at: unixTime });
 export const publishHistoryResponse = pageOf(versionItem);

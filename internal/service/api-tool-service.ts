@@ -6,7 +6,7 @@ import type { AppToolConfig } from '../entity/app-config-entity.js';
 import type { Db } from '../extension/database.js';
 import { FailException, NotFoundException, ValidateErrorException } from '../exception/app-error.js';
 import { containsPattern, isUniqueViolation } from '../lib/pg-error.js';
-import type { SafeFetch } from '../lib/ssrf-fetch.js';
+import { BlockedRequestError, OutboundRequestError, type SafeFetch } from '../lib/ssrf-fetch.js';
 import { apiToolProviders, type ApiToolProvider } from '../model/tool-provider.js';
 import { resolveConfigured, unresolvedNames } from './configured-tools.js';
 import type { Actor } from './permissions.js';
@@ -49,6 +49,23 @@ export class ApiToolService {
       if (err instanceof OpenApiError) throw new ValidateErrorException(`openapi_schema: ${err.message}`);
       throw err;
     }
+  }
+
+  /**
+   * A document read from a URL through the SSRF guard (Dify's "import from URL"), checked like a
+   * pasted one; the text comes back for the form, so what is saved is what the user saw.
+   */
+  async importFromUrl(url: string, signal: AbortSignal): Promise<{ text: string; tools: ApiToolSpec[] }> {
+    let text: string;
+    try {
+      const res = await this.fetch(url, { signal, headers: { accept: 'application/json, application/yaml, text/yaml, */*' } });
+      if (res.status >= 400) throw new FailException(`url: ${new URL(res.url).host} answered ${res.status}`);
+      text = res.text();
+    } catch (err) {
+      if (err instanceof BlockedRequestError || err instanceof OutboundRequestError) throw new FailException(`url: ${err.message}`);
+      throw err;
+    }
+    return { text, tools: await this.validateSchema(text) };
   }
 
   async create(actor: Actor, input: ApiToolInput): Promise<ApiToolProvider> {

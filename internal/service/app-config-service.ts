@@ -12,6 +12,7 @@ import { BoundedCache } from '../lib/bounded-cache.js';
 import type { AppService } from './app-service.js';
 import type { ApiToolService } from './api-tool-service.js';
 import type { McpServerService } from './mcp-server-service.js';
+import type { BuiltinToolCredentials } from './builtin-tool-credentials.js';
 import type { DatasetService } from './dataset-service.js';
 import type { LlmModelService } from './llm-model-service.js';
 
@@ -31,7 +32,27 @@ export class AppConfigService {
     private readonly datasets: DatasetService,
     private readonly apiTools: ApiToolService,
     private readonly mcpServers: McpServerService,
+    private readonly builtinCredentials: BuiltinToolCredentials,
   ) {}
+
+  /** What would keep the draft's tools from running, said while editing (publishing refuses the missing ones). */
+  async draftWarnings(workspaceId: string, config: AppConfig): Promise<string[]> {
+    if (config.tools.length === 0) return [];
+    const builtins = config.tools.filter((t) => t.type === 'builtin_tool').map((t) => t.provider_id);
+    const [api, mcp, unauthorized] = await Promise.all([
+      this.apiTools.missing(workspaceId, config.tools),
+      this.mcpServers.missing(workspaceId, config.tools),
+      this.builtinCredentials.unauthorized(workspaceId, builtins),
+    ]);
+    return [
+      ...[...api, ...mcp].map(
+        (name) => `tool ${name} not found: deleted, or no longer offered by its document or server; publishing refuses it`,
+      ),
+      ...unauthorized.map(
+        (name) => `${name} has no credentials: its tools answer with an error until they are set (POST /builtin-tools/${name}/credentials)`,
+      ),
+    ];
+  }
 
   async getDraft(workspaceId: string, appId: string): Promise<AppConfig> {
     return completeConfig((await this.appService.get(workspaceId, appId)).draftConfig);

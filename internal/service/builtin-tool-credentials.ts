@@ -88,6 +88,13 @@ export class BuiltinToolCredentials {
       .where(and(eq(builtinToolCredentials.workspaceId, workspaceId), eq(builtinToolCredentials.provider, provider.name)));
   }
 
+  /** Of these providers, those whose tools cannot run for lack of credentials. */
+  async unauthorized(workspaceId: string, providerNames: readonly string[]): Promise<string[]> {
+    const needing = [...new Set(providerNames)].filter((name) => builtinProvider(name)?.credentials);
+    const statuses = await Promise.all(needing.map((name) => this.status(workspaceId, name)));
+    return needing.filter((_, i) => !statuses[i]!.authorized);
+  }
+
   /** Names of the providers the workspace saved credentials for. */
   async savedProviders(workspaceId: string): Promise<Set<string>> {
     const rows = await this.db

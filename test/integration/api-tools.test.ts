@@ -76,6 +76,14 @@ for (const backend of backends) {
           trace: String(req.headers['x-trace'] ?? ''),
           body,
         });
+        if (req.url === '/openapi.yaml') {
+          res.setHeader('content-type', 'application/yaml');
+          return void res.end(petStore(base));
+        }
+        if (req.url === '/missing.yaml') {
+          res.statusCode = 404;
+          return void res.end('not here');
+        }
         res.setHeader('content-type', 'application/json');
         res.end(req.method === 'POST' ? `{"created":${body || 'null'}}` : '{"id":"7","name":"Rex"}');
       });
@@ -122,6 +130,26 @@ for (const backend of backends) {
         /paths\/~1pets~1\{id\}\/get\/parameters/,
       );
       await bad(petStore(base).replace('"#/components/schemas/Pet"', '"http://169.254.169.254/pet.json"'), /points outside the document/);
+    });
+
+    it('imports a document from a URL through the SSRF guard: its text and tools, or why not', async () => {
+      const ok = await post('/api-tools/import-openapi-url', { url: `${base}/openapi.yaml` });
+      expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+      expect(ok.body.data.openapi_schema).toBe(petStore(base));
+      expect(ok.body.data.tools.map((t: any) => t.name)).toEqual(['getPet', 'addPet']);
+
+      const refused = async (url: string, match: RegExp) => {
+        const res = await post('/api-tools/import-openapi-url', { url });
+        expect(res.status, JSON.stringify(res.body)).toBe(400);
+        expect(res.body.message).toMatch(match);
+      };
+      await refused(`${base}/missing.yaml`, /answered 404/);
+      // Loopback on a port not allowed, and the cloud metadata address: refused before any connection.
+      await refused('http://127.0.0.1:1/openapi.yaml', /blocked/);
+      await refused('http://169.254.169.254/latest/meta-data', /blocked/);
+      await refused('file:///etc/passwd', /http\(s\) URL/);
+      // A page that is not a document is refused like a pasted one.
+      await refused(`${base}/pets/7`, /names no OpenAPI/);
     });
 
     it('keeps providers per workspace with headers encrypted and masked; a masked header sent back keeps its value', async () => {
@@ -198,8 +226,16 @@ for (const backend of backends) {
       expect(observation.addPet).toMatch(/^HTTP 200\n/);
       expect(JSON.parse(observation.addPet.slice('HTTP 200\n'.length))).toEqual({ created: { name: 'Tom', age: 3 } });
 
-      // Deleting the provider: saving and publishing the app now fail clearly.
+      // Deleting the provider: the draft warns, and publishing fails clearly.
+      expect((await server.get(`/apps/${appId}/draft-app-config`, { token })).body.data.warnings).toEqual([]);
       expect((await post(`/api-tools/${id}/delete`, {})).status).toBe(200);
+      const draft = await server.get(`/apps/${appId}/draft-app-config`, { token });
+      expect(draft.body.data.warnings).toContainEqual(expect.stringMatching(/^tool .*\/getPet not found: .*publishing refuses it$/));
+      // The draft sent back as it came (warnings and all) is a valid update.
+      const { warnings, tools, ...rest } = draft.body.data;
+      const resent = await server.post(`/apps/${appId}/draft-app-config`, { token, body: { ...rest, warnings } });
+      expect(resent.status, JSON.stringify(resent.body)).toBe(200);
+      expect(resent.body.data.tools).toEqual(tools);
       const publish = await server.post(`/apps/${appId}/publish`, { token });
       expect(publish.status).toBe(400);
       expect(publish.body.message).toMatch(/tools not found: .*\/getPet/);

@@ -91,6 +91,7 @@ describe('HTTP server', () => {
         'POST /builtin-tools/{provider}/credentials',
         'POST /builtin-tools/{provider}/credentials/delete',
         'POST /api-tools/validate-openapi-schema',
+        'POST /api-tools/import-openapi-url',
         'POST /api-tools',
         'GET /api-tools',
         'GET /api-tools/{provider_id}',

@@ -114,6 +114,8 @@ for (const backend of backends) {
       const appId = await createChatApp(server, token, { tools: DALLE });
       upstream.script = drawScript;
       try {
+        const draft = await server.get(`/apps/${appId}/draft-app-config`, { token });
+        expect(draft.body.data.warnings).toEqual([expect.stringMatching(/^dalle has no credentials/)]);
         let stream = await postStream(`${server.baseUrl}/apps/${appId}/conversations`, token, { query: 'Draw a fox' });
         let thoughts = (await stream.all()).filter((e) => e.event === 'agent_thought');
         expect(JSON.parse(thoughts[1]!.data.observation).dalle_image).toMatch(/^error: no key for DALL·E/);
@@ -124,6 +126,7 @@ for (const backend of backends) {
         });
         expect(openai.status, JSON.stringify(openai.body)).toBe(200);
         expect((await server.get(path, { token })).body.data).toMatchObject({ saved: false, authorized: true });
+        expect((await server.get(`/apps/${appId}/draft-app-config`, { token })).body.data.warnings).toEqual([]);
         stream = await postStream(`${server.baseUrl}/apps/${appId}/conversations`, token, { query: 'Draw a fox' });
         thoughts = (await stream.all()).filter((e) => e.event === 'agent_thought');
         expect(thoughts[1]!.data.message_files).toHaveLength(1);
