@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { appMode } from '../entity/app-config-entity.js';
 import { UploadKind, uploadKindOf } from '../entity/upload-file-entity.js';
 import { AppError, ServiceApiException } from '../exception/app-error.js';
 import { currentAppKey } from '../middleware/app-key-auth.js';
@@ -59,8 +60,8 @@ export class ServiceApiHandler {
       await streamEvents(req, reply, run.events, this.limits.ssePingIntervalMs);
       return;
     }
-    const run = await this.chat.serviceChat(app, input);
-    return blockingAnswer(run.events);
+    const [run, config] = await Promise.all([this.chat.serviceChat(app, input), this.service.publishedConfig(app)]);
+    return blockingAnswer(run.events, appMode(config));
   };
 
   stop = async (req: Validated<{ params: typeof taskStopParams; body: typeof userBody }>) => {
@@ -119,10 +120,12 @@ export class ServiceApiHandler {
 
   info = async (req: Validated<object>) => {
     const { app } = currentAppKey(req);
-    return infoView(app, await this.service.authorName(app));
+    const [config, author] = await Promise.all([this.service.publishedConfig(app), this.service.authorName(app)]);
+    return infoView(app, config, author);
   };
 
-  meta = async () => ({ tool_icons: {} });
+  /** Each of the app's tools' icon, by the name its steps carry: a built-in's icon link, an API tool's emoji. */
+  meta = async (req: Validated<object>) => ({ tool_icons: await this.service.toolIcons(currentAppKey(req).app) });
 
   /** Dify's file upload: a multipart `file` (an image or a document) and the `user` field; answers 201. */
   uploadFile = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -176,7 +179,7 @@ export class ServiceApiHandler {
 }
 
 /** Blocking mode: the whole answer in one body, as Dify returns it; a failed run is an error response. */
-async function blockingAnswer(events: AsyncIterable<ChatEvent>) {
+async function blockingAnswer(events: AsyncIterable<ChatEvent>, mode: 'chat' | 'agent-chat') {
   let answer = '';
   let createdAt = Math.floor(Date.now() / 1000);
   for await (const event of events) {
@@ -199,7 +202,7 @@ async function blockingAnswer(events: AsyncIterable<ChatEvent>) {
         id: event.message_id,
         message_id: event.message_id,
         conversation_id: event.conversation_id,
-        mode: 'chat' as const,
+        mode,
         answer,
         metadata: { usage: { ...event.metadata.usage }, retriever_resources: event.metadata.retriever_resources },
         created_at: createdAt,

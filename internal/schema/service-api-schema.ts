@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { filesField, inputsField, messageFileItem, type MessageFileItem } from './common-schema.js';
 import { retrievedItem } from './dataset-schema.js';
-import type { AppConfig } from '../entity/app-config-entity.js';
+import { appMode, type AppConfig } from '../entity/app-config-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { App } from '../model/app.js';
 import type { Conversation, Message } from '../model/conversation.js';
@@ -70,7 +70,7 @@ export const blockingResponse = z.object({
   id: z.string(),
   message_id: z.string(),
   conversation_id: z.string(),
-  mode: z.literal('chat'),
+  mode: z.enum(['chat', 'agent-chat']),
   answer: z.string(),
   metadata: z.object({ usage, retriever_resources: z.array(retrievedItem) }),
   created_at: z.number().int(),
@@ -198,6 +198,6 @@ export function parametersView(config: AppConfig, limits: { fileBytes: number; i
   };
 }
 
-export function infoView(app: App, authorName: string) {
-  return { name: app.name, description: app.description, tags: [] as string[], mode: 'chat', author_name: authorName };
+export function infoView(app: App, config: AppConfig, authorName: string) {
+  return { name: app.name, description: app.description, tags: [] as string[], mode: appMode(config), author_name: authorName };
 }

@@ -1,5 +1,6 @@
 import { thoughtsOf } from './agent-thoughts.js';
-import { and, asc, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { apiToolProviders } from '../model/tool-provider.js';
 import type { AppConfig } from '../entity/app-config-entity.js';
 import { InvokeFrom } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
@@ -27,6 +28,30 @@ export class ServiceApiService {
     const config = await this.appConfig.published(app);
     if (!config) throw appUnavailable();
     return config;
+  }
+
+  /** Dify's /meta: each configured tool's icon, a built-in's as its icon link, an API tool's as its emoji. */
+  async toolIcons(app: App): Promise<Record<string, string | { background: string; content: string }>> {
+    const { tools } = await this.publishedConfig(app);
+    const icons: Record<string, string | { background: string; content: string }> = {};
+    const apiIds = tools.filter((t) => t.type === 'api_tool').map((t) => t.provider_id);
+    const apiIcons = new Map(
+      apiIds.length === 0
+        ? []
+        : (
+            await this.db
+              .select({ id: apiToolProviders.id, icon: apiToolProviders.icon })
+              .from(apiToolProviders)
+              .where(and(eq(apiToolProviders.workspaceId, app.workspaceId), inArray(apiToolProviders.id, apiIds)))
+          ).map((r) => [r.id, r.icon]),
+    );
+    for (const tool of tools) {
+      if (tool.type === 'builtin_tool') icons[tool.tool_id] = `/builtin-tools/${tool.provider_id}/icon`;
+      else if (tool.type === 'api_tool' && apiIcons.get(tool.provider_id)) {
+        icons[tool.tool_id] = { background: '#FFEAD5', content: apiIcons.get(tool.provider_id)! };
+      }
+    }
+    return icons;
   }
 
   async authorName(app: App): Promise<string> {

@@ -273,7 +273,14 @@ for (const backend of backends) {
           : { text: 'It is 1024.' };
       const blocking = await v1('/chat-messages', { query: 'Two to the tenth?', user: 'bob', inputs: {}, response_mode: 'blocking' });
       expect(blocking.status).toBe(200);
-      expect(blocking.body).toMatchObject({ event: 'message', answer: 'It is 1024.' });
+      expect(blocking.body).toMatchObject({ event: 'message', mode: 'agent-chat', answer: 'It is 1024.' });
+      // As Dify says of agent apps: the mode, and each tool's icon by the name its steps carry.
+      expect((await v1('/info')).body.mode).toBe('agent-chat');
+      expect((await v1('/meta')).body.tool_icons).toEqual({
+        calculator: '/builtin-tools/math/icon',
+        current_time: '/builtin-tools/time/icon',
+        webscraper: '/builtin-tools/webscraper/icon',
+      });
 
       const res = await fetch(`${server.baseUrl}/v1/chat/completions`, {
         method: 'POST',
