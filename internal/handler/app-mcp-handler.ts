@@ -1,7 +1,4 @@
 import type { FastifyReply } from 'fastify';
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { success } from '../../pkg/response/response.js';
 import { currentWorkspaceId } from '../middleware/auth.js';
 import { REQUEST_ID_HEADER } from '../middleware/request-id.js';
@@ -11,6 +8,20 @@ import type { AppService } from '../service/app-service.js';
 import type { AppMcpService } from '../service/app-mcp-service.js';
 import type { Validated } from './request-types.js';
 import { disconnectSignal } from './sse-response.js';
+
+function importServer() {
+  return Promise.all([
+    import('@modelcontextprotocol/sdk/server/index.js'),
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+  ]).then(([server, transport, types]) => ({ ...server, ...transport, ...types }));
+}
+let serverSdk: ReturnType<typeof importServer> | undefined;
+
+/** Loaded by the first MCP request, not at start-up. */
+function loadServer() {
+  return (serverSdk ??= importServer());
+}
 
 /**
  * A published app as an MCP server (Streamable HTTP, stateless: every POST stands alone, so any node
@@ -39,6 +50,7 @@ export class AppMcpHandler {
     const app = await this.mcp.appByToken(req.params.token);
     await this.mcp.checkRate(app);
     const tool = await this.mcp.tool(app);
+    const { Server, StreamableHTTPServerTransport, CallToolRequestSchema, ListToolsRequestSchema } = await loadServer();
     const gone = disconnectSignal(reply);
     const server = new Server({ name: tool.name, version: this.version }, { capabilities: { tools: {} } });
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [tool] }));

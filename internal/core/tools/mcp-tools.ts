@@ -1,6 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { GuardedFetch } from '../../lib/ssrf-stream-fetch.js';
 import { clipObservation } from './tool-types.js';
 
@@ -18,12 +16,27 @@ export interface McpEndpoint {
   timeoutMs: number;
 }
 
+function importClient() {
+  return Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/sse.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+  ]).then(([client, sse, streamable]) => ({ ...client, ...sse, ...streamable }));
+}
+let clientSdk: ReturnType<typeof importClient> | undefined;
+
+/** The SDK is loaded by the first MCP call, not at start-up (tens of MiB and 150 ms that most servers never need). */
+function loadClient() {
+  return (clientSdk ??= importClient());
+}
+
 /**
  * Connects with the Streamable HTTP transport, and falls back to the older HTTP+SSE one when the
  * server does not speak it (as the MCP specification advises clients to do). Both go through the
  * guarded fetch. The caller closes the client.
  */
 async function connect(endpoint: McpEndpoint, signal?: AbortSignal): Promise<Client> {
+  const { Client, SSEClientTransport, StreamableHTTPClientTransport } = await loadClient();
   const url = new URL(endpoint.url);
   const requestInit = { headers: endpoint.headers };
   const options = { timeout: endpoint.timeoutMs, ...(signal ? { signal } : {}) };

@@ -1,5 +1,3 @@
-import SwaggerParser from '@apidevtools/swagger-parser';
-import { parse as parseYaml } from 'yaml';
 import type { SafeFetch } from '../../lib/ssrf-fetch.js';
 import { clipObservation } from './tool-types.js';
 
@@ -43,6 +41,8 @@ type Doc = Record<string, any>;
  * SSRF guard cannot see, so it is refused), and each operation turned into a tool.
  */
 export async function parseOpenApi(text: string): Promise<ApiToolSpec[]> {
+  // Loaded when a document is first checked, not at start-up.
+  const [{ default: SwaggerParser }, { parse: parseYaml }] = await Promise.all([import('@apidevtools/swagger-parser'), import('yaml')]);
   let raw: unknown;
   try {
     raw = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text);

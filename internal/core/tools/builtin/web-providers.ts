@@ -1,10 +1,12 @@
-import { extractHtmlText } from '../../extract/html-text.js';
-import { parse } from 'node-html-parser';
 import { clipObservation as clip, stringArg, ToolInputError, type BuiltinProvider, type ToolContext } from '../tool-types.js';
 
-/** A page's readable text; other answers (JSON, plain text) as they are. */
-function readable(body: string, contentType: string): string {
-  return /html/i.test(contentType) ? extractHtmlText(body, ['nav', 'footer']) : body;
+const prepareHtml = () => import('../../extract/html-text.js').then(() => undefined);
+
+/** A page's readable text; other answers (JSON, plain text) as they are. The HTML parser loads with the first page, not at start-up. */
+async function readable(body: string, contentType: string): Promise<string> {
+  if (!/html/i.test(contentType)) return body;
+  const { extractHtmlText } = await import('../../extract/html-text.js');
+  return extractHtmlText(body, ['nav', 'footer']);
 }
 
 async function getText(ctx: ToolContext, url: string): Promise<{ text: string; type: string }> {
@@ -38,9 +40,10 @@ export const webscraperProvider: BuiltinProvider = {
         },
       ],
       params: [],
+      prepare: prepareHtml,
       async invoke(args, ctx) {
         const { text, type } = await getText(ctx, stringArg(args, 'url'));
-        return clip(readable(text, type)) || '(the page has no text)';
+        return clip(await readable(text, type)) || '(the page has no text)';
       },
     },
   ],
@@ -120,11 +123,13 @@ export const duckduckgoProvider: BuiltinProvider = {
           description: 'How many results to return (1-10).',
         },
       ],
+      prepare: () => import('node-html-parser').then(() => undefined),
       async invoke(args, ctx) {
         const url = new URL(ctx.settings.duckduckgoUrl);
         url.searchParams.set('q', stringArg(args, 'query'));
         const limit = Math.min(10, Math.max(1, Number(args.max_results ?? 5) || 5));
         const { text } = await getText(ctx, url.href);
+        const { parse } = await import('node-html-parser');
         const results = parse(text)
           .querySelectorAll('.result')
           .map((r) => ({
@@ -181,6 +186,7 @@ export const httpProvider: BuiltinProvider = {
         },
       ],
       params: [],
+      prepare: prepareHtml,
       async invoke(args, ctx) {
         const method = (stringArg(args, 'method', false) || 'GET').toUpperCase();
         if (method !== 'GET' && method !== 'POST') throw new ToolInputError('method must be GET or POST');
@@ -198,7 +204,7 @@ export const httpProvider: BuiltinProvider = {
           headers: { 'user-agent': 'LLMOps-Tools/1.0', ...(body ? { 'content-type': json ? 'application/json' : 'text/plain' } : {}) },
           ...(body ? { body } : {}),
         });
-        return clip(`HTTP ${res.status}\n${readable(res.text(), res.headers['content-type'] ?? '')}`);
+        return clip(`HTTP ${res.status}\n${await readable(res.text(), res.headers['content-type'] ?? '')}`);
       },
     },
   ],
