@@ -64,6 +64,8 @@ export class AppMcpHandler {
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.raw.on('close', () => void server.close());
     await server.connect(transport);
+    // Headers hooks set (CORS, for browser-based MCP clients) travel along; Fastify's own sending is skipped once hijacked.
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
     reply.hijack();
     reply.raw.setHeader(REQUEST_ID_HEADER, req.id);
     await transport.handleRequest(req.raw, reply.raw, req.body);

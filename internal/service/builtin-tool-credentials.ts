@@ -45,7 +45,9 @@ export class BuiltinToolCredentials {
         f.type === 'secret-input' ? maskSecret(values?.[f.name] ?? '') : (values?.[f.name] ?? ''),
       ]),
     );
-    const authorized = values !== undefined || (await this.fallback(workspaceId, provider)) !== undefined;
+    // Without a saved set, tools run when nothing is required, or on the model provider's key where they may borrow it.
+    const needsSome = provider.usesModelProvider !== undefined || (provider.credentials ?? []).some((f) => f.required);
+    const authorized = values !== undefined || !needsSome || (await this.fallback(workspaceId, provider)) !== undefined;
     return { saved: values !== undefined, authorized, credentials: masked };
   }
 
@@ -93,15 +95,6 @@ export class BuiltinToolCredentials {
     const needing = [...new Set(providerNames)].filter((name) => builtinProvider(name)?.credentials);
     const statuses = await Promise.all(needing.map((name) => this.status(workspaceId, name)));
     return needing.filter((_, i) => !statuses[i]!.authorized);
-  }
-
-  /** Names of the providers the workspace saved credentials for. */
-  async savedProviders(workspaceId: string): Promise<Set<string>> {
-    const rows = await this.db
-      .select({ provider: builtinToolCredentials.provider })
-      .from(builtinToolCredentials)
-      .where(eq(builtinToolCredentials.workspaceId, workspaceId));
-    return new Set(rows.map((r) => r.provider));
   }
 
   /** What each provider's tools run with: saved values, else the model provider's, else nothing (the tool says so). */

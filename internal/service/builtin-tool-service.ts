@@ -19,10 +19,15 @@ export class BuiltinToolService {
 
   /** The catalog, each provider saying whether the workspace can run it (Dify's is_team_authorization). */
   async providers(workspaceId: string) {
-    const saved = await this.credentials.savedProviders(workspaceId);
+    const blocked = new Set(
+      await this.credentials.unauthorized(
+        workspaceId,
+        BUILTIN_PROVIDERS.map((p) => p.name),
+      ),
+    );
     return BUILTIN_PROVIDERS.map((p) => ({
       ...providerView(p),
-      is_team_authorization: !p.credentials?.some((f) => f.required) || saved.has(p.name) || p.usesModelProvider !== undefined,
+      is_team_authorization: !blocked.has(p.name),
       tools: p.tools.map(toolView),
     }));
   }

@@ -140,10 +140,12 @@ for (const backend of backends) {
       expect(get.headers.get('allow')).toBe('POST');
       const bad = await fetch(server.baseUrl + path, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', origin: 'https://inspector.example' },
         body: JSON.stringify({ not: 'json-rpc' }),
       });
       expect(bad.status).toBe(400);
+      // A browser-based MCP client gets the CORS headers on the SDK's own answers too.
+      expect(bad.headers.get('access-control-allow-origin')).toBe('*');
 
       const renewed = await server.post(`/apps/${appId}/mcp-server/regenerate-token`, { token });
       expect(renewed.status).toBe(200);

@@ -44,6 +44,9 @@ for (const backend of backends) {
         authorized: false,
         credentials: { api_key: '', base_url: '' },
       });
+      const before = (await server.get('/builtin-tools', { token })).body.data;
+      expect(before.find((p: any) => p.name === 'dalle').is_team_authorization).toBe(false);
+      expect(before.find((p: any) => p.name === 'time').is_team_authorization).toBe(true);
       const saved = await server.post(path, { token, body: { credentials: { api_key: SECRET, base_url: upstream.baseUrl } } });
       expect(saved.status, JSON.stringify(saved.body)).toBe(200);
       expect(saved.body.data).toMatchObject({ saved: true, authorized: true, credentials: { base_url: upstream.baseUrl } });
