@@ -1,7 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { inputFields } from '../core/prompts/input-variables.js';
 import type { AppConfig } from '../entity/app-config-entity.js';
-import { AppStatus } from '../entity/app-entity.js';
 import { InvokeFrom } from '../entity/conversation-entity.js';
 import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
@@ -11,7 +10,7 @@ import { apps, type App } from '../model/app.js';
 import { newWebAppToken } from './app-config-service.js';
 import type { AppService } from './app-service.js';
 import type { ChatService } from './chat-service.js';
-import { appTag, HotCache } from './hot-cache.js';
+import { AppLinks } from './app-link.js';
 import type { ServiceApiService } from './service-api-service.js';
 
 /** The one tool a published app offers MCP clients: ask it a question (with its form's inputs beside). */
@@ -34,7 +33,7 @@ export const MCP_END_USER = 'mcp-client';
  * its tool is one blocking message of a new conversation, answered with the published config.
  */
 export class AppMcpService {
-  private readonly byToken: HotCache<App>;
+  private readonly links: AppLinks;
 
   constructor(
     private readonly db: Db,
@@ -45,7 +44,7 @@ export class AppMcpService {
     private readonly settings: AppMcpSettings,
     feed: ChangeFeed,
   ) {
-    this.byToken = new HotCache(feed);
+    this.links = new AppLinks(db, apps.mcpToken, feed);
   }
 
   /** On keeps the token it has (or makes one); off forgets it, so turning on again gives a new link. */
@@ -64,18 +63,7 @@ export class AppMcpService {
 
   /** The published app behind an MCP link; a replaced or removed token, or an unpublished app, is not found. */
   async appByToken(token: string): Promise<App> {
-    const app = await this.byToken.get(
-      token,
-      async () =>
-        (
-          await this.db
-            .select()
-            .from(apps)
-            .where(and(eq(apps.mcpToken, token), eq(apps.status, AppStatus.Published)))
-            .limit(1)
-        )[0],
-      (a) => [appTag(a.id)],
-    );
+    const app = await this.links.find(token);
     if (!app) throw new NotFoundException('MCP server not found');
     return app;
   }

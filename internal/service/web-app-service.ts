@@ -1,6 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
-import { AppStatus } from '../entity/app-entity.js';
+import { eq } from 'drizzle-orm';
 import { InvokeFrom } from '../entity/conversation-entity.js';
 import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
@@ -14,7 +13,7 @@ import { newWebAppToken, type AppConfigService } from './app-config-service.js';
 import type { UploadFileService } from './upload-file-service.js';
 import type { AppService } from './app-service.js';
 import type { ConversationService } from './conversation-service.js';
-import { appTag, HotCache } from './hot-cache.js';
+import { AppLinks } from './app-link.js';
 
 export interface WebAppSettings {
   secretKey: string;
@@ -27,7 +26,7 @@ export interface WebAppSettings {
  */
 export class WebAppService {
   private readonly visitorKey: Uint8Array;
-  private readonly byToken: HotCache<App>;
+  private readonly links: AppLinks;
 
   constructor(
     private readonly db: Db,
@@ -40,23 +39,12 @@ export class WebAppService {
     feed: ChangeFeed,
   ) {
     this.visitorKey = deriveKey(settings.secretKey, 'web-app-visitor');
-    this.byToken = new HotCache(feed);
+    this.links = new AppLinks(db, apps.webAppToken, feed);
   }
 
   /** The published app behind a link; a replaced token or an unpublished app is not found (on every node: see AppService.changed). */
   async appByToken(token: string): Promise<App> {
-    const app = await this.byToken.get(
-      token,
-      async () =>
-        (
-          await this.db
-            .select()
-            .from(apps)
-            .where(and(eq(apps.webAppToken, token), eq(apps.status, AppStatus.Published)))
-            .limit(1)
-        )[0],
-      (a) => [appTag(a.id)],
-    );
+    const app = await this.links.find(token);
     if (!app) throw new NotFoundException('web app not found');
     return app;
   }
