@@ -46,7 +46,7 @@ for (const backend of backends) {
         expect(app.description).toBe('');
       });
 
-      it.each(['🧑🏽‍🚀', '🇯🇵', '❤️', 'https://cdn.example.com/icons/bot.png'])('accepts the icon %s', async (icon) => {
+      it.each(['🧑🏽‍🚀', '🇯🇵', '❤️', '👨‍👩‍👧‍👦', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', 'https://cdn.example.com/icons/bot.png'])('accepts the icon %s', async (icon) => {
         expect((await createApp({ name: 'Iconic', icon })).icon).toBe(icon);
       });
 
@@ -57,6 +57,8 @@ for (const backend of backends) {
         ['an icon that is text', { name: 'x', icon: 'robot' }, 'icon'],
         ['an icon of two emoji', { name: 'x', icon: '🦜🦜' }, 'icon'],
         ['an icon URL of another scheme', { name: 'x', icon: 'javascript:alert(1)' }, 'icon'],
+        // Hundreds of thousands of graphemes: refused by length, not segmented one object each.
+        ['an icon of 900 KB of emoji', { name: 'x', icon: '🦜'.repeat(230_000) }, 'icon'],
         ['a description over 800 characters', { name: 'x', description: 'd'.repeat(801) }, 'description'],
       ])('rejects %s, naming the field', async (_label, body, field) => {
         const before = (await server.get('/apps', { token })).body.data.paginator.total_record;
