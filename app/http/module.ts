@@ -36,6 +36,7 @@ import { WorkspaceHandler } from '../../internal/handler/workspace-handler.js';
 import { OAuthHandler } from '../../internal/handler/oauth-handler.js';
 import { WebAppHandler } from '../../internal/handler/web-app-handler.js';
 import { AppMcpHandler } from '../../internal/handler/app-mcp-handler.js';
+import { AppDslHandler } from '../../internal/handler/app-dsl-handler.js';
 import { UploadFileHandler } from '../../internal/handler/upload-file-handler.js';
 import { accountAuthHook } from '../../internal/middleware/auth.js';
 import { registerRoutes } from '../../internal/router/router.js';
@@ -66,6 +67,7 @@ import { TokenService } from '../../internal/service/token-service.js';
 import { WebAppService } from '../../internal/service/web-app-service.js';
 import { BuiltinToolCredentials } from '../../internal/service/builtin-tool-credentials.js';
 import { AppMcpService } from '../../internal/service/app-mcp-service.js';
+import { AppDslService } from '../../internal/service/app-dsl-service.js';
 import { UploadFileService } from '../../internal/service/upload-file-service.js';
 import { MemberService } from '../../internal/service/member-service.js';
 import { WorkspaceService } from '../../internal/service/workspace-service.js';
@@ -104,6 +106,7 @@ export interface Services {
   messageFiles: MessageFileService;
   webApp: WebAppService;
   appMcp: AppMcpService;
+  appDsl: AppDslService;
   workspace: WorkspaceService;
   member: MemberService;
   oauth: OAuthService;
@@ -210,6 +213,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     appConfig,
     conversation,
     chat,
+    appDsl: new AppDslService(app, llmModel, dataset, apiTools, mcpServers, outboundFetch),
     appMcp: new AppMcpService(db, app, serviceApi, chat, rateLimiter, { perMinute: config.rateLimitApiKeyPerMinute }, changes),
     messageFiles,
     aiHelper,
@@ -350,6 +354,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       apiTool: new ApiToolHandler(services.apiTools),
       mcpServer: new McpServerHandler(services.mcpServers),
       appMcp: new AppMcpHandler(services.appMcp, services.app, VERSION),
+      appDsl: new AppDslHandler(services.appDsl),
     });
     await server.ready();
     await interruptLeftAnswers(core);

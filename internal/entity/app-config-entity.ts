@@ -104,12 +104,12 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   agent_mode: { max_iterations: 5 },
 };
 
-/** A stored config with any field added since it was written filled from the defaults. */
 /** The app's mode as Dify names it: an app with tools is an agent. */
 export function appMode(config: Pick<AppConfig, 'tools'>): 'chat' | 'agent-chat' {
   return config.tools.length > 0 ? 'agent-chat' : 'chat';
 }
 
+/** A stored config with any field added since it was written filled from the defaults. */
 export function completeConfig(stored: Partial<AppConfig> | null | undefined): AppConfig {
   return { ...DEFAULT_APP_CONFIG, ...(stored ?? {}) };
 }

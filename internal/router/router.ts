@@ -9,6 +9,7 @@ import type { AppHandler } from '../handler/app-handler.js';
 import type { DatasetHandler } from '../handler/dataset-handler.js';
 import type { DocumentHandler } from '../handler/document-handler.js';
 import type { AppMcpHandler } from '../handler/app-mcp-handler.js';
+import type { AppDslHandler } from '../handler/app-dsl-handler.js';
 import type { ApiToolHandler } from '../handler/api-tool-handler.js';
 import type { AuthHandler } from '../handler/auth-handler.js';
 import type { BuiltinToolHandler } from '../handler/builtin-tool-handler.js';
@@ -24,6 +25,7 @@ import type { WorkspaceHandler } from '../handler/workspace-handler.js';
 import type { HttpServer } from '../server/http.js';
 import { registerAppRoutes } from './app-routes.js';
 import { registerAppMcpRoutes } from './app-mcp-routes.js';
+import { registerAppDslRoutes } from './app-dsl-routes.js';
 import { registerApiToolRoutes } from './api-tool-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerBuiltinToolRoutes } from './builtin-tool-routes.js';
@@ -61,6 +63,7 @@ export interface Handlers {
   apiTool: ApiToolHandler;
   mcpServer: McpServerHandler;
   appMcp: AppMcpHandler;
+  appDsl: AppDslHandler;
 }
 
 /**
@@ -72,6 +75,7 @@ export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerOAuthRoutes(server, h.oauth);
   registerWorkspaceRoutes(server, h.workspace);
   registerAppRoutes(server, h);
+  registerAppDslRoutes(server, h);
   registerLlmModelRoutes(server, h);
   registerBuiltinToolRoutes(server, h);
   registerApiToolRoutes(server, h);

@@ -1,3 +1,4 @@
+import type { AppConfig } from '../entity/app-config-entity.js';
 import { and, count, desc, eq, ilike, sql } from 'drizzle-orm';
 import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
@@ -13,6 +14,8 @@ export interface AppInput {
   name: string;
   icon?: string | undefined;
   description?: string | undefined;
+  /** A configuration to start from (an imported DSL file); the defaults otherwise. */
+  draftConfig?: Partial<AppConfig> | undefined;
 }
 
 const COPY_SUFFIX = ' (copy)';
@@ -47,6 +50,7 @@ export class AppService {
         name: input.name,
         icon: input.icon ?? APP_DEFAULT_ICON,
         description: input.description ?? '',
+        ...(input.draftConfig ? { draftConfig: input.draftConfig } : {}),
       })
       .returning();
     return app!;

@@ -116,6 +116,8 @@ describe('HTTP server', () => {
         'GET /apps',
         'POST /apps',
         'GET /apps/{app_id}',
+        'POST /apps/imports',
+        'GET /apps/{app_id}/export',
         'POST /apps/{app_id}',
         'POST /apps/{app_id}/delete',
         'POST /apps/{app_id}/copy',

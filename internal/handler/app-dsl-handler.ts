@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import { success } from '../../pkg/response/response.js';
+import { DSL_VERSION } from '../core/dsl/chat-dsl.js';
+import { FailException } from '../exception/app-error.js';
+import { currentActor, currentWorkspaceId } from '../middleware/auth.js';
+import { appConfigItem } from '../schema/app-config-schema.js';
+import type { importBody, importResult } from '../schema/app-dsl-schema.js';
+import { icon, type appIdParams } from '../schema/app-schema.js';
+import { DslImportError, type AppDslService } from '../service/app-dsl-service.js';
+import type { Validated } from './request-types.js';
+import { disconnectSignal } from './sse-response.js';
+import type { z } from 'zod';
+
+type ImportResult = z.infer<typeof importResult>;
+
+/** Apps as Dify DSL files: import (with warnings for what this workspace lacks) and export. */
+export class AppDslHandler {
+  constructor(private readonly dsl: AppDslService) {}
+
+  import = async (req: Validated<{ body: typeof importBody }>, reply: FastifyReply) => {
+    const actor = currentActor(req);
+    const { body } = req;
+    const id = randomUUID();
+    const failed = (error: string, version = '') => {
+      const result: ImportResult = {
+        id,
+        status: 'failed',
+        app_id: null,
+        app_mode: null,
+        current_dsl_version: DSL_VERSION,
+        imported_dsl_version: version,
+        warnings: [],
+        error,
+      };
+      return new FailException(error, result);
+    };
+    let prepared;
+    try {
+      prepared = await this.dsl.prepare(
+        actor.workspaceId,
+        { mode: body.mode, yamlContent: body.yaml_content, yamlUrl: body.yaml_url, defaultModel: body.default_model },
+        disconnectSignal(reply),
+      );
+    } catch (err) {
+      if (err instanceof DslImportError) throw failed(err.message, err.version);
+      throw err;
+    }
+    // The file's config is input like any draft: the same schema checks it.
+    const checked = appConfigItem.safeParse(prepared.config);
+    if (!checked.success) {
+      const issue = checked.error.issues[0]!;
+      throw failed(`model_config: ${issue.path.join('.')}: ${issue.message}`, prepared.version);
+    }
+    const fileIcon = icon.safeParse(prepared.app.icon);
+    const app = await this.dsl.create(
+      actor,
+      {
+        name: body.name ?? (prepared.app.name.slice(0, 64) || 'Imported app'),
+        icon: body.icon ?? (fileIcon.success ? fileIcon.data : undefined),
+        description: body.description ?? prepared.app.description.slice(0, 800),
+      },
+      checked.data,
+    );
+    const result: ImportResult = {
+      id,
+      status: prepared.warnings.length > 0 ? 'completed-with-warnings' : 'completed',
+      app_id: app.id,
+      app_mode: prepared.mode,
+      current_dsl_version: DSL_VERSION,
+      imported_dsl_version: prepared.version,
+      warnings: prepared.warnings,
+      error: '',
+    };
+    return success(result, result.status === 'completed' ? 'app imported' : 'app imported with warnings');
+  };
+
+  export = async (req: Validated<{ params: typeof appIdParams }>) =>
+    success(await this.dsl.export(currentWorkspaceId(req), req.params.app_id));
+}

@@ -1,0 +1,188 @@
+import { parameterProblems, type ModelSpec } from '../core/llm/model-catalog.js';
+import { configFromDsl, DslError, dslOf, readDsl, type DslMode } from '../core/dsl/chat-dsl.js';
+import { builtinTool } from '../core/tools/builtin-catalog.js';
+import { completeConfig, type AppConfig, type AppToolConfig } from '../entity/app-config-entity.js';
+import { BlockedRequestError, OutboundRequestError, type SafeFetch } from '../lib/ssrf-fetch.js';
+import type { App } from '../model/app.js';
+import type { ApiToolService } from './api-tool-service.js';
+import type { AppService } from './app-service.js';
+import type { DatasetService } from './dataset-service.js';
+import type { LlmModelService } from './llm-model-service.js';
+import type { McpServerService } from './mcp-server-service.js';
+import type { Actor } from './permissions.js';
+
+/** Dify's own cap on a DSL file. */
+const DSL_MAX_BYTES = 10 * 1024 * 1024;
+
+export interface DslSource {
+  mode: 'yaml-content' | 'yaml-url';
+  yamlContent?: string | undefined;
+  yamlUrl?: string | undefined;
+  defaultModel?: { provider: string; model: string } | undefined;
+}
+
+/** A DSL file read and fitted to this workspace, before the app is made. */
+export interface PreparedImport {
+  version: string;
+  mode: DslMode;
+  app: { name: string; icon: string; description: string };
+  config: AppConfig;
+  warnings: string[];
+}
+
+export class DslImportError extends Error {
+  constructor(
+    message: string,
+    readonly version = '',
+  ) {
+    super(message);
+    this.name = 'DslImportError';
+  }
+}
+
+/**
+ * Import and export of apps as Dify DSL files. Chat and agent-chat apps map to this project's app
+ * config; models, knowledge bases and tools the file names but this workspace lacks become warnings
+ * (and are left out, or the model replaced by `default_model`), so the app is still made.
+ */
+export class AppDslService {
+  constructor(
+    private readonly apps: AppService,
+    private readonly llmModels: LlmModelService,
+    private readonly datasets: DatasetService,
+    private readonly apiTools: ApiToolService,
+    private readonly mcpServers: McpServerService,
+    private readonly fetch: SafeFetch,
+  ) {}
+
+  async prepare(workspaceId: string, source: DslSource, signal: AbortSignal): Promise<PreparedImport> {
+    const text = source.mode === 'yaml-url' ? await this.download(source.yamlUrl ?? '', signal) : (source.yamlContent ?? '');
+    if (!text.trim()) throw new DslImportError(source.mode === 'yaml-url' ? 'the URL answered an empty file' : 'yaml_content is empty');
+    const { parse } = await import('yaml');
+    let parsed;
+    try {
+      parsed = readDsl(parse(text, { maxAliasCount: 100 }));
+    } catch (err) {
+      if (err instanceof DslError) throw new DslImportError(err.message);
+      throw new DslImportError(`the file is not YAML: ${(err as Error).message.split('\n')[0]}`);
+    }
+    if (parsed.app.mode !== 'chat' && parsed.app.mode !== 'agent-chat') {
+      throw new DslImportError(
+        `app.mode: ${parsed.app.mode} apps cannot be imported yet; this server runs chat and agent-chat apps`,
+        parsed.version,
+      );
+    }
+    const { config, warnings } = configFromDsl(parsed.modelConfig);
+    await this.fitModel(workspaceId, config, source.defaultModel, warnings);
+    await this.fitDatasets(workspaceId, config, warnings);
+    await this.fitTools(workspaceId, config, warnings);
+    return { version: parsed.version, mode: parsed.app.mode, app: parsed.app, config, warnings };
+  }
+
+  create(actor: Actor, app: { name: string; icon?: string | undefined; description: string }, config: AppConfig): Promise<App> {
+    return this.apps.create(actor, { ...app, draftConfig: config });
+  }
+
+  /** The app's draft as a DSL file Dify imports. */
+  async export(workspaceId: string, appId: string): Promise<string> {
+    const app = await this.apps.get(workspaceId, appId);
+    const config = completeConfig(app.draftConfig);
+    const { stringify } = await import('yaml');
+    return stringify(dslOf(app, config), { lineWidth: 0 });
+  }
+
+  private async download(url: string, signal: AbortSignal): Promise<string> {
+    // A file's page on GitHub is its raw text one host over, as Dify reads it.
+    const raw = url.replace(/^https:\/\/github\.com\/([^/]+\/[^/]+)\/blob\//, 'https://raw.githubusercontent.com/$1/');
+    try {
+      const res = await this.fetch(raw, { signal, maxBytes: DSL_MAX_BYTES });
+      if (res.status >= 400) throw new DslImportError(`yaml_url: ${new URL(res.url).host} answered ${res.status}`);
+      return res.text();
+    } catch (err) {
+      if (err instanceof BlockedRequestError || err instanceof OutboundRequestError) throw new DslImportError(`yaml_url: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** A model this workspace cannot call is replaced by `default_model` where given, else kept with a warning. */
+  private async fitModel(
+    workspaceId: string,
+    config: AppConfig,
+    defaultModel: DslSource['defaultModel'],
+    warnings: string[],
+  ): Promise<void> {
+    const wanted = config.model_config;
+    let spec = await this.usableModel(workspaceId, wanted.provider, wanted.model);
+    if (!spec && defaultModel) {
+      spec = await this.usableModel(workspaceId, defaultModel.provider, defaultModel.model);
+      if (!spec) throw new DslImportError(`default_model: ${defaultModel.provider}/${defaultModel.model} is not usable in this workspace`);
+      warnings.push(
+        `model_config.model: ${wanted.provider}/${wanted.model} has no credentials here; replaced by ${spec.provider}/${spec.model}`,
+      );
+      config.model_config = { provider: spec.provider, model: spec.model, parameters: wanted.parameters };
+    } else if (!spec) {
+      warnings.push(
+        `model_config.model: ${wanted.provider}/${wanted.model} cannot be called here (no such model, or no credentials); choose another before chatting`,
+      );
+    }
+    if (spec) {
+      for (const problem of parameterProblems(spec, config.model_config.parameters)) {
+        const name = problem.split(':')[0]!;
+        delete config.model_config.parameters[name];
+        warnings.push(`model_config.parameters.${problem}; left out`);
+      }
+      if (config.file_upload.image.enabled && !spec.features.includes('vision')) {
+        config.file_upload.image.enabled = false;
+        warnings.push(`file_upload: ${spec.model} does not read images; image upload switched off`);
+      }
+    }
+  }
+
+  private async usableModel(workspaceId: string, provider: string, model: string): Promise<ModelSpec | undefined> {
+    if (!(await this.llmModels.providerKeys(workspaceId, provider))) return undefined;
+    return this.llmModels.getModel(workspaceId, provider, model).catch(() => undefined);
+  }
+
+  private async fitDatasets(workspaceId: string, config: AppConfig, warnings: string[]): Promise<void> {
+    const owned = new Set(await this.datasets.ownedIds(workspaceId, config.datasets));
+    for (const id of config.datasets.filter((d) => !owned.has(d)))
+      warnings.push(`dataset_configs: knowledge base ${id} is not in this workspace; left out`);
+    config.datasets = config.datasets.filter((d) => owned.has(d));
+  }
+
+  private async fitTools(workspaceId: string, config: AppConfig, warnings: string[]): Promise<void> {
+    const others = config.tools.filter((t) => t.type !== 'builtin_tool');
+    const missing = new Set([
+      ...(await this.apiTools.missing(workspaceId, others)),
+      ...(await this.mcpServers.missing(workspaceId, others)),
+    ]);
+    const kept: AppToolConfig[] = [];
+    const seen = new Set<string>();
+    for (const tool of config.tools) {
+      const name = `${tool.provider_id}/${tool.tool_id}`;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      if (tool.type !== 'builtin_tool') {
+        if (missing.has(name) || !/^[0-9a-f-]{36}$/i.test(tool.provider_id)) {
+          warnings.push(`agent_mode.tools: ${name} does not exist in this workspace; left out`);
+        } else kept.push(tool);
+        continue;
+      }
+      const found = builtinTool(tool.provider_id, tool.tool_id);
+      if (!found) {
+        warnings.push(`agent_mode.tools: there is no built-in tool ${name} here; left out`);
+        continue;
+      }
+      const params = Object.fromEntries(
+        Object.entries(tool.params).filter(([key, value]) => {
+          const param = found.tool.params.find((p) => p.name === key);
+          const fits = param?.type === 'select' ? param.options?.includes(String(value)) : param && typeof value === param.type;
+          if (!fits) warnings.push(`agent_mode.tools: ${name} takes no ${key} of ${JSON.stringify(value)}; left out`);
+          return fits;
+        }),
+      );
+      kept.push({ ...tool, params });
+    }
+    config.tools = kept.slice(0, 20);
+  }
+}
