@@ -1,11 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
 import { registerAccount } from '../helpers/accounts.js';
 import { connectFakeModel, createChatApp } from '../helpers/chat-setup.js';
 import { backends, backendTitle } from '../helpers/environment.js';
 import { postStream } from '../helpers/sse-client.js';
+import { startLocalSite, type LocalSite } from '../helpers/local-site.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** A pet store's OpenAPI 3.0 document (YAML), pointing at `base`. */
@@ -58,7 +57,7 @@ for (const backend of backends) {
   describe.skipIf(backend.skipReason)(`custom API tools on ${backendTitle(backend)}`, () => {
     let upstream: FakeOpenAiServer;
     let server: TestServer;
-    let api: Server;
+    let api: LocalSite;
     let base = '';
     let token: string;
     const received: Array<{ method: string; url: string; auth: string; trace: string; body: string }> = [];
@@ -66,7 +65,7 @@ for (const backend of backends) {
     const post = (path: string, body: unknown, as = token) => server.post(path, { token: as, body });
 
     beforeAll(async () => {
-      api = createServer(async (req, res) => {
+      api = await startLocalSite(async (req, res) => {
         let body = '';
         for await (const chunk of req) body += chunk;
         received.push({
@@ -87,19 +86,16 @@ for (const backend of backends) {
         res.setHeader('content-type', 'application/json');
         res.end(req.method === 'POST' ? `{"created":${body || 'null'}}` : '{"id":"7","name":"Rex"}');
       });
-      await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
-      const host = `127.0.0.1:${(api.address() as AddressInfo).port}`;
-      base = `http://${host}`;
+      base = api.base;
       upstream = await new FakeOpenAiServer().start();
-      server = await startTestServer(backend, { ssrfAllowHosts: host });
+      server = await startTestServer(backend, { ssrfAllowHosts: api.host });
       token = (await registerAccount(server)).token;
       await connectFakeModel(server, token, upstream, { features: ['tool_call', 'stream'] });
     });
     afterAll(async () => {
       await server?.close();
       await upstream?.close();
-      api?.closeAllConnections();
-      await new Promise((r) => api?.close(r));
+      await api?.close();
     });
 
     it('validates documents: 3.0 YAML, Swagger 2.0 JSON, and clear errors naming the place', async () => {

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
@@ -7,6 +5,7 @@ import { registerAccount } from '../helpers/accounts.js';
 import { connectFakeModel, createChatApp } from '../helpers/chat-setup.js';
 import { postStream } from '../helpers/sse-client.js';
 import { backends, backendTitle } from '../helpers/environment.js';
+import { startLocalSite, type LocalSite } from '../helpers/local-site.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** A chat app as Dify 1.x exports it, naming things this workspace does not have. */
@@ -57,32 +56,27 @@ for (const backend of backends) {
   describe.skipIf(backend.skipReason)(`Dify DSL import and export on ${backendTitle(backend)}`, () => {
     let upstream: FakeOpenAiServer;
     let server: TestServer;
-    let files: Server;
-    let filesBase = '';
+    let files: LocalSite;
     let token: string;
 
     const appCount = async () => (await server.get('/apps', { token })).body.data.paginator.total_record as number;
     const importFile = (body: Record<string, unknown>) => server.post('/apps/imports', { token, body });
 
     beforeAll(async () => {
-      files = createServer((req, res) => {
+      files = await startLocalSite((req, res) => {
         if (req.url === '/guide.yml') return void res.end(difyFile());
         res.statusCode = 404;
         res.end('no');
       });
-      await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
-      const host = `127.0.0.1:${(files.address() as AddressInfo).port}`;
-      filesBase = `http://${host}`;
       upstream = await new FakeOpenAiServer().start();
-      server = await startTestServer(backend, { ssrfAllowHosts: host });
+      server = await startTestServer(backend, { ssrfAllowHosts: files.host });
       token = (await registerAccount(server)).token;
       await connectFakeModel(server, token, upstream, { features: ['tool_call', 'stream'] });
     });
     afterAll(async () => {
       await server?.close();
       await upstream?.close();
-      files?.closeAllConnections();
-      await new Promise((r) => files?.close(r));
+      await files?.close();
     });
 
     it('exports a chat app as Dify DSL, and export -> import -> export gives the same file and the same draft', async () => {
@@ -181,13 +175,13 @@ for (const backend of backends) {
     });
 
     it('reads a file from a URL through the SSRF guard', async () => {
-      const ok = await importFile({ mode: 'yaml-url', yaml_url: `${filesBase}/guide.yml`, name: 'From URL' });
+      const ok = await importFile({ mode: 'yaml-url', yaml_url: `${files.base}/guide.yml`, name: 'From URL' });
       expect(ok.status, JSON.stringify(ok.body)).toBe(200);
       expect(ok.body.data.status).toBe('completed-with-warnings');
       const blocked = await importFile({ mode: 'yaml-url', yaml_url: 'http://127.0.0.1:1/guide.yml' });
       expect(blocked.status).toBe(400);
       expect(blocked.body.data).toMatchObject({ status: 'failed', app_id: null, error: expect.stringMatching(/^yaml_url: blocked/) });
-      const missing = await importFile({ mode: 'yaml-url', yaml_url: `${filesBase}/nope.yml` });
+      const missing = await importFile({ mode: 'yaml-url', yaml_url: `${files.base}/nope.yml` });
       expect(missing.body.data.error).toMatch(/answered 404/);
     });
 
