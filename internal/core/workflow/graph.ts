@@ -1,0 +1,263 @@
+/**
+ * A workflow graph in Dify's canvas shape (`workflow.graph` of a DSL file: nodes with `data.type`,
+ * edges with `source`, `target`, `sourceHandle`), and the checks a draft must pass before it is
+ * saved: one start, everything reachable, no cycles outside iteration and loop containers, and every
+ * variable a node reads coming from a node that runs before it (or from `sys.`, `env.`,
+ * `conversation.`). Each problem names the node and the field.
+ */
+
+export interface GraphNode {
+  id: string;
+  /** The container (iteration or loop) this node runs inside; absent at the top level. */
+  parentId?: string | undefined;
+  data: { type: string; title?: string | undefined } & Record<string, unknown>;
+}
+
+export interface GraphEdge {
+  source: string;
+  target: string;
+  sourceHandle?: string | undefined;
+}
+
+export interface Graph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export type WorkflowMode = 'workflow' | 'advanced-chat';
+
+export interface GraphProblem {
+  /** The node's id, where the problem is one node's. */
+  node?: string | undefined;
+  field: string;
+  message: string;
+}
+
+/** Node types that hold a sub-graph, and the start node type of each. */
+const CONTAINERS: Record<string, string> = { iteration: 'iteration-start', loop: 'loop-start' };
+/** Variables of the run itself, by mode: the chat ones exist only in chatflows. */
+const SYSTEM_VARIABLES: Record<WorkflowMode, readonly string[]> = {
+  workflow: ['files', 'user_id', 'app_id', 'workflow_id', 'workflow_run_id'],
+  'advanced-chat': ['query', 'files', 'user_id', 'conversation_id', 'dialogue_count', 'app_id', 'workflow_id', 'workflow_run_id'],
+};
+/** Dify's `{{#node_id.variable#}}` reference inside text. */
+const TEMPLATE_REFERENCE = /\{\{#([a-zA-Z0-9_]{1,50}(?:\.[a-zA-Z_][a-zA-Z0-9_]{0,29}){1,10})#\}\}/g;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isSelector = (v: unknown): v is string[] => Array.isArray(v) && v.length >= 2 && v.every((p) => typeof p === 'string');
+
+/** The graph read from untrusted JSON, or the problems with its shape. */
+export function readGraph(raw: unknown): { graph?: Graph; problems: GraphProblem[] } {
+  const problems: GraphProblem[] = [];
+  if (!isObj(raw) || !Array.isArray(raw['nodes']) || !Array.isArray(raw['edges'])) {
+    return { problems: [{ field: 'graph', message: 'must be an object with nodes and edges arrays' }] };
+  }
+  const nodes: GraphNode[] = [];
+  const ids = new Set<string>();
+  raw['nodes'].forEach((n: unknown, i) => {
+    const data = isObj(n) ? n['data'] : undefined;
+    if (!isObj(n) || typeof n['id'] !== 'string' || !n['id'] || !isObj(data) || typeof data['type'] !== 'string') {
+      problems.push({ field: `graph.nodes.${i}`, message: 'a node needs an id and data.type' });
+      return;
+    }
+    if (ids.has(n['id'])) problems.push({ node: n['id'], field: `graph.nodes.${i}.id`, message: `the id ${n['id']} is used twice` });
+    ids.add(n['id']);
+    const parentId = typeof n['parentId'] === 'string' ? n['parentId'] : undefined;
+    nodes.push({ id: n['id'], parentId, data: data as GraphNode['data'] });
+  });
+  const edges: GraphEdge[] = [];
+  raw['edges'].forEach((e: unknown, i) => {
+    if (!isObj(e) || typeof e['source'] !== 'string' || typeof e['target'] !== 'string') {
+      problems.push({ field: `graph.edges.${i}`, message: 'an edge needs a source and a target' });
+      return;
+    }
+    for (const end of ['source', 'target'] as const) {
+      if (!ids.has(e[end] as string)) problems.push({ field: `graph.edges.${i}.${end}`, message: `there is no node ${String(e[end])}` });
+    }
+    edges.push({
+      source: e['source'],
+      target: e['target'],
+      sourceHandle: typeof e['sourceHandle'] === 'string' ? e['sourceHandle'] : undefined,
+    });
+  });
+  return problems.length > 0 ? { problems } : { graph: { nodes, edges }, problems };
+}
+
+/** Everything wrong with a graph that would stop it from running, in the order found. */
+export function graphProblems(graph: Graph, mode: WorkflowMode): GraphProblem[] {
+  const problems: GraphProblem[] = [];
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const label = (n: GraphNode) => (n.data.title ? `${n.data.title} (${n.id})` : n.id);
+  const scopes = new Map<string, GraphNode[]>();
+  for (const node of graph.nodes) {
+    if (node.parentId !== undefined && !CONTAINERS[byId.get(node.parentId)?.data.type ?? '']) {
+      problems.push({
+        node: node.id,
+        field: 'parentId',
+        message: `${label(node)} sits in ${node.parentId}, which is not an iteration or loop`,
+      });
+      continue;
+    }
+    const scope = node.parentId ?? '';
+    scopes.set(scope, [...(scopes.get(scope) ?? []), node]);
+  }
+  for (const edge of graph.edges) {
+    if ((byId.get(edge.source)?.parentId ?? '') !== (byId.get(edge.target)?.parentId ?? '')) {
+      problems.push({
+        node: edge.source,
+        field: 'edges',
+        message: `the edge ${edge.source} -> ${edge.target} crosses into or out of a container`,
+      });
+    }
+  }
+  if (problems.length > 0) return problems;
+
+  const next = new Map<string, string[]>();
+  const previous = new Map<string, string[]>();
+  for (const e of graph.edges) {
+    next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+    previous.set(e.target, [...(previous.get(e.target) ?? []), e.source]);
+  }
+
+  for (const [scope, members] of scopes) {
+    const startType = scope === '' ? 'start' : CONTAINERS[byId.get(scope)!.data.type]!;
+    const where = scope === '' ? 'the workflow' : label(byId.get(scope)!);
+    const starts = members.filter((n) => n.data.type === startType);
+    if (starts.length !== 1) {
+      problems.push({
+        node: scope || undefined,
+        field: 'nodes',
+        message: `${where} needs exactly one ${startType} node, not ${starts.length}`,
+      });
+      continue;
+    }
+    const reached = walk(starts[0]!.id, next);
+    for (const node of members) {
+      if (!reached.has(node.id))
+        problems.push({ node: node.id, field: 'edges', message: `${label(node)} cannot be reached from ${startType}` });
+    }
+    const cycle = findCycle(members, next);
+    if (cycle)
+      problems.push({
+        node: cycle[0],
+        field: 'edges',
+        message: `a cycle runs through ${cycle.join(' -> ')}; repeat with a loop or iteration node instead`,
+      });
+  }
+  const ends = graph.nodes.filter((n) => !n.parentId && n.data.type === (mode === 'workflow' ? 'end' : 'answer'));
+  if (ends.length === 0)
+    problems.push({ field: 'nodes', message: mode === 'workflow' ? 'a workflow needs an end node' : 'a chatflow needs an answer node' });
+  if (problems.length > 0) return problems;
+
+  // What each node may read: the nodes upstream of it, and for a node in a container the container itself
+  // (its item and index) and what is upstream of the container.
+  const before = (id: string): Set<string> => {
+    const node = byId.get(id)!;
+    const set = walk(id, previous);
+    set.delete(id);
+    if (node.parentId) {
+      set.add(node.parentId);
+      for (const outer of before(node.parentId)) set.add(outer);
+    }
+    return set;
+  };
+  for (const node of graph.nodes) {
+    const readable = before(node.id);
+    // A container collects what its children make (an iteration's output_selector).
+    for (const child of scopes.get(node.id) ?? []) readable.add(child.id);
+    for (const { selector, field } of selectorsOf(node.data)) {
+      const [source, name] = selector as [string, string];
+      if (source === 'sys') {
+        if (!SYSTEM_VARIABLES[mode].includes(name))
+          problems.push({
+            node: node.id,
+            field,
+            message: `${label(node)} reads sys.${name}, which a ${mode === 'workflow' ? 'workflow' : 'chatflow'} does not have`,
+          });
+      } else if (source === 'conversation') {
+        if (mode !== 'advanced-chat')
+          problems.push({
+            node: node.id,
+            field,
+            message: `${label(node)} reads conversation.${name}; only chatflows have conversation variables`,
+          });
+      } else if (source !== 'env' && !readable.has(source)) {
+        const what = byId.has(source) ? `${source}, which does not run before it` : `${source}, which is not in the graph`;
+        problems.push({ node: node.id, field, message: `${label(node)} reads ${selector.join('.')} from ${what}` });
+      }
+    }
+  }
+  return problems;
+}
+
+function walk(from: string, links: ReadonlyMap<string, string[]>): Set<string> {
+  const seen = new Set([from]);
+  const stack = [from];
+  while (stack.length > 0) {
+    for (const to of links.get(stack.pop()!) ?? []) {
+      if (!seen.has(to)) {
+        seen.add(to);
+        stack.push(to);
+      }
+    }
+  }
+  return seen;
+}
+
+/** One cycle among these nodes (their ids in order), if any. */
+function findCycle(members: readonly GraphNode[], next: ReadonlyMap<string, string[]>): string[] | undefined {
+  const inScope = new Set(members.map((n) => n.id));
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    state.set(id, 'open');
+    path.push(id);
+    for (const to of next.get(id) ?? []) {
+      if (!inScope.has(to)) continue;
+      if (state.get(to) === 'open') return [...path.slice(path.indexOf(to)), to];
+      if (!state.has(to)) {
+        const found = visit(to);
+        if (found) return found;
+      }
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const node of members) {
+    if (!state.has(node.id)) {
+      const found = visit(node.id);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The variables a node reads, wherever its data keeps them: `*_selector` fields, `variables` lists of
+ * selectors (variable aggregator), and `{{#node.variable#}}` inside any text.
+ */
+export function selectorsOf(data: Obj): Array<{ selector: string[]; field: string }> {
+  const found: Array<{ selector: string[]; field: string }> = [];
+  const visit = (value: unknown, field: string, key: string) => {
+    if (typeof value === 'string') {
+      for (const match of value.matchAll(TEMPLATE_REFERENCE)) found.push({ selector: match[1]!.split('.'), field });
+      return;
+    }
+    if (key.endsWith('selector') && isSelector(value)) {
+      found.push({ selector: value, field });
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        if (key === 'variables' && isSelector(item)) found.push({ selector: item, field: `${field}.${i}` });
+        else visit(item, `${field}.${i}`, key);
+      });
+      return;
+    }
+    if (isObj(value)) for (const [k, v] of Object.entries(value)) visit(v, field ? `${field}.${k}` : k, k);
+  };
+  visit(data, '', '');
+  return found;
+}
