@@ -1,0 +1,199 @@
+import type { Graph, GraphEdge, GraphNode } from './graph.js';
+import type { VariablePool } from './variable-pool.js';
+
+/** What a node's executor is given: its node, the pool to read, the run's cancellation, and a way to stream text out. */
+export interface NodeRun {
+  node: GraphNode;
+  pool: VariablePool;
+  signal: AbortSignal;
+  stream(text: string): void;
+}
+
+export interface NodeOutcome {
+  inputs?: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  /** The `sourceHandle` of the edges to follow (an if-else's case id); `source` when absent. */
+  handle?: string;
+}
+
+export type NodeExecutor = (run: NodeRun) => Promise<NodeOutcome>;
+
+export type NodeStatus = 'succeeded' | 'failed' | 'exception';
+export type RunStatus = 'succeeded' | 'partial-succeeded' | 'failed' | 'stopped';
+
+export type EngineEvent =
+  | { type: 'node_started'; node: GraphNode; index: number }
+  | {
+      type: 'node_finished';
+      node: GraphNode;
+      index: number;
+      status: NodeStatus;
+      inputs: Record<string, unknown>;
+      outputs: Record<string, unknown>;
+      error?: string;
+      elapsedMs: number;
+      retries: number;
+    }
+  | { type: 'text_chunk'; node: GraphNode; text: string }
+  | { type: 'run_finished'; status: RunStatus; outputs: Record<string, unknown>; error?: string; steps: number };
+
+export interface EngineOptions {
+  executors: Readonly<Record<string, NodeExecutor>>;
+  /** Dify's limits: at most this many node runs, and this long for the whole run. */
+  maxSteps: number;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+interface ErrorPolicy {
+  retries: number;
+  retryIntervalMs: number;
+  strategy: 'fail-branch' | 'default-value' | undefined;
+  defaults: Record<string, unknown>;
+}
+
+const policyOf = (node: GraphNode): ErrorPolicy => {
+  const retry = (node.data['retry_config'] ?? {}) as { retry_enabled?: boolean; max_retries?: number; retry_interval?: number };
+  const strategy = node.data['error_strategy'];
+  const defaults = Array.isArray(node.data['default_value'])
+    ? Object.fromEntries((node.data['default_value'] as Array<{ key: string; value: unknown }>).map((d) => [d.key, d.value]))
+    : {};
+  return {
+    retries: retry.retry_enabled ? Math.min(Math.max(Math.trunc(retry.max_retries ?? 0), 0), 10) : 0,
+    retryIntervalMs: Math.min(Math.max(Math.trunc(retry.retry_interval ?? 0), 0), 5000),
+    strategy: strategy === 'fail-branch' || strategy === 'default-value' ? strategy : undefined,
+    defaults,
+  };
+};
+
+/**
+ * Runs the top level of a checked graph (see graph.ts): a node starts as soon as every edge into it
+ * is decided and at least one was taken, so parallel branches run at once and join where they meet;
+ * a node whose incoming edges were all skipped is skipped, and so are the edges out of it. Events
+ * come out in the order things happen. A failing node fails the run unless its error strategy
+ * (`fail-branch`, `default-value`) or retries (`retry_config`) say otherwise.
+ */
+export async function* runGraph(graph: Graph, pool: VariablePool, options: EngineOptions): AsyncGenerator<EngineEvent> {
+  const nodes = graph.nodes.filter((n) => !n.parentId);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const incoming = new Map<string, GraphEdge[]>();
+  const outgoing = new Map<string, GraphEdge[]>();
+  for (const edge of graph.edges) {
+    if (!byId.has(edge.source) || !byId.has(edge.target)) continue;
+    incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge]);
+    outgoing.set(edge.source, [...(outgoing.get(edge.source) ?? []), edge]);
+  }
+  const decided = new Map<GraphEdge, boolean>();
+  const events: EngineEvent[] = [];
+  let wake: (() => void) | undefined;
+  const emit = (event: EngineEvent) => {
+    events.push(event);
+    wake?.();
+  };
+  const stop = new AbortController();
+  const deadline = AbortSignal.timeout(options.timeoutMs);
+  const signal = AbortSignal.any([options.signal, deadline, stop.signal]);
+  let steps = 0;
+  let running = 0;
+  let failure: string | undefined;
+  let exceptions = 0;
+  const outputs: Record<string, unknown> = {};
+
+  const decide = (edges: readonly GraphEdge[], handle: string | undefined) => {
+    for (const edge of edges) decided.set(edge, handle !== undefined && (edge.sourceHandle ?? 'source') === handle);
+    for (const target of new Set(edges.map((e) => e.target))) consider(byId.get(target)!);
+  };
+  const consider = (node: GraphNode) => {
+    const edges = incoming.get(node.id) ?? [];
+    if (!edges.every((e) => decided.has(e))) return;
+    if (edges.some((e) => decided.get(e))) start(node);
+    else decide(outgoing.get(node.id) ?? [], undefined);
+  };
+  const start = (node: GraphNode) => {
+    if (failure || signal.aborted) return;
+    if (++steps > options.maxSteps) {
+      failure = `the run reached its limit of ${options.maxSteps} steps`;
+      stop.abort();
+      return;
+    }
+    running += 1;
+    void execute(node, steps).finally(() => {
+      running -= 1;
+      wake?.();
+    });
+  };
+  const execute = async (node: GraphNode, index: number) => {
+    emit({ type: 'node_started', node, index });
+    const began = performance.now();
+    const policy = policyOf(node);
+    const executor = options.executors[node.data.type];
+    let retries = 0;
+    for (;;) {
+      try {
+        if (!executor) throw new Error(`the node type ${node.data.type} cannot run here`);
+        const outcome = await executor({ node, pool, signal, stream: (text) => emit({ type: 'text_chunk', node, text }) });
+        if (signal.aborted) return;
+        pool.set(node.id, outcome.outputs);
+        if (node.data.type === 'end') Object.assign(outputs, outcome.outputs);
+        emit({
+          type: 'node_finished',
+          node,
+          index,
+          status: 'succeeded',
+          inputs: outcome.inputs ?? {},
+          outputs: outcome.outputs,
+          elapsedMs: performance.now() - began,
+          retries,
+        });
+        decide(outgoing.get(node.id) ?? [], outcome.handle ?? 'source');
+        return;
+      } catch (err) {
+        if (signal.aborted) return;
+        const error = err instanceof Error ? err.message : String(err);
+        if (retries < policy.retries) {
+          retries += 1;
+          await new Promise((resolve) => setTimeout(resolve, policy.retryIntervalMs));
+          continue;
+        }
+        const finished = { type: 'node_finished' as const, node, index, inputs: {}, error, elapsedMs: performance.now() - began, retries };
+        if (!policy.strategy) {
+          emit({ ...finished, status: 'failed', outputs: {} });
+          failure = `${node.data.title ?? node.id}: ${error}`;
+          stop.abort();
+          return;
+        }
+        exceptions += 1;
+        const caught = { ...(policy.strategy === 'default-value' ? policy.defaults : {}), error_message: error, error_type: 'NodeError' };
+        pool.set(node.id, caught);
+        emit({ ...finished, status: 'exception', outputs: caught });
+        decide(outgoing.get(node.id) ?? [], policy.strategy === 'fail-branch' ? 'fail-branch' : 'source');
+        return;
+      }
+    }
+  };
+
+  // A stop or the deadline ends the wait at once; an executor still running finishes on its own, unheard.
+  signal.addEventListener('abort', () => wake?.(), { once: true });
+  const first = nodes.find((n) => n.data.type === 'start');
+  if (first) start(first);
+  else failure = 'the graph has no start node';
+  for (;;) {
+    while (events.length > 0) yield events.shift()!;
+    if (running === 0 || signal.aborted) break;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    wake = undefined;
+  }
+  const status: RunStatus = failure
+    ? 'failed'
+    : options.signal.aborted
+      ? 'stopped'
+      : deadline.aborted
+        ? 'failed'
+        : exceptions > 0
+          ? 'partial-succeeded'
+          : 'succeeded';
+  const error = failure ?? (status === 'failed' ? `the run took longer than ${options.timeoutMs} ms` : undefined);
+  yield { type: 'run_finished', status, outputs, ...(error ? { error } : {}), steps: Math.min(steps, options.maxSteps) };
+}

@@ -1,0 +1,46 @@
+/**
+ * The values a workflow run has made so far, keyed as Dify keys them: `[node_id, variable, ...path]`,
+ * with the run's own under `sys`, environment variables under `env` and a chatflow's conversation
+ * variables under `conversation`.
+ */
+export class VariablePool {
+  private readonly scopes = new Map<string, Record<string, unknown>>();
+
+  constructor(initial: { sys?: Record<string, unknown>; env?: Record<string, unknown>; conversation?: Record<string, unknown> } = {}) {
+    this.scopes.set('sys', { ...initial.sys });
+    this.scopes.set('env', { ...initial.env });
+    this.scopes.set('conversation', { ...initial.conversation });
+  }
+
+  /** A node's outputs, readable by the nodes after it. */
+  set(nodeId: string, outputs: Record<string, unknown>): void {
+    this.scopes.set(nodeId, outputs);
+  }
+
+  has(nodeId: string): boolean {
+    return this.scopes.has(nodeId);
+  }
+
+  /** The value at a selector; undefined where any step of the path is missing. */
+  get(selector: readonly string[]): unknown {
+    const [scope, ...path] = selector;
+    let value: unknown = scope === undefined ? undefined : this.scopes.get(scope);
+    for (const key of path) {
+      if (value === null || typeof value !== 'object') return undefined;
+      value = (value as Record<string, unknown>)[key];
+    }
+    return value;
+  }
+
+  /** `{{#node.variable#}}` references replaced by their values (objects as JSON, missing ones as empty text), as Dify renders them. */
+  render(template: string): string {
+    return template.replace(/\{\{#([a-zA-Z0-9_]{1,50}(?:\.[a-zA-Z_][a-zA-Z0-9_]{0,29}){1,10})#\}\}/g, (_whole, path: string) =>
+      asText(this.get(path.split('.'))),
+    );
+  }
+}
+
+export function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
