@@ -24,8 +24,12 @@ const REDACT = [
 /** Query parameters that carry credentials (signed file links, tokens, keys). */
 const SECRET_QUERY = /^(sign|nonce|token|access_token|api_key|key|secret|password)$/i;
 
-/** A request URL as logged: the values of credential-bearing query parameters are left out. */
-export function loggableUrl(url: string): string {
+/** Public links whose path segment is the credential: a web app's link, an app's MCP server. */
+const SECRET_PATH = /^\/(web-apps|mcp)\/[^/?]+/;
+
+/** A request URL as logged: link tokens in the path and credential-bearing query values are left out. */
+export function loggableUrl(rawUrl: string): string {
+  const url = rawUrl.replace(SECRET_PATH, '/$1/[redacted]');
   const at = url.indexOf('?');
   if (at < 0) return url;
   const query = url

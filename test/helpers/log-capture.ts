@@ -29,6 +29,7 @@ const SECRET_PATTERNS: Array<[string, RegExp]> = [
   ['access token (JWT)', /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/],
   ['secret key', /test-secret-key-that-is-long-enough|shutdown-test-secret-key|recovery-test-secret-key|crash-test-secret-key/],
   ['signed file link', /[?&]sign=[A-Za-z0-9_-]{16,}/],
+  ['public link token (web app, MCP server)', /\/(web-apps|mcp)\/[A-Za-z0-9_-]{20,}/],
 ];
 
 /** Every log line of the run that carries a secret, with what it carries (at most `limit`). */

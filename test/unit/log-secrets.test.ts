@@ -11,6 +11,10 @@ describe('secrets in logs', () => {
       '/files/1/image-preview?timestamp=1&nonce=[redacted]&sign=[redacted]',
     );
     expect(loggableUrl('/apps?current_page=2&search_word=x')).toBe('/apps?current_page=2&search_word=x');
+    // A public link's token is its credential: the path segment is left out too.
+    expect(loggableUrl('/web-apps/hWE0LLTFqtT3DwBi28WKOA/chat?x=1')).toBe('/web-apps/[redacted]/chat?x=1');
+    expect(loggableUrl('/mcp/hWE0LLTFqtT3DwBi28WKOA')).toBe('/mcp/[redacted]');
+    expect(loggableUrl('/apps/1/mcp-server')).toBe('/apps/1/mcp-server');
     expect(loggableUrl('/ping')).toBe('/ping');
   });
 
