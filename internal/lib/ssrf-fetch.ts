@@ -138,3 +138,22 @@ function discard(res: Dispatcher.ResponseData): void {
   res.body.on('error', () => undefined);
   res.body.destroy();
 }
+
+/**
+ * A document a user pointed the server at (an OpenAPI file, a DSL file): its text, or why it could not
+ * be read (refused by the guard, unreachable, too large, an error status) as one sentence for them.
+ */
+export async function fetchDocument(
+  fetch: SafeFetch,
+  url: string,
+  init: Pick<SafeRequest, 'signal' | 'headers' | 'maxBytes'>,
+): Promise<{ text: string } | { problem: string }> {
+  try {
+    const res = await fetch(url, init);
+    if (res.status >= 400) return { problem: `${new URL(res.url).host} answered ${res.status}` };
+    return { text: res.text() };
+  } catch (err) {
+    if (err instanceof BlockedRequestError || err instanceof OutboundRequestError) return { problem: err.message };
+    throw err;
+  }
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApiToolSpec } from '../core/tools/openapi-tools.js';
 import { unixSeconds } from '../lib/time.js';
 import type { ApiToolProvider } from '../model/tool-provider.js';
-import { envelope, pageOf, trimmed, unixTime } from './common-schema.js';
+import { envelope, httpUrl, pageOf, trimmed, unixTime } from './common-schema.js';
 
 const header = z.object({
   key: z
@@ -53,13 +53,7 @@ export const apiToolListResponse = pageOf(providerItem);
 export const apiToolResponse = envelope(toolItem.extend({ provider: z.object({ id: z.uuid(), name: z.string(), icon: z.string() }) }));
 export const validateSchemaResponse = envelope(z.object({ tools: z.array(toolItem) }));
 
-export const importUrlBody = z.object({
-  url: z
-    .string()
-    .trim()
-    .max(2048)
-    .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), 'must be an http(s) URL'),
-});
+export const importUrlBody = z.object({ url: httpUrl });
 export const importUrlResponse = envelope(z.object({ openapi_schema: z.string(), tools: z.array(toolItem) }));
 export const createdResponse = envelope(z.object({ id: z.uuid() }));
 

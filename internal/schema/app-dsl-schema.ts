@@ -1,13 +1,7 @@
 import { z } from 'zod';
 import { APP_DESCRIPTION_MAX_LENGTH, APP_NAME_MAX_LENGTH } from '../entity/app-entity.js';
 import { icon } from './app-schema.js';
-import { envelope, trimmed } from './common-schema.js';
-
-const httpUrl = z
-  .string()
-  .trim()
-  .max(2048)
-  .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), 'must be an http(s) URL');
+import { envelope, httpUrl, trimmed } from './common-schema.js';
 
 /** Dify's import request: the file's text, or where to read it; name, icon and description override the file's. */
 export const importBody = z

@@ -89,3 +89,10 @@ export const messageFileItem = z.object({
   upload_file_id: z.string().nullable(),
 });
 export type MessageFileItem = z.infer<typeof messageFileItem>;
+
+/** An absolute http(s) URL the server may fetch or call (credentials' base URLs, documents, MCP servers). */
+export const httpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), 'must be an http(s) URL');

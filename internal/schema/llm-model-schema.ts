@@ -1,17 +1,11 @@
 import { z } from 'zod';
 import type { ModelSpec } from '../core/llm/model-catalog.js';
 import type { CredentialStatus, ProviderView } from '../service/llm-model-service.js';
-import { envelope } from './common-schema.js';
+import { envelope, httpUrl } from './common-schema.js';
 
 const providerId = z.string().regex(/^[a-z0-9_]{1,64}$/, 'must be a provider id such as openai');
 export const providerParams = z.object({ provider: providerId });
 export const modelParams = z.object({ provider: providerId, model: z.string().min(1).max(200) });
-
-const httpUrl = z
-  .string()
-  .trim()
-  .max(2048)
-  .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), 'must be an http(s) URL');
 
 export const credentialBody = z.object({
   api_key: z.string().trim().min(1, 'must not be empty').max(1024).optional(),

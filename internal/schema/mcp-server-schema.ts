@@ -2,15 +2,11 @@ import { z } from 'zod';
 import { unixSeconds } from '../lib/time.js';
 import type { McpServer } from '../model/tool-provider.js';
 import { apiToolBody } from './api-tool-schema.js';
-import { envelope, trimmed, unixTime } from './common-schema.js';
+import { envelope, httpUrl, trimmed, unixTime } from './common-schema.js';
 
 export const mcpServerBody = z.object({
   name: trimmed(1, 64),
-  server_url: z
-    .string()
-    .trim()
-    .max(2000)
-    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), 'must be an http(s) URL'),
+  server_url: httpUrl,
   headers: apiToolBody.shape.headers,
 });
 export const mcpServerParams = z.object({ id: z.uuid('must be a UUID') });

@@ -6,7 +6,7 @@ import type { AppToolConfig } from '../entity/app-config-entity.js';
 import type { Db } from '../extension/database.js';
 import { FailException, NotFoundException, ValidateErrorException } from '../exception/app-error.js';
 import { containsPattern, isUniqueViolation } from '../lib/pg-error.js';
-import { BlockedRequestError, OutboundRequestError, type SafeFetch } from '../lib/ssrf-fetch.js';
+import { fetchDocument, type SafeFetch } from '../lib/ssrf-fetch.js';
 import { apiToolProviders, type ApiToolProvider } from '../model/tool-provider.js';
 import { resolveConfigured, unresolvedNames } from './configured-tools.js';
 import type { Actor } from './permissions.js';
@@ -56,16 +56,12 @@ export class ApiToolService {
    * pasted one; the text comes back for the form, so what is saved is what the user saw.
    */
   async importFromUrl(url: string, signal: AbortSignal): Promise<{ text: string; tools: ApiToolSpec[] }> {
-    let text: string;
-    try {
-      const res = await this.fetch(url, { signal, headers: { accept: 'application/json, application/yaml, text/yaml, */*' } });
-      if (res.status >= 400) throw new FailException(`url: ${new URL(res.url).host} answered ${res.status}`);
-      text = res.text();
-    } catch (err) {
-      if (err instanceof BlockedRequestError || err instanceof OutboundRequestError) throw new FailException(`url: ${err.message}`);
-      throw err;
-    }
-    return { text, tools: await this.validateSchema(text) };
+    const read = await fetchDocument(this.fetch, url, {
+      signal,
+      headers: { accept: 'application/json, application/yaml, text/yaml, */*' },
+    });
+    if ('problem' in read) throw new FailException(`url: ${read.problem}`);
+    return { text: read.text, tools: await this.validateSchema(read.text) };
   }
 
   async create(actor: Actor, input: ApiToolInput): Promise<ApiToolProvider> {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { parameterProblems } from '../core/llm/model-catalog.js';
 import { completeConfig, type AppConfig, type ModelConfig } from '../entity/app-config-entity.js';
@@ -9,16 +8,13 @@ import { appConfigVersions, type AppConfigVersion } from '../model/app-config-ve
 import { apps, type App } from '../model/app.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
 import { BoundedCache } from '../lib/bounded-cache.js';
+import { newLinkToken } from './app-link.js';
 import type { AppService } from './app-service.js';
 import type { ApiToolService } from './api-tool-service.js';
 import type { McpServerService } from './mcp-server-service.js';
 import type { BuiltinToolCredentials } from './builtin-tool-credentials.js';
 import type { DatasetService } from './dataset-service.js';
 import type { LlmModelService } from './llm-model-service.js';
-
-export function newWebAppToken(): string {
-  return randomBytes(16).toString('base64url');
-}
 
 /** An app's draft configuration, its numbered published versions, and going back to one. */
 export class AppConfigService {
@@ -107,7 +103,7 @@ export class AppConfigService {
           status: AppStatus.Published,
           publishedVersionId: version!.id,
           // The first publish gives the app its public link; later ones keep it.
-          webAppToken: sql`coalesce(${apps.webAppToken}, ${newWebAppToken()})`,
+          webAppToken: sql`coalesce(${apps.webAppToken}, ${newLinkToken()})`,
           updatedAt: new Date(),
         })
         .where(eq(apps.id, appId));

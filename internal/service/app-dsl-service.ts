@@ -2,7 +2,7 @@ import { parameterProblems, type ModelSpec } from '../core/llm/model-catalog.js'
 import { configFromDsl, DslError, dslOf, readDsl, type DslMode } from '../core/dsl/chat-dsl.js';
 import { builtinTool } from '../core/tools/builtin-catalog.js';
 import { completeConfig, type AppConfig, type AppToolConfig } from '../entity/app-config-entity.js';
-import { BlockedRequestError, OutboundRequestError, type SafeFetch } from '../lib/ssrf-fetch.js';
+import { fetchDocument, type SafeFetch } from '../lib/ssrf-fetch.js';
 import type { App } from '../model/app.js';
 import type { ApiToolService } from './api-tool-service.js';
 import type { AppService } from './app-service.js';
@@ -94,14 +94,9 @@ export class AppDslService {
   private async download(url: string, signal: AbortSignal): Promise<string> {
     // A file's page on GitHub is its raw text one host over, as Dify reads it.
     const raw = url.replace(/^https:\/\/github\.com\/([^/]+\/[^/]+)\/blob\//, 'https://raw.githubusercontent.com/$1/');
-    try {
-      const res = await this.fetch(raw, { signal, maxBytes: DSL_MAX_BYTES });
-      if (res.status >= 400) throw new DslImportError(`yaml_url: ${new URL(res.url).host} answered ${res.status}`);
-      return res.text();
-    } catch (err) {
-      if (err instanceof BlockedRequestError || err instanceof OutboundRequestError) throw new DslImportError(`yaml_url: ${err.message}`);
-      throw err;
-    }
+    const read = await fetchDocument(this.fetch, raw, { signal, maxBytes: DSL_MAX_BYTES });
+    if ('problem' in read) throw new DslImportError(`yaml_url: ${read.problem}`);
+    return read.text;
   }
 
   /** A model this workspace cannot call is replaced by `default_model` where given, else kept with a warning. */

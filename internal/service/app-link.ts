@@ -1,9 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { AppStatus } from '../entity/app-entity.js';
 import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
 import { apps, type App } from '../model/app.js';
 import { appTag, HotCache } from './hot-cache.js';
+
+/** A new public link token (web app, MCP server): 128 random bits, URL-safe. */
+export function newLinkToken(): string {
+  return randomBytes(16).toString('base64url');
+}
 
 /**
  * The published app behind a public link (the web app's, the MCP server's), read on every request:

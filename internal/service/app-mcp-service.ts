@@ -7,10 +7,9 @@ import type { Db } from '../extension/database.js';
 import type { RateLimiter } from '../extension/rate-limiter.js';
 import { AppError, NotFoundException, RateLimitedException } from '../exception/app-error.js';
 import { apps, type App } from '../model/app.js';
-import { newWebAppToken } from './app-config-service.js';
 import type { AppService } from './app-service.js';
 import type { ChatService } from './chat-service.js';
-import { AppLinks } from './app-link.js';
+import { AppLinks, newLinkToken } from './app-link.js';
 import type { ServiceApiService } from './service-api-service.js';
 
 /** The one tool a published app offers MCP clients: ask it a question (with its form's inputs beside). */
@@ -51,14 +50,14 @@ export class AppMcpService {
   async setEnabled(workspaceId: string, appId: string, enabled: boolean): Promise<App> {
     const app = await this.appService.get(workspaceId, appId);
     if (enabled === (app.mcpToken !== null)) return app;
-    return this.setToken(app.id, enabled ? newWebAppToken() : null);
+    return this.setToken(app.id, enabled ? newLinkToken() : null);
   }
 
   /** A new link: the old one stops working on every node at once. */
   async regenerateToken(workspaceId: string, appId: string): Promise<App> {
     const app = await this.appService.get(workspaceId, appId);
     if (app.mcpToken === null) throw new NotFoundException('this app is not offered as an MCP server: turn it on first');
-    return this.setToken(app.id, newWebAppToken());
+    return this.setToken(app.id, newLinkToken());
   }
 
   /** The published app behind an MCP link; a replaced or removed token, or an unpublished app, is not found. */

@@ -9,11 +9,11 @@ import { deriveKey } from '../lib/crypto.js';
 import { apps, type App } from '../model/app.js';
 import type { UploadFile } from '../model/upload-file.js';
 import { UploadKind } from '../entity/upload-file-entity.js';
-import { newWebAppToken, type AppConfigService } from './app-config-service.js';
+import type { AppConfigService } from './app-config-service.js';
 import type { UploadFileService } from './upload-file-service.js';
 import type { AppService } from './app-service.js';
 import type { ConversationService } from './conversation-service.js';
-import { AppLinks } from './app-link.js';
+import { AppLinks, newLinkToken } from './app-link.js';
 
 export interface WebAppSettings {
   secretKey: string;
@@ -52,7 +52,7 @@ export class WebAppService {
   /** A new link: the old one stops working on every node at once (it is looked up on every request). */
   async regenerateToken(workspaceId: string, appId: string): Promise<string> {
     await this.appService.get(workspaceId, appId);
-    const token = newWebAppToken();
+    const token = newLinkToken();
     await this.db.update(apps).set({ webAppToken: token, updatedAt: new Date() }).where(eq(apps.id, appId));
     await this.appService.changed(appId);
     return token;

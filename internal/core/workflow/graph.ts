@@ -41,7 +41,7 @@ const SYSTEM_VARIABLES: Record<WorkflowMode, readonly string[]> = {
   'advanced-chat': ['query', 'files', 'user_id', 'conversation_id', 'dialogue_count', 'app_id', 'workflow_id', 'workflow_run_id'],
 };
 /** Dify's `{{#node_id.variable#}}` reference inside text. */
-const TEMPLATE_REFERENCE = /\{\{#([a-zA-Z0-9_]{1,50}(?:\.[a-zA-Z_][a-zA-Z0-9_]{0,29}){1,10})#\}\}/g;
+export const TEMPLATE_REFERENCE = /\{\{#([a-zA-Z0-9_]{1,50}(?:\.[a-zA-Z_][a-zA-Z0-9_]{0,29}){1,10})#\}\}/g;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,3 +1,5 @@
+import { TEMPLATE_REFERENCE } from './graph.js';
+
 /**
  * The values a workflow run has made so far, keyed as Dify keys them: `[node_id, variable, ...path]`,
  * with the run's own under `sys`, environment variables under `env` and a chatflow's conversation
@@ -34,9 +36,7 @@ export class VariablePool {
 
   /** `{{#node.variable#}}` references replaced by their values (objects as JSON, missing ones as empty text), as Dify renders them. */
   render(template: string): string {
-    return template.replace(/\{\{#([a-zA-Z0-9_]{1,50}(?:\.[a-zA-Z_][a-zA-Z0-9_]{0,29}){1,10})#\}\}/g, (_whole, path: string) =>
-      asText(this.get(path.split('.'))),
-    );
+    return template.replace(TEMPLATE_REFERENCE, (_whole, path: string) => asText(this.get(path.split('.'))));
   }
 }
 
