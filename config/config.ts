@@ -71,6 +71,11 @@ const envSchema = {
   OUTBOUND_TIMEOUT_MS: ['outboundTimeoutMs', int(100, 10 * 60 * 1000)],
   OUTBOUND_MAX_BYTES: ['outboundMaxBytes', int(1024, 1024 * 1024 * 1024)],
   TOOL_TIMEOUT_MS: ['toolTimeoutMs', int(100, 10 * 60 * 1000)],
+  WORKFLOW_MAX_STEPS: ['workflowMaxSteps', int(1, 100_000)],
+  WORKFLOW_TIMEOUT_SECONDS: ['workflowTimeoutSeconds', int(1, 24 * 3600)],
+  CODE_TIMEOUT_MS: ['codeTimeoutMs', int(100, 10 * 60 * 1000)],
+  CODE_MEMORY_MB: ['codeMemoryMb', int(16, 4096)],
+  CODE_SANDBOX_PROCESSES: ['codeSandboxProcesses', int(1, 64)],
   WIKIPEDIA_API_URL: ['wikipediaApiUrl', url(['http', 'https'])],
   DUCKDUCKGO_URL: ['duckduckgoUrl', url(['http', 'https'])],
 } as const satisfies Record<string, readonly [keyof typeof defaultConfig, z.ZodType]>;

@@ -143,6 +143,16 @@ export const defaultConfig = {
   outboundMaxBytes: 5 * 1024 * 1024,
   /** TOOL_TIMEOUT_MS: longest one tool call of an agent may run; then its observation says it timed out. */
   toolTimeoutMs: 30_000,
+  /** WORKFLOW_MAX_STEPS: most node runs one workflow run may make (Dify's limit). */
+  workflowMaxSteps: 500,
+  /** WORKFLOW_TIMEOUT_SECONDS: longest one workflow run may take; past it the run fails. */
+  workflowTimeoutSeconds: 1200,
+  /** CODE_TIMEOUT_MS: longest a code node or a template may run in the sandbox. */
+  codeTimeoutMs: 10_000,
+  /** CODE_MEMORY_MB: heap of one sandbox job (code, template). */
+  codeMemoryMb: 64,
+  /** CODE_SANDBOX_PROCESSES: sandbox processes kept warm once the first job has run. */
+  codeSandboxProcesses: 2,
   /** WIKIPEDIA_API_URL: the MediaWiki API the wikipedia tool asks (the tests point it at a local fake). */
   wikipediaApiUrl: 'https://en.wikipedia.org/w/api.php',
   /** DUCKDUCKGO_URL: the DuckDuckGo HTML endpoint the search tool reads. */

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     drain: () => Promise.all([module.server.close(), module.queue.close()]).then(() => undefined),
     cut: () => {
       module.services.chat.interruptAll();
+      module.services.workflowRun.interruptAll();
       module.server.interruptStreams();
       module.queue.interrupt();
     },

@@ -73,6 +73,11 @@ import { MemberService } from '../../internal/service/member-service.js';
 import { WorkspaceService } from '../../internal/service/workspace-service.js';
 import { OAuthService } from '../../internal/service/oauth-service.js';
 import { createSafeFetch } from '../../internal/lib/ssrf-fetch.js';
+import { SandboxPool } from '../../internal/core/sandbox/sandbox-pool.js';
+import { WorkflowService } from '../../internal/service/workflow-service.js';
+import { WorkflowRunService } from '../../internal/service/workflow-run-service.js';
+import { WorkflowHandler } from '../../internal/handler/workflow-handler.js';
+import { ServiceWorkflowHandler } from '../../internal/handler/service-workflow-handler.js';
 import { createGuardedFetch } from '../../internal/lib/ssrf-stream-fetch.js';
 import { ApiToolService } from '../../internal/service/api-tool-service.js';
 import { McpServerService } from '../../internal/service/mcp-server-service.js';
@@ -113,6 +118,8 @@ export interface Services {
   builtinTools: BuiltinToolService;
   apiTools: ApiToolService;
   mcpServers: McpServerService;
+  workflow: WorkflowService;
+  workflowRun: WorkflowRunService;
 }
 
 /** Extensions and services shared by the API and worker processes. */
@@ -182,7 +189,14 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     createGuardedFetch({ allowHosts: config.ssrfAllowHosts.split(','), maxBytes: config.outboundMaxBytes }),
     config,
   );
-  const appConfig = new AppConfigService(db, app, llmModel, dataset, apiTools, mcpServers, builtinCredentials);
+  const workflow = new WorkflowService(db, app, config.secretKey);
+  const sandbox = new SandboxPool({
+    timeoutMs: config.codeTimeoutMs,
+    memoryMb: config.codeMemoryMb,
+    poolSize: config.codeSandboxProcesses,
+  });
+  const workflowRun = new WorkflowRunService(db, stopSignal, llmModel, sandbox, outboundFetch, config);
+  const appConfig = new AppConfigService(db, app, llmModel, dataset, apiTools, mcpServers, builtinCredentials, workflow);
   const messageFiles = new MessageFileService(db, uploadFile, config);
   const auth = new AuthService(db, tokens, config, changes);
   const chat = new ChatService(
@@ -199,7 +213,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     config,
     logger,
   );
-  const serviceApi = new ServiceApiService(db, aiHelper, conversation, appConfig);
+  const serviceApi = new ServiceApiService(db, aiHelper, conversation, appConfig, workflow);
   const services: Services = {
     tokens,
     auth,
@@ -213,7 +227,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     appConfig,
     conversation,
     chat,
-    appDsl: new AppDslService(app, llmModel, dataset, apiTools, mcpServers, outboundFetch),
+    appDsl: new AppDslService(app, llmModel, dataset, apiTools, mcpServers, outboundFetch, workflow),
     appMcp: new AppMcpService(db, app, serviceApi, chat, rateLimiter, { perMinute: config.rateLimitApiKeyPerMinute }, changes),
     messageFiles,
     aiHelper,
@@ -231,6 +245,8 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     builtinTools,
     apiTools,
     mcpServers,
+    workflow,
+    workflowRun,
   };
   defineTasks(queue, {
     authService: services.auth,
@@ -239,12 +255,15 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     analyticsRollupDelaySeconds: config.analyticsRollupDelaySeconds,
     chat: services.chat,
     chatInterruptedAfterSeconds: config.chatInterruptedAfterSeconds,
+    workflowRun: services.workflowRun,
+    workflowTimeoutSeconds: config.workflowTimeoutSeconds,
     indexing: services.indexing,
     logger,
   });
 
   const closers = [
     { name: 'stop signal', close: () => stopSignal.close() },
+    { name: 'code sandbox', close: () => sandbox.close() },
     { name: 'change feed', close: () => changes.close() },
     { name: 'rate limiter', close: () => rateLimiter.close() },
     { name: 'database', close: () => database.close() },
@@ -308,6 +327,10 @@ async function interruptLeftAnswers(core: Core): Promise<void> {
   const before = database.kind === 'pglite' ? new Date() : new Date(Date.now() - config.chatInterruptedAfterSeconds * 1000);
   const count = await services.chat.interruptUnfinished(before);
   if (count > 0) logger.warn({ messages: count }, 'answers left unfinished by a stopped process marked interrupted');
+  // A run may last up to its timeout on another node, so only older ones are taken for left over there.
+  const runsBefore = database.kind === 'pglite' ? new Date() : new Date(Date.now() - (config.workflowTimeoutSeconds + 60) * 1000);
+  const runs = await services.workflowRun.interruptUnfinished(runsBefore);
+  if (runs > 0) logger.warn({ runs }, 'workflow runs left unfinished by a stopped process marked failed');
 }
 
 export async function createModule(config: Config, logger?: Logger): Promise<Module> {
@@ -327,8 +350,8 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       ping: new PingHandler(services.health),
       auth: new AuthHandler(services.auth),
       account: new AccountHandler(services.account),
-      app: new AppHandler(services.app),
-      appConfig: new AppConfigHandler(services.appConfig),
+      app: new AppHandler(services.app, services.workflow),
+      appConfig: new AppConfigHandler(services.appConfig, services.app, services.workflow),
       llmModel: new LlmModelHandler(services.llmModel),
       chat: new ChatHandler(services.chat, services.conversation, services.messageFiles, config.ssePingIntervalMs),
       conversation: new ConversationHandler(services.conversation, services.messageFiles),
@@ -355,10 +378,13 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       mcpServer: new McpServerHandler(services.mcpServers),
       appMcp: new AppMcpHandler(services.appMcp, services.app, VERSION),
       appDsl: new AppDslHandler(services.appDsl),
+      workflow: new WorkflowHandler(services.workflow, services.workflowRun, config.ssePingIntervalMs),
+      serviceWorkflow: new ServiceWorkflowHandler(services.workflow, services.workflowRun, config.ssePingIntervalMs),
     });
     await server.ready();
     await interruptLeftAnswers(core);
     await services.chat.listenForStops();
+    await services.workflowRun.listenForStops();
     if (config.runWorker) await startWorker(core);
     return {
       ...core,

@@ -5,14 +5,18 @@ import { DSL_VERSION } from '../core/dsl/chat-dsl.js';
 import { FailException } from '../exception/app-error.js';
 import { currentActor, currentWorkspaceId } from '../middleware/auth.js';
 import { appConfigItem } from '../schema/app-config-schema.js';
-import type { importBody, importResult } from '../schema/app-dsl-schema.js';
+import type { exportQuery, importBody, importResult } from '../schema/app-dsl-schema.js';
+import { workflowSpecFields } from '../schema/workflow-schema.js';
+import type { AppConfig } from '../entity/app-config-entity.js';
+import type { WorkflowSpec } from '../entity/workflow-entity.js';
+import { z } from 'zod';
 import { icon, type appIdParams } from '../schema/app-schema.js';
 import { DslImportError, type AppDslService } from '../service/app-dsl-service.js';
 import type { Validated } from './request-types.js';
 import { disconnectSignal } from './sse-response.js';
-import type { z } from 'zod';
 
 type ImportResult = z.infer<typeof importResult>;
+const workflowSpec = z.object(workflowSpecFields);
 
 /** Apps as Dify DSL files: import (with warnings for what this workspace lacks) and export. */
 export class AppDslHandler {
@@ -46,11 +50,11 @@ export class AppDslHandler {
       if (err instanceof DslImportError) throw failed(err.message, err.version);
       throw err;
     }
-    // The file's config is input like any draft: the same schema checks it.
-    const checked = appConfigItem.safeParse(prepared.config);
+    // The file's config or graph is input like any draft: the same schema checks it.
+    const checked = prepared.spec ? workflowSpec.safeParse(prepared.spec) : appConfigItem.safeParse(prepared.config);
     if (!checked.success) {
       const issue = checked.error.issues[0]!;
-      throw failed(`model_config: ${issue.path.join('.')}: ${issue.message}`, prepared.version);
+      throw failed(`${prepared.spec ? 'workflow' : 'model_config'}: ${issue.path.join('.')}: ${issue.message}`, prepared.version);
     }
     const fileIcon = icon.safeParse(prepared.app.icon);
     const app = await this.dsl.create(
@@ -60,7 +64,7 @@ export class AppDslHandler {
         icon: body.icon ?? (fileIcon.success ? fileIcon.data : undefined),
         description: body.description ?? prepared.app.description.slice(0, 800),
       },
-      checked.data,
+      prepared.spec ? { ...prepared, spec: checked.data as WorkflowSpec } : { ...prepared, config: checked.data as AppConfig },
     );
     const result: ImportResult = {
       id,
@@ -75,6 +79,6 @@ export class AppDslHandler {
     return success(result, result.status === 'completed' ? 'app imported' : 'app imported with warnings');
   };
 
-  export = async (req: Validated<{ params: typeof appIdParams }>) =>
-    success(await this.dsl.export(currentWorkspaceId(req), req.params.app_id));
+  export = async (req: Validated<{ params: typeof appIdParams; query: typeof exportQuery }>) =>
+    success(await this.dsl.export(currentWorkspaceId(req), req.params.app_id, req.query.include_secret));
 }

@@ -4,10 +4,15 @@ import { currentActor, currentWorkspaceId } from '../middleware/auth.js';
 import { appView, type appIdParams, type createAppBody, type updateAppBody } from '../schema/app-schema.js';
 import type { pageQuery } from '../schema/common-schema.js';
 import type { AppService } from '../service/app-service.js';
+import type { WorkflowService } from '../service/workflow-service.js';
+import { isGraphMode } from '../entity/workflow-entity.js';
 import type { Validated } from './request-types.js';
 
 export class AppHandler {
-  constructor(private readonly appService: AppService) {}
+  constructor(
+    private readonly appService: AppService,
+    private readonly workflows: WorkflowService,
+  ) {}
 
   createApp = async (req: Validated<{ body: typeof createAppBody }>) =>
     success(appView(await this.appService.create(currentActor(req), req.body)), 'app created');
@@ -23,8 +28,11 @@ export class AppHandler {
     return successMessage('app deleted');
   };
 
-  copyApp = async (req: Validated<{ params: typeof appIdParams }>) =>
-    success(appView(await this.appService.copy(currentActor(req), req.params.app_id)), 'app copied');
+  copyApp = async (req: Validated<{ params: typeof appIdParams }>) => {
+    const copy = await this.appService.copy(currentActor(req), req.params.app_id);
+    if (isGraphMode(copy.mode)) await this.workflows.copyDraft(req.params.app_id, copy.id);
+    return success(appView(copy), 'app copied');
+  };
 
   listApps = async (req: Validated<{ query: typeof pageQuery }>) => {
     const pageRequest = { currentPage: req.query.current_page, pageSize: req.query.page_size };

@@ -1,6 +1,7 @@
 import { index, jsonb, pgTable, text, uuid, varchar } from 'drizzle-orm/pg-core';
 import type { AppConfig } from '../entity/app-config-entity.js';
 import { AppStatus } from '../entity/app-entity.js';
+import type { AppModeName } from '../entity/workflow-entity.js';
 import { accounts } from './account.js';
 import { workspaces } from './workspace.js';
 import { idColumn, timestamps } from './columns.js';
@@ -17,6 +18,8 @@ export const apps = pgTable(
     name: varchar('name', { length: 64 }).notNull(),
     icon: text('icon').notNull(),
     description: text('description').notNull().default(''),
+    /** chat, agent-chat, workflow or advanced-chat; fixed at creation. */
+    mode: varchar('mode', { length: 20 }).$type<AppModeName>().notNull().default('chat'),
     status: varchar('status', { length: 20 }).$type<AppStatus>().notNull().default(AppStatus.Draft),
     /** The configuration being edited; fields missing here take their defaults when read. */
     draftConfig: jsonb('draft_config').$type<Partial<AppConfig>>().notNull().default({}),

@@ -10,3 +10,4 @@ export * from './dataset.js';
 export * from './api-key.js';
 export * from './analytics.js';
 export * from './tool-provider.js';
+export * from './workflow.js';

@@ -1,5 +1,5 @@
 import type { AppDslHandler } from '../handler/app-dsl-handler.js';
-import { exportResponse, importBody, importResponse } from '../schema/app-dsl-schema.js';
+import { exportQuery, exportResponse, importBody, importResponse } from '../schema/app-dsl-schema.js';
 import { appIdParams } from '../schema/app-schema.js';
 import type { HttpServer } from '../server/http.js';
 import { Permission } from '../service/permissions.js';
@@ -18,6 +18,7 @@ export function registerAppDslRoutes(server: HttpServer, h: { appDsl: AppDslHand
     '/apps/:app_id/export',
     route(Permission.AppsBuild, 'apps', "The app's draft as a Dify DSL file (YAML)", {
       params: appIdParams,
+      querystring: exportQuery,
       response: { 200: exportResponse },
     }),
     h.appDsl.export,

@@ -4,6 +4,7 @@ import {
   draftConfigBody,
   draftConfigResponse,
   fallbackBody,
+  fallbackResponse,
   publishHistoryResponse,
   publishResponse,
 } from '../schema/app-config-schema.js';
@@ -81,7 +82,7 @@ export function registerAppRoutes(server: HttpServer, h: { app: AppHandler; appC
     route(Permission.AppsBuild, tag, 'Copy a published version into the draft', {
       params,
       body: fallbackBody,
-      response: { 200: draftConfigResponse },
+      response: { 200: fallbackResponse },
     }),
     h.appConfig.fallback,
   );

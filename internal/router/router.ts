@@ -22,6 +22,8 @@ import type { OpenAiHandler } from '../handler/openai-handler.js';
 import type { OAuthHandler } from '../handler/oauth-handler.js';
 import type { UploadFileHandler } from '../handler/upload-file-handler.js';
 import type { WorkspaceHandler } from '../handler/workspace-handler.js';
+import type { WorkflowHandler } from '../handler/workflow-handler.js';
+import type { ServiceWorkflowHandler } from '../handler/service-workflow-handler.js';
 import type { HttpServer } from '../server/http.js';
 import { registerAppRoutes } from './app-routes.js';
 import { registerAppMcpRoutes } from './app-mcp-routes.js';
@@ -38,6 +40,7 @@ import { registerServiceApiRoutes } from './service-api-routes.js';
 import { registerUploadFileRoutes } from './upload-file-routes.js';
 import { registerWebAppRoutes } from './web-app-routes.js';
 import { registerWorkspaceRoutes } from './workspace-routes.js';
+import { registerWorkflowRoutes } from './workflow-routes.js';
 
 export interface Handlers {
   ping: PingHandler;
@@ -64,6 +67,8 @@ export interface Handlers {
   mcpServer: McpServerHandler;
   appMcp: AppMcpHandler;
   appDsl: AppDslHandler;
+  workflow: WorkflowHandler;
+  serviceWorkflow: ServiceWorkflowHandler;
 }
 
 /**
@@ -76,6 +81,7 @@ export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerWorkspaceRoutes(server, h.workspace);
   registerAppRoutes(server, h);
   registerAppDslRoutes(server, h);
+  registerWorkflowRoutes(server, h);
   registerLlmModelRoutes(server, h);
   registerBuiltinToolRoutes(server, h);
   registerApiToolRoutes(server, h);

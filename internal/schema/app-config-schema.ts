@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { workflowItem, workflowResponse } from './workflow-schema.js';
 import { builtinTool } from '../core/tools/builtin-catalog.js';
 import {
   AGENT_ITERATIONS_MAX,
@@ -208,8 +209,16 @@ export const fallbackBody = z.object({ app_config_version_id: z.uuid('must be a 
 export const draftConfigResponse = envelope(
   appConfigItem.extend({ warnings: draftWarnings.describe('what would keep the draft from running as it is (a tool deleted since)') }),
 );
+/** A chat app's draft config, or (workflow and chatflow apps) the draft graph. */
+export const fallbackResponse = draftConfigResponse.or(workflowResponse);
 export const publishResponse = envelope(z.object({ version: z.number().int(), app_config_version_id: z.uuid(), published_at: unixTime }));
-const versionItem = z.object({ id: z.uuid(), version: z.number().int(), config: appConfigItem, created_at: unixTime });
+const versionItem = z.object({
+  id: z.uuid(),
+  version: z.number().int(),
+  config: appConfigItem.optional().describe("a chat app's published config"),
+  workflow: workflowItem.optional().describe("a workflow or chatflow app's published graph"),
+  created_at: unixTime,
+});
 export const publishHistoryResponse = pageOf(versionItem);
 
 export function configView(config: AppConfig): z.infer<typeof appConfigItem> {

@@ -35,4 +35,11 @@ export const importResult = z.object({
   error: z.string(),
 });
 export const importResponse = envelope(importResult);
+export const exportQuery = z.object({
+  include_secret: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .describe("true: a workflow's secret environment values are written out in clear"),
+});
 export const exportResponse = envelope(z.string().describe('the DSL file (YAML), which Dify imports'));

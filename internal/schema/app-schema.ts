@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { APP_DESCRIPTION_MAX_LENGTH, APP_NAME_MAX_LENGTH, AppStatus } from '../entity/app-entity.js';
 import { unixSeconds } from '../lib/time.js';
+import { APP_MODES } from '../entity/workflow-entity.js';
 import type { App } from '../model/app.js';
 import { envelope, pageOf, trimmed, unixTime } from './common-schema.js';
 
@@ -25,7 +26,12 @@ const name = trimmed(1, APP_NAME_MAX_LENGTH);
 const description = z.string().trim().max(APP_DESCRIPTION_MAX_LENGTH, `must be at most ${APP_DESCRIPTION_MAX_LENGTH} characters`);
 
 export const appIdParams = z.object({ app_id: z.uuid('must be a UUID') });
-export const createAppBody = z.object({ name, icon: icon.optional(), description: description.optional() });
+export const createAppBody = z.object({
+  name,
+  icon: icon.optional(),
+  description: description.optional(),
+  mode: z.enum(APP_MODES).optional().describe('chat (the default), agent-chat, workflow or advanced-chat (a chatflow); fixed once made'),
+});
 export const updateAppBody = z
   .object({ name: name.optional(), icon: icon.optional(), description: description.optional() })
   .refine((body) => Object.values(body).some((v) => v !== undefined), 'give at least one of name, icon, description');
@@ -35,6 +41,7 @@ export const appItem = z.object({
   name: z.string(),
   icon: z.string(),
   description: z.string(),
+  mode: z.enum(APP_MODES),
   status: z.enum(Object.values(AppStatus)),
   web_app_token: z.string().nullable().describe('the public web app is at /web-apps/<token> while the app is published'),
   created_at: unixTime,
@@ -49,6 +56,7 @@ export function appView(app: App): z.infer<typeof appItem> {
     name: app.name,
     icon: app.icon,
     description: app.description,
+    mode: app.mode,
     status: app.status,
     web_app_token: app.webAppToken,
     created_at: unixSeconds(app.createdAt),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { filesField, inputsField, messageFileItem, type MessageFileItem } from './common-schema.js';
 import { retrievedItem } from './dataset-schema.js';
 import { appMode, type AppConfig } from '../entity/app-config-entity.js';
+import { isGraphMode } from '../entity/workflow-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { App } from '../model/app.js';
 import type { Conversation, Message } from '../model/conversation.js';
@@ -199,5 +200,11 @@ export function parametersView(config: AppConfig, limits: { fileBytes: number; i
 }
 
 export function infoView(app: App, config: AppConfig, authorName: string) {
-  return { name: app.name, description: app.description, tags: [] as string[], mode: appMode(config), author_name: authorName };
+  return {
+    name: app.name,
+    description: app.description,
+    tags: [] as string[],
+    mode: isGraphMode(app.mode) ? app.mode : appMode(config),
+    author_name: authorName,
+  };
 }

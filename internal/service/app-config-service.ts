@@ -3,7 +3,7 @@ import { parameterProblems } from '../core/llm/model-catalog.js';
 import { completeConfig, type AppConfig, type ModelConfig } from '../entity/app-config-entity.js';
 import { AppStatus } from '../entity/app-entity.js';
 import type { Db } from '../extension/database.js';
-import { AppError, FailException, NotFoundException, ValidateErrorException } from '../exception/app-error.js';
+import { AppError, FailException, ServiceApiException, NotFoundException, ValidateErrorException } from '../exception/app-error.js';
 import { appConfigVersions, type AppConfigVersion } from '../model/app-config-version.js';
 import { apps, type App } from '../model/app.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
@@ -15,6 +15,8 @@ import type { McpServerService } from './mcp-server-service.js';
 import type { BuiltinToolCredentials } from './builtin-tool-credentials.js';
 import type { DatasetService } from './dataset-service.js';
 import type { LlmModelService } from './llm-model-service.js';
+import type { WorkflowService } from './workflow-service.js';
+import { isGraphMode } from '../entity/workflow-entity.js';
 
 /** An app's draft configuration, its numbered published versions, and going back to one. */
 export class AppConfigService {
@@ -29,6 +31,7 @@ export class AppConfigService {
     private readonly apiTools: ApiToolService,
     private readonly mcpServers: McpServerService,
     private readonly builtinCredentials: BuiltinToolCredentials,
+    private readonly workflows: WorkflowService,
   ) {}
 
   /** What would keep the draft's tools from running, said while editing (publishing refuses the missing ones). */
@@ -51,11 +54,17 @@ export class AppConfigService {
   }
 
   async getDraft(workspaceId: string, appId: string): Promise<AppConfig> {
-    return completeConfig((await this.appService.get(workspaceId, appId)).draftConfig);
+    const app = await this.appService.get(workspaceId, appId);
+    if (isGraphMode(app.mode)) {
+      throw new FailException(`this is a ${app.mode} app: its draft is its graph (GET and POST /apps/${appId}/workflows/draft)`);
+    }
+    return completeConfig(app.draftConfig);
   }
 
   /** The config published traffic answers with; undefined while the app is not published. */
   async published(app: App): Promise<AppConfig | undefined> {
+    if (isGraphMode(app.mode))
+      throw new ServiceApiException(400, 'not_chat_app', 'Please check if your app mode matches the right API route.');
     if (!app.publishedVersionId) return undefined;
     const cached = this.versions.get(app.publishedVersionId);
     if (cached) return cached;
@@ -82,8 +91,13 @@ export class AppConfigService {
     return next;
   }
 
-  /** Freezes the draft as the next version and makes it the one published traffic answers with. */
-  async publish(workspaceId: string, appId: string): Promise<AppConfigVersion> {
+  /** Freezes the draft (a chat app's config, or a workflow app's graph) as the next version and makes it the one published traffic answers with. */
+  async publish(
+    workspaceId: string,
+    appId: string,
+    accountId: string | null,
+  ): Promise<Pick<AppConfigVersion, 'id' | 'version' | 'createdAt'>> {
+    if (isGraphMode((await this.appService.get(workspaceId, appId)).mode)) return this.workflows.publish(workspaceId, appId, accountId);
     const draft = await this.getDraft(workspaceId, appId);
     await this.checkModel(workspaceId, draft.model_config);
     await this.checkVision(workspaceId, draft);

@@ -1,7 +1,10 @@
 import { parameterProblems, type ModelSpec } from '../core/llm/model-catalog.js';
-import { configFromDsl, DslError, dslOf, readDsl, type DslMode } from '../core/dsl/chat-dsl.js';
+import { configFromDsl, DslError, dslOf, providerName, readDsl, type DslMode } from '../core/dsl/chat-dsl.js';
+import { graphModels, workflowDslOf, workflowFromDsl } from '../core/dsl/workflow-dsl.js';
+import { isGraphMode, type WorkflowSpec } from '../entity/workflow-entity.js';
+import type { WorkflowService } from './workflow-service.js';
 import { builtinTool } from '../core/tools/builtin-catalog.js';
-import { completeConfig, type AppConfig, type AppToolConfig } from '../entity/app-config-entity.js';
+import { completeConfig, DEFAULT_APP_CONFIG, type AppConfig, type AppToolConfig } from '../entity/app-config-entity.js';
 import { fetchDocument, type SafeFetch } from '../lib/ssrf-fetch.js';
 import type { App } from '../model/app.js';
 import type { ApiToolService } from './api-tool-service.js';
@@ -27,6 +30,8 @@ export interface PreparedImport {
   mode: DslMode;
   app: { name: string; icon: string; description: string };
   config: AppConfig;
+  /** A workflow or chatflow file's graph and variables. */
+  spec?: WorkflowSpec;
   warnings: string[];
 }
 
@@ -53,6 +58,7 @@ export class AppDslService {
     private readonly apiTools: ApiToolService,
     private readonly mcpServers: McpServerService,
     private readonly fetch: SafeFetch,
+    private readonly workflows: WorkflowService,
   ) {}
 
   async prepare(workspaceId: string, source: DslSource, signal: AbortSignal): Promise<PreparedImport> {
@@ -66,9 +72,20 @@ export class AppDslService {
       if (err instanceof DslError) throw new DslImportError(err.message);
       throw new DslImportError(`the file is not YAML: ${(err as Error).message.split('\n')[0]}`);
     }
+    if (parsed.app.mode === 'workflow' || parsed.app.mode === 'advanced-chat') {
+      let imported;
+      try {
+        imported = workflowFromDsl(parsed.workflow, parsed.app.mode);
+      } catch (err) {
+        throw new DslImportError((err as Error).message, parsed.version);
+      }
+      await this.fitGraphModels(workspaceId, imported.spec, source.defaultModel, imported.warnings);
+      const { spec, warnings } = imported;
+      return { version: parsed.version, mode: parsed.app.mode, app: parsed.app, config: DEFAULT_APP_CONFIG, spec, warnings };
+    }
     if (parsed.app.mode !== 'chat' && parsed.app.mode !== 'agent-chat') {
       throw new DslImportError(
-        `app.mode: ${parsed.app.mode} apps cannot be imported yet; this server runs chat and agent-chat apps`,
+        `app.mode: ${parsed.app.mode} apps cannot be imported; this server runs chat, agent-chat, workflow and advanced-chat apps`,
         parsed.version,
       );
     }
@@ -79,16 +96,56 @@ export class AppDslService {
     return { version: parsed.version, mode: parsed.app.mode, app: parsed.app, config, warnings };
   }
 
-  create(actor: Actor, app: { name: string; icon?: string | undefined; description: string }, config: AppConfig): Promise<App> {
-    return this.apps.create(actor, { ...app, draftConfig: config });
+  async create(
+    actor: Actor,
+    app: { name: string; icon?: string | undefined; description: string },
+    prepared: PreparedImport,
+  ): Promise<App> {
+    if (!prepared.spec) return this.apps.create(actor, { ...app, draftConfig: prepared.config });
+    const created = await this.apps.create(actor, { ...app, mode: prepared.mode as 'workflow' | 'advanced-chat' });
+    await this.workflows.importDraft(created.id, prepared.spec, actor.accountId);
+    return created;
   }
 
-  /** The app's draft as a DSL file Dify imports. */
-  async export(workspaceId: string, appId: string): Promise<string> {
+  /** The app's draft as a DSL file Dify imports; secret environment values only when asked for. */
+  async export(workspaceId: string, appId: string, includeSecrets = false): Promise<string> {
     const app = await this.apps.get(workspaceId, appId);
-    const config = completeConfig(app.draftConfig);
     const { stringify } = await import('yaml');
-    return stringify(dslOf(app, config), { lineWidth: 0 });
+    if (isGraphMode(app.mode)) {
+      const { workflow } = await this.workflows.draft(workspaceId, appId);
+      const spec = includeSecrets
+        ? this.workflows.openSpec(workflow.spec)
+        : {
+            ...workflow.spec,
+            environment_variables: workflow.spec.environment_variables.map((v) => (v.value_type === 'secret' ? { ...v, value: '' } : v)),
+          };
+      return stringify(workflowDslOf({ ...app, mode: app.mode }, spec), { lineWidth: 0 });
+    }
+    return stringify(dslOf(app, completeConfig(app.draftConfig)), { lineWidth: 0 });
+  }
+
+  /** Each node's model this workspace cannot call: replaced by `default_model` where given, else kept with a warning. */
+  private async fitGraphModels(
+    workspaceId: string,
+    spec: WorkflowSpec,
+    defaultModel: DslSource['defaultModel'],
+    warnings: string[],
+  ): Promise<void> {
+    for (const { node, title, provider, name } of graphModels(spec)) {
+      if (await this.usableModel(workspaceId, providerName(provider), name)) continue;
+      if (defaultModel) {
+        if (!(await this.usableModel(workspaceId, defaultModel.provider, defaultModel.model))) {
+          throw new DslImportError(`default_model: ${defaultModel.provider}/${defaultModel.model} is not usable in this workspace`);
+        }
+        warnings.push(`${title}: ${provider}/${name} has no credentials here; replaced by ${defaultModel.provider}/${defaultModel.model}`);
+        node['provider'] = defaultModel.provider;
+        node['name'] = defaultModel.model;
+      } else {
+        warnings.push(
+          `${title}: ${provider}/${name} cannot be called here (no such model, or no credentials); choose another before running`,
+        );
+      }
+    }
   }
 
   private async download(url: string, signal: AbortSignal): Promise<string> {

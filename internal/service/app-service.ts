@@ -1,4 +1,5 @@
 import type { AppConfig } from '../entity/app-config-entity.js';
+import type { AppModeName } from '../entity/workflow-entity.js';
 import { and, count, desc, eq, ilike, sql } from 'drizzle-orm';
 import type { ChangeFeed } from '../extension/change-feed.js';
 import type { Db } from '../extension/database.js';
@@ -16,6 +17,8 @@ export interface AppInput {
   description?: string | undefined;
   /** A configuration to start from (an imported DSL file); the defaults otherwise. */
   draftConfig?: Partial<AppConfig> | undefined;
+  /** Fixed at creation; chat when absent. */
+  mode?: AppModeName | undefined;
 }
 
 const COPY_SUFFIX = ' (copy)';
@@ -50,6 +53,7 @@ export class AppService {
         name: input.name,
         icon: input.icon ?? APP_DEFAULT_ICON,
         description: input.description ?? '',
+        mode: input.mode ?? 'chat',
         ...(input.draftConfig ? { draftConfig: input.draftConfig } : {}),
       })
       .returning();
@@ -99,6 +103,7 @@ export class AppService {
         name,
         icon: source.icon,
         description: source.description,
+        mode: source.mode,
         draftConfig: source.draftConfig,
       })
       .returning();

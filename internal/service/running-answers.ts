@@ -40,6 +40,11 @@ export class RunningAnswers {
     await this.stopSignal.subscribe((taskId) => this.running.get(taskId)?.controller.abort());
   }
 
+  /** Stops a task wherever it runs; the caller has checked it may. */
+  async signal(taskId: string): Promise<void> {
+    await this.stopSignal.publish(taskId);
+  }
+
   /** Shutdown past its timeout: every answer streaming here ends now. */
   interruptAll(): void {
     for (const { controller } of this.running.values()) controller.abort(SERVER_SHUTDOWN);

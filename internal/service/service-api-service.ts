@@ -1,7 +1,10 @@
 import { thoughtsOf } from './agent-thoughts.js';
 import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { apiToolProviders } from '../model/tool-provider.js';
-import type { AppConfig } from '../entity/app-config-entity.js';
+import { DEFAULT_APP_CONFIG, type AppConfig } from '../entity/app-config-entity.js';
+import { isGraphMode } from '../entity/workflow-entity.js';
+import { startForm } from '../core/workflow/start-form.js';
+import type { WorkflowService } from './workflow-service.js';
 import { InvokeFrom } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
 import { appUnavailable, ServiceApiException } from '../exception/app-error.js';
@@ -22,9 +25,16 @@ export class ServiceApiService {
     private readonly aiHelper: AiHelperService,
     private readonly conversationService: ConversationService,
     private readonly appConfig: AppConfigService,
+    private readonly workflows: WorkflowService,
   ) {}
 
   async publishedConfig(app: App): Promise<AppConfig> {
+    if (isGraphMode(app.mode)) {
+      // A graph app's form is its start node's variables; its other features are not read yet.
+      const workflow = await this.workflows.published(app);
+      if (!workflow) throw appUnavailable();
+      return { ...DEFAULT_APP_CONFIG, user_input_form: startForm(workflow.graph) };
+    }
     const config = await this.appConfig.published(app);
     if (!config) throw appUnavailable();
     return config;

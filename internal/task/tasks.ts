@@ -5,6 +5,7 @@ import type { AnalyticsRollupService } from '../service/analytics-rollup-service
 import type { AuthService } from '../service/auth-service.js';
 import type { ChatService } from '../service/chat-service.js';
 import type { IndexingService } from '../service/indexing-service.js';
+import type { WorkflowRunService } from '../service/workflow-run-service.js';
 import { defineAnalyticsRollupTask } from './analytics-rollup-task.js';
 import { defineAuthCleanupTask } from './auth-cleanup-task.js';
 import { defineChatSweepTask } from './chat-sweep-task.js';
@@ -18,6 +19,8 @@ export interface TaskDependencies {
   analyticsRollupDelaySeconds: number;
   chat: ChatService;
   chatInterruptedAfterSeconds: number;
+  workflowRun: WorkflowRunService;
+  workflowTimeoutSeconds: number;
   indexing: IndexingService;
   logger: Logger;
 }
@@ -26,7 +29,16 @@ export interface TaskDependencies {
 export function defineTasks(queue: Queue, deps: TaskDependencies): void {
   defineAuthCleanupTask(queue, deps.authService, deps.logger);
   defineAnalyticsRollupTask(queue, deps.analyticsRollup, deps.analyticsRollupDelaySeconds, deps.logger);
-  defineChatSweepTask(queue, deps.chat, deps.chatInterruptedAfterSeconds, deps.logger);
+  defineChatSweepTask(
+    queue,
+    {
+      chat: deps.chat,
+      workflowRun: deps.workflowRun,
+      afterSeconds: deps.chatInterruptedAfterSeconds,
+      workflowTimeoutSeconds: deps.workflowTimeoutSeconds,
+    },
+    deps.logger,
+  );
   defineConversationTasks(queue, deps.aiHelper);
   defineIndexingTasks(queue, deps.indexing);
 }

@@ -32,6 +32,7 @@ for (const backend of backends) {
           name: 'Support bot',
           icon: '🦜',
           description: 'Answers questions',
+          mode: 'chat',
           status: 'draft',
           web_app_token: null,
           created_at: expect.any(Number),

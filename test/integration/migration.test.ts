@@ -51,6 +51,9 @@ const EXPECTED_TABLES = [
   'revoked_tokens',
   'segments',
   'upload_files',
+  'workflow_node_executions',
+  'workflow_runs',
+  'workflows',
   'workspace_members',
   'workspaces',
 ];

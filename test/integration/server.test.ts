@@ -118,6 +118,16 @@ describe('HTTP server', () => {
         'GET /apps/{app_id}',
         'POST /apps/imports',
         'GET /apps/{app_id}/export',
+        'GET /apps/{app_id}/workflows/draft',
+        'POST /apps/{app_id}/workflows/draft',
+        'POST /apps/{app_id}/workflows/draft/run',
+        'GET /apps/{app_id}/workflow-runs',
+        'GET /apps/{app_id}/workflow-runs/{run_id}',
+        'POST /apps/{app_id}/workflow-runs/tasks/{task_id}/stop',
+        'POST /v1/workflows/run',
+        'GET /v1/workflows/run/{workflow_run_id}',
+        'POST /v1/workflows/tasks/{task_id}/stop',
+        'GET /v1/workflows/logs',
         'POST /apps/{app_id}',
         'POST /apps/{app_id}/delete',
         'POST /apps/{app_id}/copy',
@@ -203,7 +213,7 @@ describe('HTTP server', () => {
       ].sort(),
     );
     const create = doc.paths['/apps']!.post;
-    expect(Object.keys(create.requestBody.content['application/json'].schema.properties)).toEqual(['name', 'icon', 'description']);
+    expect(Object.keys(create.requestBody.content['application/json'].schema.properties)).toEqual(['name', 'icon', 'description', 'mode']);
     expect(create.responses['200'].content['application/json'].schema.properties.data.properties).toHaveProperty('status');
     expect(create.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/auth/register']!.post.security).toBeUndefined();

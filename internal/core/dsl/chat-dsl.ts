@@ -29,6 +29,8 @@ export interface ParsedDsl {
   version: string;
   app: DslApp;
   modelConfig: Record<string, unknown>;
+  /** A workflow or chatflow file's `workflow` section (graph, features, variables). */
+  workflow: Record<string, unknown>;
 }
 
 export class DslError extends Error {
@@ -61,6 +63,7 @@ export function readDsl(data: unknown): ParsedDsl {
     version,
     app: { name: str(app['name']).trim(), mode, icon: str(app['icon']), description: str(app['description']) },
     modelConfig: obj(doc['model_config']),
+    workflow: obj(doc['workflow']),
   };
 }
 

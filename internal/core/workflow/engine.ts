@@ -6,12 +6,23 @@ export interface NodeRun {
   node: GraphNode;
   pool: VariablePool;
   signal: AbortSignal;
-  stream(text: string): void;
+  /** Text shown as it comes (an answer, an LLM's tokens); `from` is the variable it becomes. */
+  stream(text: string, from?: readonly string[]): void;
+}
+
+/** What a node spent, as Dify's `execution_metadata` reports it. */
+export interface NodeUsage {
+  totalTokens: number;
+  totalPrice: number;
+  currency: string;
 }
 
 export interface NodeOutcome {
   inputs?: Record<string, unknown>;
   outputs: Record<string, unknown>;
+  /** How the node got there (the prompts an LLM was sent, the request an HTTP node made). */
+  processData?: Record<string, unknown>;
+  usage?: NodeUsage;
   /** The `sourceHandle` of the edges to follow (an if-else's case id); `source` when absent. */
   handle?: string;
 }
@@ -22,19 +33,22 @@ export type NodeStatus = 'succeeded' | 'failed' | 'exception';
 export type RunStatus = 'succeeded' | 'partial-succeeded' | 'failed' | 'stopped';
 
 export type EngineEvent =
-  | { type: 'node_started'; node: GraphNode; index: number }
+  | { type: 'node_started'; node: GraphNode; index: number; predecessor: string | undefined }
   | {
       type: 'node_finished';
       node: GraphNode;
       index: number;
+      predecessor: string | undefined;
       status: NodeStatus;
       inputs: Record<string, unknown>;
       outputs: Record<string, unknown>;
+      processData?: Record<string, unknown> | undefined;
+      usage?: NodeUsage | undefined;
       error?: string;
       elapsedMs: number;
       retries: number;
     }
-  | { type: 'text_chunk'; node: GraphNode; text: string }
+  | { type: 'text_chunk'; node: GraphNode; text: string; from: readonly string[] }
   | { type: 'run_finished'; status: RunStatus; outputs: Record<string, unknown>; error?: string; steps: number };
 
 export interface EngineOptions {
@@ -106,10 +120,11 @@ export async function* runGraph(graph: Graph, pool: VariablePool, options: Engin
   const consider = (node: GraphNode) => {
     const edges = incoming.get(node.id) ?? [];
     if (!edges.every((e) => decided.has(e))) return;
-    if (edges.some((e) => decided.get(e))) start(node);
+    const taken = edges.find((e) => decided.get(e));
+    if (taken) start(node, taken.source);
     else decide(outgoing.get(node.id) ?? [], undefined);
   };
-  const start = (node: GraphNode) => {
+  const start = (node: GraphNode, predecessor?: string) => {
     if (failure || signal.aborted) return;
     if (++steps > options.maxSteps) {
       failure = `the run reached its limit of ${options.maxSteps} steps`;
@@ -117,13 +132,13 @@ export async function* runGraph(graph: Graph, pool: VariablePool, options: Engin
       return;
     }
     running += 1;
-    void execute(node, steps).finally(() => {
+    void execute(node, steps, predecessor).finally(() => {
       running -= 1;
       wake?.();
     });
   };
-  const execute = async (node: GraphNode, index: number) => {
-    emit({ type: 'node_started', node, index });
+  const execute = async (node: GraphNode, index: number, predecessor: string | undefined) => {
+    emit({ type: 'node_started', node, index, predecessor });
     const began = performance.now();
     const policy = policyOf(node);
     const executor = options.executors[node.data.type];
@@ -131,7 +146,8 @@ export async function* runGraph(graph: Graph, pool: VariablePool, options: Engin
     for (;;) {
       try {
         if (!executor) throw new Error(`the node type ${node.data.type} cannot run here`);
-        const outcome = await executor({ node, pool, signal, stream: (text) => emit({ type: 'text_chunk', node, text }) });
+        const stream = (text: string, from: readonly string[] = [node.id, 'answer']) => emit({ type: 'text_chunk', node, text, from });
+        const outcome = await executor({ node, pool, signal, stream });
         if (signal.aborted) return;
         pool.set(node.id, outcome.outputs);
         if (node.data.type === 'end') Object.assign(outputs, outcome.outputs);
@@ -139,9 +155,12 @@ export async function* runGraph(graph: Graph, pool: VariablePool, options: Engin
           type: 'node_finished',
           node,
           index,
+          predecessor,
           status: 'succeeded',
           inputs: outcome.inputs ?? {},
           outputs: outcome.outputs,
+          processData: outcome.processData,
+          usage: outcome.usage,
           elapsedMs: performance.now() - began,
           retries,
         });
@@ -155,7 +174,16 @@ export async function* runGraph(graph: Graph, pool: VariablePool, options: Engin
           await new Promise((resolve) => setTimeout(resolve, policy.retryIntervalMs));
           continue;
         }
-        const finished = { type: 'node_finished' as const, node, index, inputs: {}, error, elapsedMs: performance.now() - began, retries };
+        const finished = {
+          type: 'node_finished' as const,
+          node,
+          index,
+          predecessor,
+          inputs: {},
+          error,
+          elapsedMs: performance.now() - began,
+          retries,
+        };
         if (!policy.strategy) {
           emit({ ...finished, status: 'failed', outputs: {} });
           failure = `${node.data.title ?? node.id}: ${error}`;

@@ -1,0 +1,81 @@
+import type { FastifyReply } from 'fastify';
+import { page, success, successMessage } from '../../pkg/response/response.js';
+import { paginatorOf } from '../../pkg/paginator/paginator.js';
+import { WorkflowTrigger } from '../entity/workflow-entity.js';
+import { InvokeFrom } from '../entity/conversation-entity.js';
+import { unixSeconds } from '../lib/time.js';
+import { currentActor, currentWorkspaceId } from '../middleware/auth.js';
+import type { appIdParams } from '../schema/app-schema.js';
+import type { pageQuery } from '../schema/common-schema.js';
+import {
+  nodeExecutionView,
+  runView,
+  workflowView,
+  type appTaskParams,
+  type draftRunBody,
+  type runIdParams,
+  type saveDraftBody,
+} from '../schema/workflow-schema.js';
+import type { WorkflowRunService } from '../service/workflow-run-service.js';
+import type { WorkflowService } from '../service/workflow-service.js';
+import type { Validated } from './request-types.js';
+import { streamEvents } from './sse-response.js';
+
+type AppRequest = Validated<{ params: typeof appIdParams }>;
+
+/** The editor's side of workflow and chatflow apps: the draft graph, debug runs, run history, stop. */
+export class WorkflowHandler {
+  constructor(
+    private readonly workflows: WorkflowService,
+    private readonly runs: WorkflowRunService,
+    private readonly ssePingIntervalMs: number,
+  ) {}
+
+  getDraft = async (req: AppRequest) => {
+    const { workflow } = await this.workflows.draft(currentWorkspaceId(req), req.params.app_id);
+    return success(workflowView(workflow, this.workflows.visibleSpec(workflow.spec)));
+  };
+
+  saveDraft = async (req: Validated<{ params: typeof appIdParams; body: typeof saveDraftBody }>) => {
+    const actor = currentActor(req);
+    const { hash, ...spec } = req.body;
+    const saved = await this.workflows.saveDraft(actor.workspaceId, req.params.app_id, actor.accountId, spec, hash);
+    return success({ result: 'success' as const, hash: saved.hash, updated_at: unixSeconds(saved.updatedAt) }, 'draft saved');
+  };
+
+  /** Runs the draft as it is saved, streaming Dify's workflow events; the run is kept in the history. */
+  runDraft = async (req: Validated<{ params: typeof appIdParams; body: typeof draftRunBody }>, reply: FastifyReply) => {
+    const actor = currentActor(req);
+    const [app, workflow] = await Promise.all([
+      this.workflows.draft(actor.workspaceId, req.params.app_id).then((d) => d.app),
+      this.workflows.runnableDraft(actor.workspaceId, req.params.app_id),
+    ]);
+    const run = await this.runs.start({
+      app,
+      workflow,
+      inputs: req.body.inputs,
+      endUser: '',
+      accountId: actor.accountId,
+      invokeFrom: InvokeFrom.Debugger,
+      trigger: WorkflowTrigger.Debugging,
+    });
+    await streamEvents(req, reply, run.events, this.ssePingIntervalMs);
+  };
+
+  stop = async (req: Validated<{ params: typeof appTaskParams }>) => {
+    await this.runs.stop(currentWorkspaceId(req), req.params.app_id, req.params.task_id);
+    return successMessage('stop requested');
+  };
+
+  list = async (req: Validated<{ params: typeof appIdParams; query: typeof pageQuery }>) => {
+    const pageRequest = { currentPage: req.query.current_page, pageSize: req.query.page_size };
+    await this.workflows.graphApp(currentWorkspaceId(req), req.params.app_id);
+    const { list, total } = await this.runs.list(currentWorkspaceId(req), req.params.app_id, pageRequest);
+    return page(list.map(runView), paginatorOf(pageRequest, total));
+  };
+
+  detail = async (req: Validated<{ params: typeof runIdParams }>) => {
+    const { run, nodes } = await this.runs.detail(currentWorkspaceId(req), req.params.app_id, req.params.run_id);
+    return success({ ...runView(run), node_executions: nodes.map(nodeExecutionView) });
+  };
+}

@@ -1,0 +1,115 @@
+import type { ServiceWorkflowHandler } from '../handler/service-workflow-handler.js';
+import type { WorkflowHandler } from '../handler/workflow-handler.js';
+import { appIdParams } from '../schema/app-schema.js';
+import { messageEnvelope, pageQuery } from '../schema/common-schema.js';
+import { resultResponse, taskStopParams, userBody } from '../schema/service-api-schema.js';
+import {
+  appTaskParams,
+  draftRunBody,
+  runDetailResponse,
+  runIdParams,
+  runPageResponse,
+  saveDraftBody,
+  saveDraftResponse,
+  serviceRunItem,
+  serviceRunParams,
+  workflowLogsQuery,
+  workflowLogsResponse,
+  workflowResponse,
+  workflowRunBody,
+  workflowRunResponse,
+} from '../schema/workflow-schema.js';
+import { z } from 'zod';
+import type { HttpServer } from '../server/http.js';
+import { Permission } from '../service/permissions.js';
+import { route, serviceRoute } from './route-options.js';
+
+export function registerWorkflowRoutes(
+  server: HttpServer,
+  h: { workflow: WorkflowHandler; serviceWorkflow: ServiceWorkflowHandler },
+): void {
+  const tag = 'workflows';
+  const w = h.workflow;
+  server.get(
+    '/apps/:app_id/workflows/draft',
+    route(Permission.AppsBuild, tag, "The workflow or chatflow app's draft graph (secret environment values hidden)", {
+      params: appIdParams,
+      response: { 200: workflowResponse },
+    }),
+    w.getDraft,
+  );
+  server.post(
+    '/apps/:app_id/workflows/draft',
+    route(
+      Permission.AppsBuild,
+      tag,
+      'Save the draft graph; it is checked first (one start, all reachable, no cycles, variables that resolve)',
+      {
+        params: appIdParams,
+        body: saveDraftBody,
+        response: { 200: saveDraftResponse },
+      },
+    ),
+    w.saveDraft,
+  );
+  server.post(
+    '/apps/:app_id/workflows/draft/run',
+    route(Permission.AppsBuild, tag, "Run the saved draft; streams Dify's workflow events (SSE)", {
+      params: appIdParams,
+      body: draftRunBody,
+      response: { 200: z.string().describe('text/event-stream') },
+    }),
+    w.runDraft,
+  );
+  server.get(
+    '/apps/:app_id/workflow-runs',
+    route(Permission.AppsBuild, tag, "The app's runs, newest first (debug and published)", {
+      params: appIdParams,
+      querystring: pageQuery,
+      response: { 200: runPageResponse },
+    }),
+    w.list,
+  );
+  server.get(
+    '/apps/:app_id/workflow-runs/:run_id',
+    route(Permission.AppsBuild, tag, "One run with each node's inputs, outputs, status, error, time and tokens", {
+      params: runIdParams,
+      response: { 200: runDetailResponse },
+    }),
+    w.detail,
+  );
+  server.post(
+    '/apps/:app_id/workflow-runs/tasks/:task_id/stop',
+    route(Permission.AppsBuild, tag, 'Stop a running run (any node)', { params: appTaskParams, response: { 200: messageEnvelope } }),
+    w.stop,
+  );
+
+  const s = h.serviceWorkflow;
+  server.post(
+    '/v1/workflows/run',
+    serviceRoute('Run the published workflow (blocking JSON or streaming SSE)', {
+      body: workflowRunBody,
+      response: { 200: workflowRunResponse },
+    }),
+    s.run,
+  );
+  server.get(
+    '/v1/workflows/run/:workflow_run_id',
+    serviceRoute('A workflow run: status, inputs, outputs, totals', { params: serviceRunParams, response: { 200: serviceRunItem } }),
+    s.get,
+  );
+  server.post(
+    '/v1/workflows/tasks/:task_id/stop',
+    serviceRoute('Stop a running workflow (the user who started it)', {
+      params: taskStopParams,
+      body: userBody,
+      response: { 200: resultResponse },
+    }),
+    s.stop,
+  );
+  server.get(
+    '/v1/workflows/logs',
+    serviceRoute("The published app's runs, newest first", { querystring: workflowLogsQuery, response: { 200: workflowLogsResponse } }),
+    s.logs,
+  );
+}

@@ -1,0 +1,337 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { providerName } from '../core/dsl/chat-dsl.js';
+import { InputValueError, resolveInputs } from '../core/prompts/input-variables.js';
+import type { SandboxPool } from '../core/sandbox/sandbox-pool.js';
+import { runGraph, type RunStatus } from '../core/workflow/engine.js';
+import type { Graph } from '../core/workflow/graph.js';
+import { nodeExecutors } from '../core/workflow/node-executors.js';
+import { startForm } from '../core/workflow/start-form.js';
+import { VariablePool } from '../core/workflow/variable-pool.js';
+import type { InvokeFrom } from '../entity/conversation-entity.js';
+import { WORKFLOW_INTERRUPTED_ERROR, WorkflowRunStatus, WorkflowTrigger } from '../entity/workflow-entity.js';
+import type { Db } from '../extension/database.js';
+import type { StopSignal } from '../extension/stop-signal.js';
+import { NotFoundException, ServiceApiException, ValidateErrorException } from '../exception/app-error.js';
+import { containsPattern } from '../lib/pg-error.js';
+import type { SafeFetch } from '../lib/ssrf-fetch.js';
+import type { App } from '../model/app.js';
+import { workflowNodeExecutions, workflowRuns, type WorkflowNodeExecution, type WorkflowRun } from '../model/workflow.js';
+import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
+import type { LlmModelService } from './llm-model-service.js';
+import { RunningAnswers, SERVER_SHUTDOWN } from './running-answers.js';
+import { nodeFinishedData, nodeStartedData, type RunSummary, type WorkflowStreamEvent } from './workflow-events.js';
+import type { RunnableWorkflow } from './workflow-service.js';
+
+export interface WorkflowSettings {
+  workflowMaxSteps: number;
+  workflowTimeoutSeconds: number;
+  outboundTimeoutMs: number;
+}
+
+export interface StartRun {
+  app: App;
+  workflow: RunnableWorkflow;
+  inputs: Record<string, unknown>;
+  /** The service API's `user`; empty for a member's debug run. */
+  endUser: string;
+  accountId: string | null;
+  invokeFrom: InvokeFrom;
+  trigger: WorkflowTrigger;
+}
+
+export interface WorkflowRunHandle {
+  taskId: string;
+  runId: string;
+  events: AsyncGenerator<WorkflowStreamEvent>;
+}
+
+const unix = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * Runs graphs and keeps their history: a run row written before the first event (so a stop or a
+ * lookup finds it on any node), one row per finished node, and the run's outcome at the end. The
+ * task id is the run id; a stop reaches the run on whichever node it runs.
+ */
+export class WorkflowRunService {
+  private readonly running: RunningAnswers;
+
+  constructor(
+    private readonly db: Db,
+    stopSignal: StopSignal,
+    private readonly llmModels: LlmModelService,
+    private readonly sandbox: SandboxPool,
+    private readonly fetch: SafeFetch,
+    private readonly settings: WorkflowSettings,
+  ) {
+    this.running = new RunningAnswers(db, stopSignal);
+  }
+
+  listenForStops(): Promise<void> {
+    return this.running.listen();
+  }
+
+  /** Shutdown past its timeout: runs here end as interrupted. */
+  interruptAll(): void {
+    this.running.interruptAll();
+  }
+
+  /** Checks the inputs against the start node's form (a misfit is thrown before any event) and starts the run. */
+  async start(input: StartRun): Promise<WorkflowRunHandle> {
+    const { app, workflow } = input;
+    let inputs: Record<string, unknown>;
+    try {
+      inputs = { ...passThrough(workflow.graph, input.inputs), ...resolveInputs(startForm(workflow.graph), input.inputs) };
+    } catch (err) {
+      if (err instanceof InputValueError) throw new ValidateErrorException(err.message);
+      throw err;
+    }
+    const runId = randomUUID();
+    const createdAt = Date.now();
+    await this.db.insert(workflowRuns).values({
+      id: runId,
+      workspaceId: app.workspaceId,
+      appId: app.id,
+      workflowId: workflow.id,
+      version: workflow.version,
+      triggeredFrom: input.trigger,
+      invokeFrom: input.invokeFrom,
+      endUser: input.endUser,
+      createdBy: input.accountId,
+      status: WorkflowRunStatus.Running,
+      inputs,
+      createdAt: new Date(createdAt),
+    });
+    const controller = new AbortController();
+    this.running.add(runId, { workspaceId: app.workspaceId, appId: app.id, endUser: input.endUser, controller });
+    const events = this.events({ ...input, inputs }, runId, createdAt, controller);
+    return { taskId: runId, runId, events };
+  }
+
+  private async *events(
+    input: StartRun,
+    runId: string,
+    createdAt: number,
+    controller: AbortController,
+  ): AsyncGenerator<WorkflowStreamEvent> {
+    const { app, workflow } = input;
+    const ids = { task_id: runId, workflow_run_id: runId };
+    const pool = new VariablePool({
+      sys: { files: [], user_id: input.endUser || input.accountId, app_id: app.id, workflow_id: workflow.id, workflow_run_id: runId },
+      env: workflow.environment,
+    });
+    const executors = nodeExecutors(input.inputs, {
+      resolveModel: (provider, model) => this.llmModels.resolve(app.workspaceId, provider, model),
+      runSandboxed: (job, signal) => this.sandbox.run(job, signal),
+      fetch: this.fetch,
+      httpTimeoutMs: this.settings.outboundTimeoutMs,
+      providerName,
+    });
+    const streamed = streamedSelectors(workflow.graph);
+    const started = new Map<string, { id: string; at: number }>();
+    const writes: Array<Promise<unknown>> = [];
+    let totalTokens = 0;
+    let totalPrice = 0;
+    let exceptions = 0;
+    yield {
+      event: 'workflow_started',
+      ...ids,
+      data: { id: runId, workflow_id: workflow.id, inputs: input.inputs, created_at: unix(createdAt) },
+    };
+    try {
+      const run = runGraph(workflow.graph, pool, {
+        executors,
+        maxSteps: this.settings.workflowMaxSteps,
+        timeoutMs: this.settings.workflowTimeoutSeconds * 1000,
+        signal: controller.signal,
+      });
+      for await (const event of run) {
+        if (event.type === 'node_started') {
+          const execution = { id: randomUUID(), at: Date.now() };
+          started.set(`${event.node.id}#${event.index}`, execution);
+          yield { event: 'node_started', ...ids, data: nodeStartedData(event, execution.id, execution.at) };
+        } else if (event.type === 'node_finished') {
+          const execution = started.get(`${event.node.id}#${event.index}`)!;
+          const data = nodeFinishedData(event, execution.id, execution.at);
+          totalTokens += event.usage?.totalTokens ?? 0;
+          totalPrice += event.usage?.totalPrice ?? 0;
+          if (event.status === 'exception') exceptions += 1;
+          writes.push(this.saveNode(runId, data, execution.at, event.retries, event.usage?.totalPrice ?? 0));
+          yield { event: 'node_finished', ...ids, data };
+        } else if (event.type === 'text_chunk') {
+          if (event.node.data.type === 'answer' || streamed.has(event.from.join('.'))) {
+            yield { event: 'text_chunk', ...ids, data: { text: event.text, from_variable_selector: [...event.from] } };
+          }
+        } else {
+          const interrupted = controller.signal.aborted && controller.signal.reason === SERVER_SHUTDOWN;
+          const status: WorkflowRunStatus = interrupted ? 'failed' : (event.status satisfies RunStatus);
+          const error = interrupted ? WORKFLOW_INTERRUPTED_ERROR : (event.error ?? (status === 'stopped' ? 'stopped by the user' : null));
+          const finishedAt = Date.now();
+          await Promise.allSettled(writes);
+          await this.db
+            .update(workflowRuns)
+            .set({
+              status,
+              outputs: event.outputs,
+              error: error ?? '',
+              elapsedTime: (finishedAt - createdAt) / 1000,
+              totalTokens,
+              totalPrice,
+              totalSteps: event.steps,
+              exceptionsCount: exceptions,
+              finishedAt: new Date(finishedAt),
+            })
+            .where(eq(workflowRuns.id, runId));
+          const summary: RunSummary = {
+            id: runId,
+            workflow_id: workflow.id,
+            status,
+            outputs: event.outputs,
+            error,
+            elapsed_time: (finishedAt - createdAt) / 1000,
+            total_tokens: totalTokens,
+            total_steps: event.steps,
+            exceptions_count: exceptions,
+            created_by: input.accountId ? { id: input.accountId } : { id: input.endUser, user: input.endUser },
+            created_at: unix(createdAt),
+            finished_at: unix(finishedAt),
+            files: [],
+          };
+          yield { event: 'workflow_finished', ...ids, data: summary };
+        }
+      }
+    } catch (err) {
+      await this.db
+        .update(workflowRuns)
+        .set({ status: WorkflowRunStatus.Failed, error: (err as Error).message, finishedAt: new Date() })
+        .where(and(eq(workflowRuns.id, runId), eq(workflowRuns.status, WorkflowRunStatus.Running)));
+      throw err;
+    } finally {
+      this.running.remove(runId);
+    }
+  }
+
+  private saveNode(runId: string, data: ReturnType<typeof nodeFinishedData>, startedAt: number, retries: number, price: number) {
+    return this.db.insert(workflowNodeExecutions).values({
+      id: data.id,
+      workflowRunId: runId,
+      index: data.index,
+      nodeId: data.node_id,
+      nodeType: data.node_type,
+      title: data.title.slice(0, 255),
+      predecessorNodeId: data.predecessor_node_id,
+      status: data.status,
+      inputs: data.inputs,
+      processData: data.process_data,
+      outputs: data.outputs,
+      error: data.error ?? '',
+      elapsedTime: data.elapsed_time,
+      totalTokens: data.execution_metadata?.total_tokens ?? 0,
+      totalPrice: price,
+      retries,
+      createdAt: new Date(startedAt),
+      finishedAt: new Date(startedAt + data.elapsed_time * 1000),
+    });
+  }
+
+  /** The console's stop, on any node; the run row proves the app owns the task. */
+  async stop(workspaceId: string, appId: string, taskId: string): Promise<void> {
+    const run = await this.row(taskId);
+    if (!run || run.workspaceId !== workspaceId || run.appId !== appId) throw new NotFoundException('task not found');
+    await this.running.signal(taskId);
+  }
+
+  /** The service API's stop: only the user who started the run may stop it. */
+  async stopForEndUser(appId: string, endUser: string, taskId: string): Promise<void> {
+    const run = await this.row(taskId);
+    if (!run || run.appId !== appId || run.endUser !== endUser || run.triggeredFrom !== WorkflowTrigger.AppRun) {
+      throw new ServiceApiException(404, 'not_found', 'Task not found.');
+    }
+    await this.running.signal(taskId);
+  }
+
+  async list(workspaceId: string, appId: string, page: PageRequest): Promise<{ list: WorkflowRun[]; total: number }> {
+    return this.page(and(eq(workflowRuns.workspaceId, workspaceId), eq(workflowRuns.appId, appId))!, page);
+  }
+
+  /** One run with each node's execution, in the order they started. */
+  async detail(workspaceId: string, appId: string, runId: string): Promise<{ run: WorkflowRun; nodes: WorkflowNodeExecution[] }> {
+    const run = await this.row(runId);
+    if (!run || run.workspaceId !== workspaceId || run.appId !== appId) throw new NotFoundException('workflow run not found');
+    const nodes = await this.db
+      .select()
+      .from(workflowNodeExecutions)
+      .where(eq(workflowNodeExecutions.workflowRunId, runId))
+      .orderBy(asc(workflowNodeExecutions.index));
+    return { run, nodes };
+  }
+
+  /** A run of the app, as the service API shows it. */
+  async serviceRun(appId: string, runId: string): Promise<WorkflowRun> {
+    const run = await this.row(runId);
+    if (!run || run.appId !== appId) throw new ServiceApiException(404, 'not_found', 'Workflow run not found.');
+    return run;
+  }
+
+  /** Dify's workflow logs: the published app's runs, newest first, filtered by status and a keyword in inputs or outputs. */
+  async logs(appId: string, filter: PageRequest & { status?: string | undefined; keyword?: string | undefined }) {
+    const keyword = filter.keyword ? containsPattern(filter.keyword) : undefined;
+    const where = and(
+      eq(workflowRuns.appId, appId),
+      eq(workflowRuns.triggeredFrom, WorkflowTrigger.AppRun),
+      filter.status ? eq(workflowRuns.status, filter.status as WorkflowRunStatus) : undefined,
+      keyword ? or(ilike(sql`${workflowRuns.inputs}::text`, keyword), ilike(sql`${workflowRuns.outputs}::text`, keyword)) : undefined,
+    )!;
+    return this.page(where, filter);
+  }
+
+  /** Runs a dead process left running become failed with the reason; only those started before `startedBefore`. */
+  async interruptUnfinished(startedBefore: Date): Promise<number> {
+    const result = await this.db
+      .execute(sql`UPDATE workflow_runs SET status = ${WorkflowRunStatus.Failed}, error = ${WORKFLOW_INTERRUPTED_ERROR},
+      finished_at = now() WHERE status = ${WorkflowRunStatus.Running} AND created_at < ${startedBefore.toISOString()}::timestamptz RETURNING id`);
+    return result.rows.length;
+  }
+
+  private async page(where: SQL, page: PageRequest): Promise<{ list: WorkflowRun[]; total: number }> {
+    const { limit, offset } = pageOffset(page);
+    const rows = await this.db
+      .select({ run: workflowRuns, total: sql<number>`count(*) over ()`.mapWith(Number) })
+      .from(workflowRuns)
+      .where(where)
+      .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id))
+      .limit(limit)
+      .offset(offset);
+    if (rows.length > 0 || offset === 0) return { list: rows.map((r) => r.run), total: rows[0]?.total ?? 0 };
+    const [count] = await this.db
+      .select({ value: sql<number>`count(*)`.mapWith(Number) })
+      .from(workflowRuns)
+      .where(where);
+    return { list: [], total: count?.value ?? 0 };
+  }
+
+  private async row(runId: string): Promise<WorkflowRun | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(runId)) return undefined;
+    const [run] = await this.db.select().from(workflowRuns).where(eq(workflowRuns.id, runId)).limit(1);
+    return run;
+  }
+}
+
+/** Variables an end node outputs straight from an LLM's text: their tokens stream as `text_chunk` (as Dify streams them). */
+function streamedSelectors(graph: Graph): Set<string> {
+  const selectors = new Set<string>();
+  for (const node of graph.nodes) {
+    if (node.data.type !== 'end' || node.parentId) continue;
+    for (const output of (node.data['outputs'] ?? []) as Array<{ value_selector?: string[] }>) {
+      if (output.value_selector?.length === 2) selectors.add(output.value_selector.join('.'));
+    }
+  }
+  return selectors;
+}
+
+/** Start variables of kinds the form check does not know (files, JSON): passed on as given. */
+function passThrough(graph: Graph, given: Record<string, unknown>): Record<string, unknown> {
+  const start = graph.nodes.find((n) => n.data.type === 'start' && !n.parentId);
+  const names = ((start?.data['variables'] ?? []) as Array<{ variable?: string }>).map((v) => v.variable ?? '');
+  return Object.fromEntries(names.filter((name) => name in given).map((name) => [name, given[name]]));
+}
