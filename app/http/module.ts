@@ -195,7 +195,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     memoryMb: config.codeMemoryMb,
     poolSize: config.codeSandboxProcesses,
   });
-  const workflowRun = new WorkflowRunService(db, stopSignal, llmModel, sandbox, outboundFetch, config);
+  const workflowRun = new WorkflowRunService(db, stopSignal, llmModel, sandbox, outboundFetch, retrieval, config);
   const appConfig = new AppConfigService(db, app, llmModel, dataset, apiTools, mcpServers, builtinCredentials, workflow);
   const messageFiles = new MessageFileService(db, uploadFile, config);
   const auth = new AuthService(db, tokens, config, changes);

@@ -1,6 +1,6 @@
 import { parameterProblems, type ModelSpec } from '../core/llm/model-catalog.js';
 import { configFromDsl, DslError, dslOf, providerName, readDsl, type DslMode } from '../core/dsl/chat-dsl.js';
-import { graphModels, workflowDslOf, workflowFromDsl } from '../core/dsl/workflow-dsl.js';
+import { graphKnowledgeNodes, graphModels, workflowDslOf, workflowFromDsl } from '../core/dsl/workflow-dsl.js';
 import { isGraphMode, type WorkflowSpec } from '../entity/workflow-entity.js';
 import type { WorkflowService } from './workflow-service.js';
 import { builtinTool } from '../core/tools/builtin-catalog.js';
@@ -80,6 +80,7 @@ export class AppDslService {
         throw new DslImportError((err as Error).message, parsed.version);
       }
       await this.fitGraphModels(workspaceId, imported.spec, source.defaultModel, imported.warnings);
+      await this.fitGraphDatasets(workspaceId, imported.spec, imported.warnings);
       const { spec, warnings } = imported;
       return { version: parsed.version, mode: parsed.app.mode, app: parsed.app, config: DEFAULT_APP_CONFIG, spec, warnings };
     }
@@ -187,6 +188,25 @@ export class AppDslService {
         config.file_upload.image.enabled = false;
         warnings.push(`file_upload: ${spec.model} does not read images; image upload switched off`);
       }
+    }
+  }
+
+  /** Knowledge nodes keep the datasets this workspace has; the others are named in a warning. */
+  private async fitGraphDatasets(workspaceId: string, spec: WorkflowSpec, warnings: string[]): Promise<void> {
+    for (const data of graphKnowledgeNodes(spec)) {
+      const wanted = Array.isArray(data['dataset_ids']) ? data['dataset_ids'].filter((id): id is string => typeof id === 'string') : [];
+      const owned = new Set(
+        await this.datasets.ownedIds(
+          workspaceId,
+          wanted.filter((id) => /^[0-9a-f-]{36}$/i.test(id)),
+        ),
+      );
+      const missing = wanted.filter((id) => !owned.has(id));
+      if (missing.length === 0) continue;
+      warnings.push(
+        `${String(data['title'] ?? 'knowledge-retrieval')}: knowledge bases ${missing.join(', ')} are not in this workspace; left out`,
+      );
+      data['dataset_ids'] = wanted.filter((id) => owned.has(id));
     }
   }
 

@@ -19,6 +19,9 @@ import type { App } from '../model/app.js';
 import { workflowNodeExecutions, workflowRuns, type WorkflowNodeExecution, type WorkflowRun } from '../model/workflow.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
 import type { LlmModelService } from './llm-model-service.js';
+import type { RetrievalService } from './retrieval-service.js';
+import { citationOf, RetrievalStrategy } from '../entity/dataset-entity.js';
+import type { KnowledgeHit } from '../core/workflow/knowledge-node.js';
 import { RunningAnswers, SERVER_SHUTDOWN } from './running-answers.js';
 import { nodeFinishedData, nodeStartedData, type RunSummary, type WorkflowStreamEvent } from './workflow-events.js';
 import type { RunnableWorkflow } from './workflow-service.js';
@@ -62,6 +65,7 @@ export class WorkflowRunService {
     private readonly llmModels: LlmModelService,
     private readonly sandbox: SandboxPool,
     private readonly fetch: SafeFetch,
+    private readonly retrieval: RetrievalService,
     private readonly settings: WorkflowSettings,
   ) {
     this.running = new RunningAnswers(db, stopSignal);
@@ -122,9 +126,12 @@ export class WorkflowRunService {
     });
     const executors = nodeExecutors(input.inputs, {
       resolveModel: (provider, model) => this.llmModels.resolve(app.workspaceId, provider, model),
+      supportsTools: async (provider, model) =>
+        (await this.llmModels.getModel(app.workspaceId, provider, model).catch(() => undefined))?.features.includes('tool_call') ?? false,
       runSandboxed: (job, signal) => this.sandbox.run(job, signal),
       fetch: this.fetch,
       httpTimeoutMs: this.settings.outboundTimeoutMs,
+      search: (datasetIds, query, k, score) => this.searchKnowledge(app.workspaceId, datasetIds, query, k, score),
       providerName,
     });
     const streamed = streamedSelectors(workflow.graph);
@@ -209,6 +216,31 @@ export class WorkflowRunService {
     } finally {
       this.running.remove(runId);
     }
+  }
+
+  /** A knowledge node's search: datasets deleted since are skipped; the query counts in their history. */
+  private async searchKnowledge(
+    workspaceId: string,
+    datasetIds: string[],
+    query: string,
+    k: number,
+    score: number,
+  ): Promise<KnowledgeHit[]> {
+    const ids = datasetIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    if (ids.length === 0) return [];
+    const found = await this.retrieval.retrieve(
+      workspaceId,
+      ids,
+      query,
+      { strategy: RetrievalStrategy.Hybrid, k, score },
+      { lenient: true },
+    );
+    this.retrieval.record(workspaceId, ids, query, 'app', found).catch(() => undefined);
+    return found.map((segment) => ({
+      content: segment.content,
+      title: segment.documentName,
+      metadata: { _source: 'knowledge', ...citationOf(segment) },
+    }));
   }
 
   private saveNode(runId: string, data: ReturnType<typeof nodeFinishedData>, startedAt: number, retries: number, price: number) {

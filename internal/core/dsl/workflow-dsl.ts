@@ -108,3 +108,8 @@ export function graphModels(spec: WorkflowSpec): Array<{ node: Obj; title: strin
     return [{ node: model, title: str(data['title']) || str(obj(raw)['id']), provider: str(model['provider']), name: str(model['name']) }];
   });
 }
+
+/** The `data` of each knowledge-retrieval node, whose `dataset_ids` name datasets of the exporting workspace. */
+export function graphKnowledgeNodes(spec: WorkflowSpec): Obj[] {
+  return spec.graph.nodes.map((raw) => obj(obj(raw)['data'])).filter((data) => data['type'] === 'knowledge-retrieval');
+}

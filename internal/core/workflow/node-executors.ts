@@ -5,7 +5,10 @@ import { codeNode, templateTransformNode, type RunSandboxed } from './code-nodes
 import type { NodeExecutor } from './engine.js';
 import { httpRequestNode } from './http-request-node.js';
 import { listOperatorNode } from './list-operator-node.js';
-import { llmNode, type ModelResolver } from './llm-node.js';
+import { llmNode } from './llm-node.js';
+import { parameterExtractorNode, questionClassifierNode } from './classifier-nodes.js';
+import { knowledgeRetrievalNode, type KnowledgeSearch } from './knowledge-node.js';
+import type { ModelAccess } from './model-call.js';
 
 /** Node types this engine runs; a graph with others can be saved and imported, not published or run. */
 export const RUNNABLE_NODE_TYPES: readonly string[] = [
@@ -19,15 +22,19 @@ export const RUNNABLE_NODE_TYPES: readonly string[] = [
   'code',
   'template-transform',
   'http-request',
+  'knowledge-retrieval',
+  'question-classifier',
+  'parameter-extractor',
 ];
 
 /** What nodes reach outside the graph through: models, the sandbox, the guarded fetch. */
-export interface NodeServices {
-  resolveModel: ModelResolver;
+export interface NodeServices extends ModelAccess {
   runSandboxed: RunSandboxed;
   fetch: SafeFetch;
   httpTimeoutMs: number;
-  providerName(id: string): string;
+  search: KnowledgeSearch;
+  /** Whether the model makes function calls (the parameter extractor's better way). */
+  supportsTools(provider: string, model: string): Promise<boolean>;
 }
 
 /** Every node type's executor for one run with these inputs. */
@@ -37,7 +44,10 @@ export function nodeExecutors(inputs: Record<string, unknown>, services: NodeSer
     'if-else': ifElseNode,
     'variable-aggregator': variableAggregatorNode,
     'list-operator': listOperatorNode,
-    llm: llmNode(services.resolveModel, services.runSandboxed, services.providerName),
+    llm: llmNode(services, services.runSandboxed),
+    'knowledge-retrieval': knowledgeRetrievalNode(services.search),
+    'question-classifier': questionClassifierNode(services),
+    'parameter-extractor': parameterExtractorNode(services, services.supportsTools),
     code: codeNode(services.runSandboxed),
     'template-transform': templateTransformNode(services.runSandboxed),
     'http-request': httpRequestNode(services.fetch, services.httpTimeoutMs),

@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
+import { registerAccount } from '../helpers/accounts.js';
+import { backends, backendTitle } from '../helpers/environment.js';
+import { FAKE_API_KEY } from '../fixtures/fake-openai-server.js';
+import { uploadDocument, waitForBatch } from '../helpers/knowledge-setup.js';
+import { postStream, type SseEvent } from '../helpers/sse-client.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+
+const node = (id: string, data: Record<string, unknown>) => ({ id, type: 'custom', position: { x: 0, y: 0 }, data });
+const edge = (source: string, target: string, sourceHandle = 'source') => ({
+  id: `${source}-${sourceHandle}-${target}`,
+  source,
+  target,
+  sourceHandle,
+});
+const model = (name = 'fake-chat') => ({ provider: 'openai_compatible', name, mode: 'chat', completion_params: {} });
+const start = node('start', {
+  type: 'start',
+  title: 'Start',
+  variables: [{ variable: 'q', label: 'Question', type: 'paragraph', required: true }],
+});
+
+for (const backend of backends) {
+  describe.skipIf(backend.skipReason)(`workflow model nodes on ${backendTitle(backend)}`, () => {
+    let upstream: FakeOpenAiServer;
+    let server: TestServer;
+    let token: string;
+
+    const appWith = async (graph: { nodes: unknown[]; edges: unknown[] }) => {
+      const app = await server.post('/apps', { token, body: { name: 'Model nodes', mode: 'workflow' } });
+      const saved = await server.post(`/apps/${app.body.data.id}/workflows/draft`, { token, body: { graph } });
+      expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+      return app.body.data.id as string;
+    };
+    const run = async (appId: string, q: string): Promise<SseEvent[]> => {
+      const stream = await postStream(`${server.baseUrl}/apps/${appId}/workflows/draft/run`, token, { inputs: { q } });
+      return (await stream.all()).filter((e) => e.event !== 'ping');
+    };
+    const result = (events: SseEvent[]) => events.at(-1)!.data.data;
+    const nodeOf = (events: SseEvent[], id: string) =>
+      events.find((e) => e.event === 'node_finished' && e.data.data.node_id === id)?.data.data;
+
+    beforeAll(async () => {
+      upstream = await new FakeOpenAiServer().start();
+      server = await startTestServer(backend);
+      token = (await registerAccount(server)).token;
+      const res = await server.post('/llm-models/openai_compatible/credentials', {
+        token,
+        body: {
+          api_key: FAKE_API_KEY,
+          base_url: upstream.baseUrl,
+          models: [
+            { model: 'fake-chat', context_window: 8192, max_output: 1024 },
+            { model: 'fake-tools', context_window: 8192, max_output: 1024, features: ['tool_call', 'stream'] },
+          ],
+          validate: false,
+        },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    });
+    afterAll(async () => {
+      await server?.close();
+      await upstream?.close();
+    });
+
+    it('knowledge-retrieval finds segments in a dataset; the LLM reads them as its context', async () => {
+      const dataset = await server.post('/datasets', { token, body: { name: 'FAQ', indexing_technique: 'economy' } });
+      const datasetId = dataset.body.data.id;
+      const file = await uploadDocument(server, token, 'faq.md');
+      const queued = await server.post(`/datasets/${datasetId}/documents`, { token, body: { upload_file_ids: [file] } });
+      await waitForBatch(server, token, datasetId, queued.body.data.batch);
+      const appId = await appWith({
+        nodes: [
+          start,
+          node('kr', {
+            type: 'knowledge-retrieval',
+            title: 'Search',
+            query_variable_selector: ['start', 'q'],
+            dataset_ids: [datasetId, '6f1c2a4e-0d6b-4c49-9a7c-0c1f0e2d3b4a'],
+            retrieval_mode: 'multiple',
+            multiple_retrieval_config: { top_k: 3, score_threshold: null },
+          }),
+          node('llm', {
+            type: 'llm',
+            title: 'Answer',
+            model: model(),
+            context: { enabled: true, variable_selector: ['kr', 'result'] },
+            prompt_template: [
+              { role: 'system', text: 'Use this context:\n{{#context#}}' },
+              { role: 'user', text: '{{#start.q#}}' },
+            ],
+          }),
+          node('end', {
+            type: 'end',
+            title: 'End',
+            outputs: [
+              { variable: 'hits', value_selector: ['kr', 'result'] },
+              { variable: 'answer', value_selector: ['llm', 'text'] },
+            ],
+          }),
+        ],
+        edges: [edge('start', 'kr'), edge('kr', 'llm'), edge('llm', 'end')],
+      });
+      const events = await run(appId, 'opening hours');
+      const outputs = result(events).outputs;
+      expect(result(events).status).toBe('succeeded');
+      expect(outputs.hits.length).toBeGreaterThan(0);
+      expect(outputs.hits[0]).toMatchObject({
+        title: 'faq.md',
+        content: expect.stringMatching(/Opening hours are 9 to 5/),
+        metadata: { _source: 'knowledge', dataset_id: datasetId, dataset_name: 'FAQ' },
+      });
+      const system = upstream.chatRequests().at(-1)!.body.messages[0].content as string;
+      expect(system).toMatch(/^Use this context:\n.*Opening hours are 9 to 5/s);
+    });
+
+    it('question-classifier takes the edge of the class the model names, and the first class when it names none', async () => {
+      const classifier = node('qc', {
+        type: 'question-classifier',
+        title: 'Route',
+        query_variable_selector: ['start', 'q'],
+        model: model(),
+        classes: [
+          { id: 'c-billing', name: 'Billing' },
+          { id: 'c-tech', name: 'Technical' },
+        ],
+        instruction: 'Be strict.',
+      });
+      const answer = (id: string, text: string) => node(id, { type: 'template-transform', title: id, template: text, variables: [] });
+      const appId = await appWith({
+        nodes: [
+          start,
+          classifier,
+          answer('billing', 'to billing'),
+          answer('tech', 'to tech'),
+          node('agg', {
+            type: 'variable-aggregator',
+            title: 'Join',
+            variables: [
+              ['billing', 'output'],
+              ['tech', 'output'],
+            ],
+            output_type: 'string',
+          }),
+          node('end', {
+            type: 'end',
+            title: 'End',
+            outputs: [
+              { variable: 'route', value_selector: ['agg', 'output'] },
+              { variable: 'class', value_selector: ['qc', 'class_name'] },
+            ],
+          }),
+        ],
+        edges: [
+          edge('start', 'qc'),
+          edge('qc', 'billing', 'c-billing'),
+          edge('qc', 'tech', 'c-tech'),
+          edge('billing', 'agg'),
+          edge('tech', 'agg'),
+          edge('agg', 'end'),
+        ],
+      });
+      const tech = await run(appId, 'my screen is blank [[reply:```json\n{"category_id": "c-tech", "category_name": "Technical"}\n```]]');
+      expect(result(tech)).toMatchObject({ status: 'succeeded', outputs: { route: 'to tech', class: 'Technical' } });
+      expect(tech.some((e) => e.event === 'node_started' && e.data.data.node_id === 'billing')).toBe(false);
+      const system = upstream.chatRequests().at(-1)!.body.messages[0].content as string;
+      expect(system).toContain('"category_id":"c-billing","category_name":"Billing"');
+      expect(system).toContain('Be strict.');
+      const unsure = await run(appId, 'hmm [[reply:no idea]]');
+      expect(result(unsure).outputs).toEqual({ route: 'to billing', class: 'Billing' });
+    });
+
+    it('parameter-extractor: by a function call where the model makes them, else from JSON; typed, with __is_success and __reason', async () => {
+      const parameters = [
+        { name: 'city', type: 'string', description: 'the city', required: true },
+        { name: 'nights', type: 'number', description: 'how many nights', required: true },
+        { name: 'kind', type: 'select', options: ['hotel', 'hostel'], description: 'where to sleep', required: false },
+      ];
+      const graph = (name: string) => ({
+        nodes: [
+          start,
+          node('pe', {
+            type: 'parameter-extractor',
+            title: 'Extract',
+            query: ['start', 'q'],
+            model: model(name),
+            parameters,
+            instruction: 'Trips only.',
+            reasoning_mode: 'function_call',
+          }),
+          node('end', {
+            type: 'end',
+            title: 'End',
+            outputs: ['city', 'nights', 'kind', '__is_success', '__reason'].map((v) => ({
+              variable: v.replace(/^__/, ''),
+              value_selector: ['pe', v],
+            })),
+          }),
+        ],
+        edges: [edge('start', 'pe'), edge('pe', 'end')],
+      });
+      const withTools = await appWith(graph('fake-tools'));
+      const called = await run(withTools, 'Two nights in Porto [[tool:extract_parameters:{"city":"Porto","nights":"2","kind":"castle"}]]');
+      expect(result(called).outputs).toEqual({ city: 'Porto', nights: 2, kind: null, is_success: 1, reason: null });
+      expect(upstream.chatRequests().at(-1)!.body.tools[0].function).toMatchObject({
+        name: 'extract_parameters',
+        parameters: { required: ['city', 'nights'], properties: { kind: { type: 'string', enum: ['hotel', 'hostel'] } } },
+      });
+
+      const prompted = await appWith(graph('fake-chat'));
+      const json = await run(prompted, 'A hostel in Oslo [[reply:Sure: {"city": "Oslo", "kind": "hostel"}]]');
+      expect(result(json).outputs).toEqual({
+        city: 'Oslo',
+        nights: null,
+        kind: 'hostel',
+        is_success: 0,
+        reason: 'missing required parameters: nights',
+      });
+      expect(upstream.chatRequests().at(-1)!.body.tools).toBeUndefined();
+      expect(nodeOf(json, 'pe').execution_metadata.total_tokens).toBeGreaterThan(0);
+    });
+  });
+}
