@@ -1,4 +1,5 @@
-import type { EngineEvent } from '../core/workflow/engine.js';
+import { randomUUID } from 'node:crypto';
+import type { EngineEvent, InContainer } from '../core/workflow/engine.js';
 import type { WorkflowRunStatus } from '../entity/workflow-entity.js';
 
 /** The stream of a workflow run, in Dify's event and field names (`/v1/workflows/run`, the console's debug run). */
@@ -7,7 +8,10 @@ export type WorkflowStreamEvent =
   | { event: 'node_started'; task_id: string; workflow_run_id: string; data: Record<string, unknown> }
   | { event: 'node_finished'; task_id: string; workflow_run_id: string; data: NodeFinishedData }
   | { event: 'text_chunk'; task_id: string; workflow_run_id: string; data: { text: string; from_variable_selector: string[] } }
-  | { event: 'workflow_finished'; task_id: string; workflow_run_id: string; data: RunSummary };
+  | { event: 'workflow_finished'; task_id: string; workflow_run_id: string; data: RunSummary }
+  | { event: ContainerEventName; task_id: string; workflow_run_id: string; data: Record<string, unknown> };
+
+type ContainerEventName = `${'iteration' | 'loop'}_${'started' | 'next' | 'completed'}`;
 
 export interface NodeFinishedData {
   id: string;
@@ -26,6 +30,8 @@ export interface NodeFinishedData {
   created_at: number;
   finished_at: number;
   files: unknown[];
+  iteration_id: string | null;
+  loop_id: string | null;
 }
 
 export interface RunSummary {
@@ -72,6 +78,15 @@ export function nodeFinishedData(
     created_at: seconds(startedAt),
     finished_at: seconds(finishedAt),
     files: [],
+    ...containerIds(event.container),
+  };
+}
+
+/** Dify's fields naming the iteration or loop a node ran in. */
+function containerIds(container: InContainer | undefined) {
+  return {
+    iteration_id: container?.type === 'iteration' ? container.id : null,
+    loop_id: container?.type === 'loop' ? container.id : null,
   };
 }
 
@@ -86,7 +101,83 @@ export function nodeStartedData(event: Extract<EngineEvent, { type: 'node_starte
     inputs: null,
     created_at: seconds(startedAt),
     extras: {},
-    iteration_id: null,
-    loop_id: null,
+    ...containerIds(event.container),
   };
 }
+
+/** A finished node as its history row keeps it. */
+export interface FinishedNode {
+  data: NodeFinishedData;
+  startedAt: number;
+  retries: number;
+  price: number;
+}
+
+/**
+ * One run's engine events as Dify's stream events: node execution ids, iteration and loop events
+ * around their rounds, LLM tokens only where an end node outputs them, and the run's totals.
+ */
+export class RunEventTranslator {
+  totalTokens = 0;
+  totalPrice = 0;
+  exceptions = 0;
+  private readonly started = new Map<string, { id: string; at: number }>();
+  private readonly containers = new Map<string, { id: string; at: number }>();
+
+  constructor(
+    private readonly ids: { task_id: string; workflow_run_id: string },
+    /** `node.variable` of LLM texts an end node outputs: their tokens stream as text_chunk. */
+    private readonly streamed: ReadonlySet<string>,
+  ) {}
+
+  translate(event: Exclude<EngineEvent, { type: 'run_finished' }>): { out: WorkflowStreamEvent[]; finished?: FinishedNode } {
+    const ids = this.ids;
+    switch (event.type) {
+      case 'node_started': {
+        const execution = { id: randomUUID(), at: Date.now() };
+        this.started.set(`${event.node.id}#${event.index}`, execution);
+        if (CONTAINER_TYPES.has(event.node.data.type)) this.containers.set(event.node.id, execution);
+        return { out: [{ event: 'node_started', ...ids, data: nodeStartedData(event, execution.id, execution.at) }] };
+      }
+      case 'node_finished': {
+        const execution = this.started.get(`${event.node.id}#${event.index}`)!;
+        const data = nodeFinishedData(event, execution.id, execution.at);
+        this.totalTokens += event.usage?.totalTokens ?? 0;
+        this.totalPrice += event.usage?.totalPrice ?? 0;
+        if (event.status === 'exception') this.exceptions += 1;
+        const out: WorkflowStreamEvent[] = [];
+        const type = event.node.data.type;
+        if (type === 'iteration' || type === 'loop') {
+          out.push({ event: `${type}_completed`, ...ids, data: { ...data, steps: this.rounds.get(event.node.id) ?? 0 } });
+        }
+        out.push({ event: 'node_finished', ...ids, data });
+        return { out, finished: { data, startedAt: execution.at, retries: event.retries, price: event.usage?.totalPrice ?? 0 } };
+      }
+      case 'text_chunk':
+        if (event.container || (event.node.data.type !== 'answer' && !this.streamed.has(event.from.join('.')))) return { out: [] };
+        return { out: [{ event: 'text_chunk', ...ids, data: { text: event.text, from_variable_selector: [...event.from] } }] };
+      case 'container_started':
+      case 'container_next': {
+        const type = event.node.data.type as 'iteration' | 'loop';
+        const execution = this.containers.get(event.node.id);
+        const base = {
+          id: execution?.id ?? '',
+          node_id: event.node.id,
+          node_type: type,
+          title: event.node.data.title ?? '',
+          created_at: seconds(Date.now()),
+          extras: {},
+        };
+        if (event.type === 'container_started') {
+          return { out: [{ event: `${type}_started`, ...ids, data: { ...base, inputs: event.inputs, metadata: {} } }] };
+        }
+        this.rounds.set(event.node.id, Math.max(this.rounds.get(event.node.id) ?? 0, event.round + 1));
+        return { out: [{ event: `${type}_next`, ...ids, data: { ...base, index: event.round, pre_iteration_output: null } }] };
+      }
+    }
+  }
+
+  private readonly rounds = new Map<string, number>();
+}
+
+const CONTAINER_TYPES = new Set(['iteration', 'loop']);

@@ -23,7 +23,7 @@ import type { RetrievalService } from './retrieval-service.js';
 import { citationOf, RetrievalStrategy } from '../entity/dataset-entity.js';
 import type { KnowledgeHit } from '../core/workflow/knowledge-node.js';
 import { RunningAnswers, SERVER_SHUTDOWN } from './running-answers.js';
-import { nodeFinishedData, nodeStartedData, type RunSummary, type WorkflowStreamEvent } from './workflow-events.js';
+import { RunEventTranslator, type FinishedNode, type RunSummary, type WorkflowStreamEvent } from './workflow-events.js';
 import type { RunnableWorkflow } from './workflow-service.js';
 
 export interface WorkflowSettings {
@@ -134,12 +134,8 @@ export class WorkflowRunService {
       search: (datasetIds, query, k, score) => this.searchKnowledge(app.workspaceId, datasetIds, query, k, score),
       providerName,
     });
-    const streamed = streamedSelectors(workflow.graph);
-    const started = new Map<string, { id: string; at: number }>();
+    const translator = new RunEventTranslator(ids, streamedSelectors(workflow.graph));
     const writes: Array<Promise<unknown>> = [];
-    let totalTokens = 0;
-    let totalPrice = 0;
-    let exceptions = 0;
     yield {
       event: 'workflow_started',
       ...ids,
@@ -153,22 +149,10 @@ export class WorkflowRunService {
         signal: controller.signal,
       });
       for await (const event of run) {
-        if (event.type === 'node_started') {
-          const execution = { id: randomUUID(), at: Date.now() };
-          started.set(`${event.node.id}#${event.index}`, execution);
-          yield { event: 'node_started', ...ids, data: nodeStartedData(event, execution.id, execution.at) };
-        } else if (event.type === 'node_finished') {
-          const execution = started.get(`${event.node.id}#${event.index}`)!;
-          const data = nodeFinishedData(event, execution.id, execution.at);
-          totalTokens += event.usage?.totalTokens ?? 0;
-          totalPrice += event.usage?.totalPrice ?? 0;
-          if (event.status === 'exception') exceptions += 1;
-          writes.push(this.saveNode(runId, data, execution.at, event.retries, event.usage?.totalPrice ?? 0));
-          yield { event: 'node_finished', ...ids, data };
-        } else if (event.type === 'text_chunk') {
-          if (event.node.data.type === 'answer' || streamed.has(event.from.join('.'))) {
-            yield { event: 'text_chunk', ...ids, data: { text: event.text, from_variable_selector: [...event.from] } };
-          }
+        if (event.type !== 'run_finished') {
+          const { out, finished } = translator.translate(event);
+          if (finished) writes.push(this.saveNode(runId, finished));
+          yield* out;
         } else {
           const interrupted = controller.signal.aborted && controller.signal.reason === SERVER_SHUTDOWN;
           const status: WorkflowRunStatus = interrupted ? 'failed' : (event.status satisfies RunStatus);
@@ -182,10 +166,10 @@ export class WorkflowRunService {
               outputs: event.outputs,
               error: error ?? '',
               elapsedTime: (finishedAt - createdAt) / 1000,
-              totalTokens,
-              totalPrice,
+              totalTokens: translator.totalTokens,
+              totalPrice: translator.totalPrice,
               totalSteps: event.steps,
-              exceptionsCount: exceptions,
+              exceptionsCount: translator.exceptions,
               finishedAt: new Date(finishedAt),
             })
             .where(eq(workflowRuns.id, runId));
@@ -196,9 +180,9 @@ export class WorkflowRunService {
             outputs: event.outputs,
             error,
             elapsed_time: (finishedAt - createdAt) / 1000,
-            total_tokens: totalTokens,
+            total_tokens: translator.totalTokens,
             total_steps: event.steps,
-            exceptions_count: exceptions,
+            exceptions_count: translator.exceptions,
             created_by: input.accountId ? { id: input.accountId } : { id: input.endUser, user: input.endUser },
             created_at: unix(createdAt),
             finished_at: unix(finishedAt),
@@ -243,7 +227,7 @@ export class WorkflowRunService {
     }));
   }
 
-  private saveNode(runId: string, data: ReturnType<typeof nodeFinishedData>, startedAt: number, retries: number, price: number) {
+  private saveNode(runId: string, { data, startedAt, retries, price }: FinishedNode) {
     return this.db.insert(workflowNodeExecutions).values({
       id: data.id,
       workflowRunId: runId,

@@ -13,7 +13,15 @@ async function operate(data: Record<string, unknown>, values: Record<string, unk
   const pool = new VariablePool();
   pool.set('s', { files, words: ['pear', 'apple', 'fig', 'banana'], n: '2', nothing: null, text: 'x', ...values });
   const node: GraphNode = { id: 'l', data: { type: 'list-operator', title: 'List', ...data } };
-  return (await listOperatorNode({ node, pool, signal: new AbortController().signal, stream: () => undefined })).outputs;
+  const run = {
+    node,
+    pool,
+    signal: new AbortController().signal,
+    stream: () => undefined,
+    emit: () => undefined,
+    runChildren: () => Promise.reject(new Error('no children')),
+  };
+  return (await listOperatorNode(run)).outputs;
 }
 
 describe('list-operator node', () => {

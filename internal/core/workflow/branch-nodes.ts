@@ -2,7 +2,7 @@ import type { NodeExecutor } from './engine.js';
 import type { VariablePool } from './variable-pool.js';
 
 /** One condition of an if-else case, as Dify's canvas writes it. */
-interface Condition {
+export interface Condition {
   variable_selector: string[];
   comparison_operator: string;
   value?: unknown;
@@ -83,12 +83,17 @@ function casesOf(data: Record<string, unknown>): Case[] {
   return [{ case_id: 'true', logical_operator: (data['logical_operator'] as 'and' | 'or') ?? 'and', conditions }];
 }
 
+/** Whether the conditions hold together (`and`: all, and at least one; `or`: any). */
+export function conditionsHold(conditions: readonly Condition[], logical: 'and' | 'or' | undefined, pool: VariablePool): boolean {
+  const results = conditions.map((c) => compare(c.comparison_operator, pool.get(c.variable_selector), expectedOf(c.value, pool)));
+  return logical === 'or' ? results.some(Boolean) : results.length > 0 && results.every(Boolean);
+}
+
 /** `if-else`: the first case whose conditions hold chooses its edge (`case_id`), else the `false` edge. */
 export const ifElseNode: NodeExecutor = async ({ node, pool }) => {
   for (const item of casesOf(node.data)) {
-    const results = item.conditions.map((c) => compare(c.comparison_operator, pool.get(c.variable_selector), expectedOf(c.value, pool)));
-    const holds = item.logical_operator === 'or' ? results.some(Boolean) : results.length > 0 && results.every(Boolean);
-    if (holds) return { outputs: { result: true, selected_case_id: item.case_id }, handle: item.case_id };
+    if (conditionsHold(item.conditions, item.logical_operator, pool))
+      return { outputs: { result: true, selected_case_id: item.case_id }, handle: item.case_id };
   }
   return { outputs: { result: false, selected_case_id: 'false' }, handle: 'false' };
 };

@@ -8,7 +8,30 @@ export interface NodeRun {
   signal: AbortSignal;
   /** Text shown as it comes (an answer, an LLM's tokens); `from` is the variable it becomes. */
   stream(text: string, from?: readonly string[]): void;
+  /** A container (iteration, loop): one run of the nodes inside it, with this pool; their events pass through. */
+  runChildren(pool: VariablePool, round: number, signal: AbortSignal): Promise<ChildRun>;
+  /** A container's own progress (iteration_next and the like), into the run's stream. */
+  emit(event: ContainerEvent): void;
 }
+
+/** How one round of a container's nodes ended. */
+export interface ChildRun {
+  status: RunStatus;
+  error?: string | undefined;
+  /** Node types that ran, in order (a loop-end among them ends a loop). */
+  ran: string[];
+}
+
+/** Where a node inside a container ran: which container, and which round of it. */
+export interface InContainer {
+  id: string;
+  type: string;
+  round: number;
+}
+
+export type ContainerEvent =
+  | { type: 'container_started'; node: GraphNode; inputs: Record<string, unknown> }
+  | { type: 'container_next'; node: GraphNode; round: number };
 
 /** What a node spent, as Dify's `execution_metadata` reports it. */
 export interface NodeUsage {
@@ -33,12 +56,14 @@ export type NodeStatus = 'succeeded' | 'failed' | 'exception';
 export type RunStatus = 'succeeded' | 'partial-succeeded' | 'failed' | 'stopped';
 
 export type EngineEvent =
-  | { type: 'node_started'; node: GraphNode; index: number; predecessor: string | undefined }
+  | ContainerEvent
+  | { type: 'node_started'; node: GraphNode; index: number; predecessor: string | undefined; container?: InContainer | undefined }
   | {
       type: 'node_finished';
       node: GraphNode;
       index: number;
       predecessor: string | undefined;
+      container?: InContainer | undefined;
       status: NodeStatus;
       inputs: Record<string, unknown>;
       outputs: Record<string, unknown>;
@@ -48,7 +73,7 @@ export type EngineEvent =
       elapsedMs: number;
       retries: number;
     }
-  | { type: 'text_chunk'; node: GraphNode; text: string; from: readonly string[] }
+  | { type: 'text_chunk'; node: GraphNode; text: string; from: readonly string[]; container?: InContainer | undefined }
   | { type: 'run_finished'; status: RunStatus; outputs: Record<string, unknown>; error?: string; steps: number };
 
 export interface EngineOptions {
@@ -57,7 +82,12 @@ export interface EngineOptions {
   maxSteps: number;
   timeoutMs: number;
   signal: AbortSignal;
+  /** Node runs so far, shared by a run and the runs of its containers' nodes. */
+  counter?: { steps: number };
 }
+
+/** Start node type of each container type. */
+const CONTAINER_STARTS: Record<string, string> = { iteration: 'iteration-start', loop: 'loop-start' };
 
 interface ErrorPolicy {
   retries: number;
@@ -87,8 +117,13 @@ const policyOf = (node: GraphNode): ErrorPolicy => {
  * come out in the order things happen. A failing node fails the run unless its error strategy
  * (`fail-branch`, `default-value`) or retries (`retry_config`) say otherwise.
  */
-export async function* runGraph(graph: Graph, pool: VariablePool, options: EngineOptions): AsyncGenerator<EngineEvent> {
-  const nodes = graph.nodes.filter((n) => !n.parentId);
+export async function* runGraph(
+  graph: Graph,
+  pool: VariablePool,
+  options: EngineOptions,
+  container?: InContainer,
+): AsyncGenerator<EngineEvent> {
+  const nodes = graph.nodes.filter((n) => (n.parentId ?? '') === (container?.id ?? ''));
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const incoming = new Map<string, GraphEdge[]>();
   const outgoing = new Map<string, GraphEdge[]>();
@@ -107,7 +142,8 @@ export async function* runGraph(graph: Graph, pool: VariablePool, options: Engin
   const stop = new AbortController();
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = AbortSignal.any([options.signal, deadline, stop.signal]);
-  let steps = 0;
+  const counter = options.counter ?? { steps: 0 };
+  const ran: string[] = [];
   let running = 0;
   let failure: string | undefined;
   let exceptions = 0;
@@ -126,19 +162,20 @@ export async function* runGraph(graph: Graph, pool: VariablePool, options: Engin
   };
   const start = (node: GraphNode, predecessor?: string) => {
     if (failure || signal.aborted) return;
-    if (++steps > options.maxSteps) {
+    if (++counter.steps > options.maxSteps) {
       failure = `the run reached its limit of ${options.maxSteps} steps`;
       stop.abort();
       return;
     }
     running += 1;
-    void execute(node, steps, predecessor).finally(() => {
+    ran.push(node.data.type);
+    void execute(node, counter.steps, predecessor).finally(() => {
       running -= 1;
       wake?.();
     });
   };
   const execute = async (node: GraphNode, index: number, predecessor: string | undefined) => {
-    emit({ type: 'node_started', node, index, predecessor });
+    emit({ type: 'node_started', node, index, predecessor, container });
     const began = performance.now();
     const policy = policyOf(node);
     const executor = options.executors[node.data.type];
@@ -146,8 +183,24 @@ export async function* runGraph(graph: Graph, pool: VariablePool, options: Engin
     for (;;) {
       try {
         if (!executor) throw new Error(`the node type ${node.data.type} cannot run here`);
-        const stream = (text: string, from: readonly string[] = [node.id, 'answer']) => emit({ type: 'text_chunk', node, text, from });
-        const outcome = await executor({ node, pool, signal, stream });
+        const stream = (text: string, from: readonly string[] = [node.id, 'answer']) =>
+          emit({ type: 'text_chunk', node, text, from, container });
+        const runChildren = async (childPool: VariablePool, round: number, childSignal: AbortSignal): Promise<ChildRun> => {
+          const inner = { id: node.id, type: node.data.type, round };
+          const childOptions = { ...options, signal: AbortSignal.any([signal, childSignal]), counter };
+          let last: EngineEvent | undefined;
+          const types: string[] = [];
+          for await (const event of runGraph(graph, childPool, childOptions, inner)) {
+            if (event.type === 'run_finished') last = event;
+            else {
+              if (event.type === 'node_started') types.push(event.node.data.type);
+              emit(event);
+            }
+          }
+          const end = last as Extract<EngineEvent, { type: 'run_finished' }>;
+          return { status: end.status, error: end.error, ran: types };
+        };
+        const outcome = await executor({ node, pool, signal, stream, runChildren, emit });
         if (signal.aborted) return;
         pool.set(node.id, outcome.outputs);
         if (node.data.type === 'end') Object.assign(outputs, outcome.outputs);
@@ -156,6 +209,7 @@ export async function* runGraph(graph: Graph, pool: VariablePool, options: Engin
           node,
           index,
           predecessor,
+          container,
           status: 'succeeded',
           inputs: outcome.inputs ?? {},
           outputs: outcome.outputs,
@@ -202,9 +256,10 @@ export async function* runGraph(graph: Graph, pool: VariablePool, options: Engin
 
   // A stop or the deadline ends the wait at once; an executor still running finishes on its own, unheard.
   signal.addEventListener('abort', () => wake?.(), { once: true });
-  const first = nodes.find((n) => n.data.type === 'start');
+  const startType = container ? (CONTAINER_STARTS[container.type] ?? '') : 'start';
+  const first = nodes.find((n) => n.data.type === startType);
   if (first) start(first);
-  else failure = 'the graph has no start node';
+  else failure = container ? `${container.id} has no ${startType} node` : 'the graph has no start node';
   for (;;) {
     while (events.length > 0) yield events.shift()!;
     if (running === 0 || signal.aborted) break;
@@ -223,5 +278,5 @@ export async function* runGraph(graph: Graph, pool: VariablePool, options: Engin
           ? 'partial-succeeded'
           : 'succeeded';
   const error = failure ?? (status === 'failed' ? `the run took longer than ${options.timeoutMs} ms` : undefined);
-  yield { type: 'run_finished', status, outputs, ...(error ? { error } : {}), steps: Math.min(steps, options.maxSteps) };
+  yield { type: 'run_finished', status, outputs, ...(error ? { error } : {}), steps: Math.min(counter.steps, options.maxSteps) };
 }

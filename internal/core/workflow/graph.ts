@@ -164,8 +164,10 @@ export function graphProblems(graph: Graph, mode: WorkflowMode): GraphProblem[] 
   };
   for (const node of graph.nodes) {
     const readable = before(node.id);
-    // A container collects what its children make (an iteration's output_selector).
+    // A container collects what its children make (an iteration's output_selector), and a loop's break
+    // conditions read its own variables.
     for (const child of scopes.get(node.id) ?? []) readable.add(child.id);
+    if (CONTAINERS[node.data.type]) readable.add(node.id);
     for (const { selector, field } of selectorsOf(node.data)) {
       const [source, name] = selector as [string, string];
       if (source === 'sys') {

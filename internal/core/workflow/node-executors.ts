@@ -6,6 +6,8 @@ import type { NodeExecutor } from './engine.js';
 import { httpRequestNode } from './http-request-node.js';
 import { listOperatorNode } from './list-operator-node.js';
 import { llmNode } from './llm-node.js';
+import { iterationNode, loopNode, markerNode } from './container-nodes.js';
+import { assignerNode } from './assigner-node.js';
 import { parameterExtractorNode, questionClassifierNode } from './classifier-nodes.js';
 import { knowledgeRetrievalNode, type KnowledgeSearch } from './knowledge-node.js';
 import type { ModelAccess } from './model-call.js';
@@ -25,6 +27,12 @@ export const RUNNABLE_NODE_TYPES: readonly string[] = [
   'knowledge-retrieval',
   'question-classifier',
   'parameter-extractor',
+  'iteration',
+  'iteration-start',
+  'loop',
+  'loop-start',
+  'loop-end',
+  'assigner',
 ];
 
 /** What nodes reach outside the graph through: models, the sandbox, the guarded fetch. */
@@ -49,6 +57,12 @@ export function nodeExecutors(inputs: Record<string, unknown>, services: NodeSer
     'question-classifier': questionClassifierNode(services),
     'parameter-extractor': parameterExtractorNode(services, services.supportsTools),
     code: codeNode(services.runSandboxed),
+    iteration: iterationNode,
+    'iteration-start': markerNode,
+    loop: loopNode,
+    'loop-start': markerNode,
+    'loop-end': markerNode,
+    assigner: assignerNode,
     'template-transform': templateTransformNode(services.runSandboxed),
     'http-request': httpRequestNode(services.fetch, services.httpTimeoutMs),
   };

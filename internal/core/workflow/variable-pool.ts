@@ -19,6 +19,25 @@ export class VariablePool {
     this.scopes.set(nodeId, outputs);
   }
 
+  /** A pool for the nodes inside a container: it reads everything this one has; what they write stays in it. */
+  fork(): VariablePool {
+    const child = new VariablePool();
+    for (const [scope, values] of this.scopes) child.scopes.set(scope, values);
+    return child;
+  }
+
+  /**
+   * Changes one variable where it lives (a chatflow's conversation variable, a loop's variable):
+   * in place, so every pool forked from the one holding it sees the change.
+   */
+  assign(selector: readonly string[], value: unknown): void {
+    const [scope, name] = selector;
+    const values = scope === undefined ? undefined : this.scopes.get(scope);
+    if (!values || name === undefined || selector.length !== 2)
+      throw new Error(`${selector.join('.')} is not a variable that can be assigned`);
+    values[name] = value;
+  }
+
   has(nodeId: string): boolean {
     return this.scopes.has(nodeId);
   }
