@@ -76,6 +76,7 @@ import { createSafeFetch } from '../../internal/lib/ssrf-fetch.js';
 import { SandboxPool } from '../../internal/core/sandbox/sandbox-pool.js';
 import { WorkflowService } from '../../internal/service/workflow-service.js';
 import { WorkflowRunService } from '../../internal/service/workflow-run-service.js';
+import { ChatflowService } from '../../internal/service/chatflow-service.js';
 import { WorkflowHandler } from '../../internal/handler/workflow-handler.js';
 import { ServiceWorkflowHandler } from '../../internal/handler/service-workflow-handler.js';
 import { createGuardedFetch } from '../../internal/lib/ssrf-stream-fetch.js';
@@ -120,6 +121,7 @@ export interface Services {
   mcpServers: McpServerService;
   workflow: WorkflowService;
   workflowRun: WorkflowRunService;
+  chatflow: ChatflowService;
 }
 
 /** Extensions and services shared by the API and worker processes. */
@@ -247,6 +249,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     mcpServers,
     workflow,
     workflowRun,
+    chatflow: new ChatflowService(db, workflowRun),
   };
   defineTasks(queue, {
     authService: services.auth,
@@ -360,7 +363,15 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       dataset: new DatasetHandler(services.dataset, services.retrieval),
       document: new DocumentHandler(services.document, services.segment, services.dataset.access),
       apiKey: new ApiKeyHandler(services.apiKey),
-      serviceApi: new ServiceApiHandler(services.chat, services.serviceApi, services.uploadFile, services.messageFiles, config),
+      serviceApi: new ServiceApiHandler(
+        services.chat,
+        services.serviceApi,
+        services.uploadFile,
+        services.messageFiles,
+        config,
+        services.workflow,
+        services.chatflow,
+      ),
       openAi: new OpenAiHandler(services.chat, config.ssePingIntervalMs),
       analytics: new AnalyticsHandler(services.analytics),
       webApp: new WebAppHandler(
@@ -378,7 +389,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       mcpServer: new McpServerHandler(services.mcpServers),
       appMcp: new AppMcpHandler(services.appMcp, services.app, VERSION),
       appDsl: new AppDslHandler(services.appDsl),
-      workflow: new WorkflowHandler(services.workflow, services.workflowRun, config.ssePingIntervalMs),
+      workflow: new WorkflowHandler(services.workflow, services.workflowRun, services.chatflow, config.ssePingIntervalMs),
       serviceWorkflow: new ServiceWorkflowHandler(services.workflow, services.workflowRun, config.ssePingIntervalMs),
     });
     await server.ready();

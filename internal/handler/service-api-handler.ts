@@ -1,7 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appMode } from '../entity/app-config-entity.js';
 import { UploadKind, uploadKindOf } from '../entity/upload-file-entity.js';
-import { AppError, ServiceApiException } from '../exception/app-error.js';
+import { AppError, appUnavailable, ServiceApiException } from '../exception/app-error.js';
+import { InvokeFrom } from '../entity/conversation-entity.js';
+import { WorkflowTrigger } from '../entity/workflow-entity.js';
+import type { ChatflowEvent, ChatflowService } from '../service/chatflow-service.js';
+import type { WorkflowService } from '../service/workflow-service.js';
 import { currentAppKey } from '../middleware/app-key-auth.js';
 import {
   conversationView,
@@ -42,11 +46,14 @@ export class ServiceApiHandler {
     private readonly uploads: UploadFileService,
     private readonly messageFiles: MessageFileService,
     private readonly limits: ServiceApiLimits,
+    private readonly workflows: WorkflowService,
+    private readonly chatflow: ChatflowService,
   ) {}
 
   chatMessages = async (req: Validated<{ body: typeof chatMessageBody }>, reply: FastifyReply) => {
     const { app } = currentAppKey(req);
     const body = req.body;
+    if (app.mode === 'advanced-chat') return this.chatflowMessage(req, reply);
     const input = {
       query: body.query,
       user: body.user,
@@ -63,6 +70,30 @@ export class ServiceApiHandler {
     const [run, config] = await Promise.all([this.chat.serviceChat(app, input), this.service.publishedConfig(app)]);
     return blockingAnswer(run.events, appMode(config));
   };
+
+  /** A chatflow's message: the published graph runs once, its answer nodes' text is the reply. */
+  private async chatflowMessage(req: Validated<{ body: typeof chatMessageBody }>, reply: FastifyReply) {
+    const { app } = currentAppKey(req);
+    const workflow = await this.workflows.published(app);
+    if (!workflow) throw appUnavailable();
+    const { body } = req;
+    const turn = await this.chatflow.start({
+      app,
+      workflow,
+      query: body.query,
+      inputs: body.inputs,
+      conversationId: body.conversation_id || undefined,
+      endUser: body.user,
+      accountId: null,
+      invokeFrom: InvokeFrom.ServiceApi,
+      trigger: WorkflowTrigger.AppRun,
+    });
+    if (body.response_mode === 'streaming') {
+      await streamEvents(req, reply, turn.events, this.limits.ssePingIntervalMs);
+      return;
+    }
+    return blockingAnswer(chatEventsOf(turn.events), 'advanced-chat');
+  }
 
   stop = async (req: Validated<{ params: typeof taskStopParams; body: typeof userBody }>) => {
     await this.chat.stopForEndUser(currentAppKey(req).app.id, req.body.user, req.params.task_id);
@@ -179,7 +210,14 @@ export class ServiceApiHandler {
 }
 
 /** Blocking mode: the whole answer in one body, as Dify returns it; a failed run is an error response. */
-async function blockingAnswer(events: AsyncIterable<ChatEvent>, mode: 'chat' | 'agent-chat') {
+/** The events of a chatflow turn that a blocking chat answer is made of. */
+async function* chatEventsOf(events: AsyncIterable<ChatflowEvent>): AsyncGenerator<ChatEvent> {
+  for await (const event of events) {
+    if (event.event === 'message' || event.event === 'message_end' || event.event === 'error') yield event as unknown as ChatEvent;
+  }
+}
+
+async function blockingAnswer(events: AsyncIterable<ChatEvent>, mode: 'chat' | 'agent-chat' | 'advanced-chat') {
   let answer = '';
   let createdAt = Math.floor(Date.now() / 1000);
   for await (const event of events) {

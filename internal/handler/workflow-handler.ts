@@ -17,6 +17,8 @@ import {
   type saveDraftBody,
 } from '../schema/workflow-schema.js';
 import type { WorkflowRunService } from '../service/workflow-run-service.js';
+import type { ChatflowService } from '../service/chatflow-service.js';
+import { ValidateErrorException } from '../exception/app-error.js';
 import type { WorkflowService } from '../service/workflow-service.js';
 import type { Validated } from './request-types.js';
 import { streamEvents } from './sse-response.js';
@@ -28,6 +30,7 @@ export class WorkflowHandler {
   constructor(
     private readonly workflows: WorkflowService,
     private readonly runs: WorkflowRunService,
+    private readonly chatflow: ChatflowService,
     private readonly ssePingIntervalMs: number,
   ) {}
 
@@ -50,7 +53,7 @@ export class WorkflowHandler {
       this.workflows.draft(actor.workspaceId, req.params.app_id).then((d) => d.app),
       this.workflows.runnableDraft(actor.workspaceId, req.params.app_id),
     ]);
-    const run = await this.runs.start({
+    const common = {
       app,
       workflow,
       inputs: req.body.inputs,
@@ -58,7 +61,14 @@ export class WorkflowHandler {
       accountId: actor.accountId,
       invokeFrom: InvokeFrom.Debugger,
       trigger: WorkflowTrigger.Debugging,
-    });
+    };
+    if (app.mode === 'advanced-chat') {
+      if (!req.body.query) throw new ValidateErrorException('query is required: this is a chatflow');
+      const turn = await this.chatflow.start({ ...common, query: req.body.query, conversationId: req.body.conversation_id });
+      await streamEvents(req, reply, turn.events, this.ssePingIntervalMs);
+      return;
+    }
+    const run = await this.runs.start(common);
     await streamEvents(req, reply, run.events, this.ssePingIntervalMs);
   };
 

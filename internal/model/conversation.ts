@@ -31,6 +31,8 @@ export const conversations = pgTable(
     endUser: varchar('end_user', { length: 255 }).notNull().default(''),
     /** The input variables the conversation started with; its later messages run with the same (as Dify does). */
     inputs: jsonb('inputs').$type<Record<string, string | number>>().notNull().default({}),
+    /** A chatflow's conversation variables, as its last turn left them. */
+    variables: jsonb('variables').$type<Record<string, unknown>>(),
     ...timestamps(),
   },
   (t) => [
@@ -73,6 +75,8 @@ export const messages = pgTable(
     feedbackRating: varchar('feedback_rating', { length: 10 }).$type<'like' | 'dislike'>(),
     feedbackContent: text('feedback_content').notNull().default(''),
     retrieverResources: jsonb('retriever_resources').$type<unknown[]>().notNull().default([]),
+    /** A chatflow's answer: the workflow run that made it (its id is the message's). */
+    workflowRunId: uuid('workflow_run_id'),
     isDeleted: boolean('is_deleted').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -71,7 +71,7 @@ export const blockingResponse = z.object({
   id: z.string(),
   message_id: z.string(),
   conversation_id: z.string(),
-  mode: z.enum(['chat', 'agent-chat']),
+  mode: z.enum(['chat', 'agent-chat', 'advanced-chat']),
   answer: z.string(),
   metadata: z.object({ usage, retriever_resources: z.array(retrievedItem) }),
   created_at: z.number().int(),

@@ -82,7 +82,11 @@ export function workflowView(workflow: Workflow, visible: WorkflowSpec): z.infer
   };
 }
 
-export const draftRunBody = z.object({ inputs: inputsField });
+export const draftRunBody = z.object({
+  inputs: inputsField,
+  query: z.string().trim().min(1).max(20_000).optional().describe("a chatflow's message (required there)"),
+  conversation_id: z.uuid('must be a UUID').optional().describe('a chatflow: continue this debug conversation'),
+});
 export const runIdParams = z.object({ app_id: z.uuid('must be a UUID'), run_id: z.uuid('must be a UUID') });
 export const appTaskParams = z.object({ app_id: z.uuid('must be a UUID'), task_id: z.uuid('must be a UUID') });
 

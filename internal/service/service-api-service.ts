@@ -30,10 +30,21 @@ export class ServiceApiService {
 
   async publishedConfig(app: App): Promise<AppConfig> {
     if (isGraphMode(app.mode)) {
-      // A graph app's form is its start node's variables; its other features are not read yet.
+      // A graph app's form is its start node's variables; its opening and suggested questions are features.
       const workflow = await this.workflows.published(app);
       if (!workflow) throw appUnavailable();
-      return { ...DEFAULT_APP_CONFIG, user_input_form: startForm(workflow.graph) };
+      const features = workflow.spec.features as {
+        opening_statement?: unknown;
+        suggested_questions?: unknown;
+        suggested_questions_after_answer?: { enabled?: unknown };
+      };
+      return {
+        ...DEFAULT_APP_CONFIG,
+        user_input_form: startForm(workflow.graph),
+        opening_statement: typeof features.opening_statement === 'string' ? features.opening_statement : '',
+        opening_questions: Array.isArray(features.suggested_questions) ? features.suggested_questions.map(String) : [],
+        suggested_after_answer: { enable: features.suggested_questions_after_answer?.enabled === true },
+      };
     }
     const config = await this.appConfig.published(app);
     if (!config) throw appUnavailable();

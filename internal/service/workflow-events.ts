@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { AnswerStream } from '../core/workflow/answer-stream.js';
+import { asText, type VariablePool } from '../core/workflow/variable-pool.js';
 import type { EngineEvent, InContainer } from '../core/workflow/engine.js';
 import type { WorkflowRunStatus } from '../entity/workflow-entity.js';
 
@@ -9,7 +11,27 @@ export type WorkflowStreamEvent =
   | { event: 'node_finished'; task_id: string; workflow_run_id: string; data: NodeFinishedData }
   | { event: 'text_chunk'; task_id: string; workflow_run_id: string; data: { text: string; from_variable_selector: string[] } }
   | { event: 'workflow_finished'; task_id: string; workflow_run_id: string; data: RunSummary }
-  | { event: ContainerEventName; task_id: string; workflow_run_id: string; data: Record<string, unknown> };
+  | { event: ContainerEventName; task_id: string; workflow_run_id: string; data: Record<string, unknown> }
+  | ChatflowMessageEvent;
+
+/** A chatflow's reply as it forms, in Dify's chat `message` event. */
+export interface ChatflowMessageEvent {
+  event: 'message';
+  task_id: string;
+  workflow_run_id: string;
+  id: string;
+  message_id: string;
+  conversation_id: string;
+  answer: string;
+  created_at: number;
+}
+
+/** A chatflow turn's reply: its message, and which answer nodes' text goes into it. */
+export interface ChatReply {
+  messageId: string;
+  conversationId: string;
+  answers: AnswerStream;
+}
 
 type ContainerEventName = `${'iteration' | 'loop'}_${'started' | 'next' | 'completed'}`;
 
@@ -120,7 +142,11 @@ export interface FinishedNode {
 export class RunEventTranslator {
   totalTokens = 0;
   totalPrice = 0;
+  promptTokens = 0;
+  completionTokens = 0;
   exceptions = 0;
+  /** A chatflow's reply so far. */
+  answer = '';
   private readonly started = new Map<string, { id: string; at: number }>();
   private readonly containers = new Map<string, { id: string; at: number }>();
 
@@ -128,7 +154,30 @@ export class RunEventTranslator {
     private readonly ids: { task_id: string; workflow_run_id: string },
     /** `node.variable` of LLM texts an end node outputs: their tokens stream as text_chunk. */
     private readonly streamed: ReadonlySet<string>,
+    private readonly reply?: ChatReply,
   ) {}
+
+  /** The run's pool, for the variables an answer shows ahead of an LLM's tokens. */
+  readFrom(pool: VariablePool): void {
+    this.reply?.answers.readFrom((selector) => asText(pool.get(selector)));
+  }
+
+  private message(text: string): WorkflowStreamEvent[] {
+    if (!text || !this.reply) return [];
+    this.answer += text;
+    const { messageId, conversationId } = this.reply;
+    return [
+      {
+        event: 'message',
+        ...this.ids,
+        id: messageId,
+        message_id: messageId,
+        conversation_id: conversationId,
+        answer: text,
+        created_at: seconds(Date.now()),
+      },
+    ];
+  }
 
   translate(event: Exclude<EngineEvent, { type: 'run_finished' }>): { out: WorkflowStreamEvent[]; finished?: FinishedNode } {
     const ids = this.ids;
@@ -144,9 +193,17 @@ export class RunEventTranslator {
         const data = nodeFinishedData(event, execution.id, execution.at);
         this.totalTokens += event.usage?.totalTokens ?? 0;
         this.totalPrice += event.usage?.totalPrice ?? 0;
+        const usage = event.outputs['usage'] as { prompt_tokens?: number; completion_tokens?: number } | undefined;
+        if (event.usage && usage) {
+          this.promptTokens += usage.prompt_tokens ?? 0;
+          this.completionTokens += usage.completion_tokens ?? 0;
+        }
         if (event.status === 'exception') this.exceptions += 1;
-        const out: WorkflowStreamEvent[] = [];
         const type = event.node.data.type;
+        const out: WorkflowStreamEvent[] =
+          type === 'answer' && this.reply && !event.container && event.status === 'succeeded'
+            ? this.message(this.reply.answers.finish(event.node.id, String(event.outputs['answer'] ?? '')))
+            : [];
         if (type === 'iteration' || type === 'loop') {
           out.push({ event: `${type}_completed`, ...ids, data: { ...data, steps: this.rounds.get(event.node.id) ?? 0 } });
         }
@@ -154,6 +211,11 @@ export class RunEventTranslator {
         return { out, finished: { data, startedAt: execution.at, retries: event.retries, price: event.usage?.totalPrice ?? 0 } };
       }
       case 'text_chunk':
+        if (this.reply) {
+          return {
+            out: event.container || event.node.data.type !== 'llm' ? [] : this.message(this.reply.answers.chunk(event.node.id, event.text)),
+          };
+        }
         if (event.container || (event.node.data.type !== 'answer' && !this.streamed.has(event.from.join('.')))) return { out: [] };
         return { out: [{ event: 'text_chunk', ...ids, data: { text: event.text, from_variable_selector: [...event.from] } }] };
       case 'container_started':

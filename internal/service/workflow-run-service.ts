@@ -7,6 +7,8 @@ import { runGraph, type RunStatus } from '../core/workflow/engine.js';
 import type { Graph } from '../core/workflow/graph.js';
 import { nodeExecutors } from '../core/workflow/node-executors.js';
 import { startForm } from '../core/workflow/start-form.js';
+import { AnswerStream } from '../core/workflow/answer-stream.js';
+import type { ChatTurn } from '../core/workflow/llm-node.js';
 import { VariablePool } from '../core/workflow/variable-pool.js';
 import type { InvokeFrom } from '../entity/conversation-entity.js';
 import { WORKFLOW_INTERRUPTED_ERROR, WorkflowRunStatus, WorkflowTrigger } from '../entity/workflow-entity.js';
@@ -41,9 +43,23 @@ export interface StartRun {
   accountId: string | null;
   invokeFrom: InvokeFrom;
   trigger: WorkflowTrigger;
+  /** A chatflow turn: its query and conversation; the run's id is the message's. */
+  chat?: ChatTurnInput | undefined;
+}
+
+export interface ChatTurnInput {
+  query: string;
+  messageId: string;
+  conversationId: string;
+  dialogueCount: number;
+  /** The conversation variables; assigners change this object, and the turn stores it. */
+  variables: Record<string, unknown>;
+  history: ChatTurn[];
 }
 
 export interface WorkflowRunHandle {
+  /** The reply and totals so far (a chatflow stores them with its message). */
+  totals: RunEventTranslator;
   taskId: string;
   runId: string;
   events: AsyncGenerator<WorkflowStreamEvent>;
@@ -90,7 +106,7 @@ export class WorkflowRunService {
       if (err instanceof InputValueError) throw new ValidateErrorException(err.message);
       throw err;
     }
-    const runId = randomUUID();
+    const runId = input.chat?.messageId ?? randomUUID();
     const createdAt = Date.now();
     await this.db.insert(workflowRuns).values({
       id: runId,
@@ -108,8 +124,15 @@ export class WorkflowRunService {
     });
     const controller = new AbortController();
     this.running.add(runId, { workspaceId: app.workspaceId, appId: app.id, endUser: input.endUser, controller });
-    const events = this.events({ ...input, inputs }, runId, createdAt, controller);
-    return { taskId: runId, runId, events };
+    const ids = { task_id: runId, workflow_run_id: runId };
+    const reply = input.chat && {
+      messageId: input.chat.messageId,
+      conversationId: input.chat.conversationId,
+      answers: new AnswerStream(workflow.graph),
+    };
+    const translator = new RunEventTranslator(ids, streamedSelectors(workflow.graph), reply);
+    const events = this.events({ ...input, inputs }, runId, createdAt, controller, translator);
+    return { taskId: runId, runId, events, totals: translator };
   }
 
   private async *events(
@@ -117,13 +140,24 @@ export class WorkflowRunService {
     runId: string,
     createdAt: number,
     controller: AbortController,
+    translator: RunEventTranslator,
   ): AsyncGenerator<WorkflowStreamEvent> {
     const { app, workflow } = input;
     const ids = { task_id: runId, workflow_run_id: runId };
+    const chat = input.chat;
     const pool = new VariablePool({
-      sys: { files: [], user_id: input.endUser || input.accountId, app_id: app.id, workflow_id: workflow.id, workflow_run_id: runId },
+      sys: {
+        files: [],
+        user_id: input.endUser || input.accountId,
+        app_id: app.id,
+        workflow_id: workflow.id,
+        workflow_run_id: runId,
+        ...(chat ? { query: chat.query, conversation_id: chat.conversationId, dialogue_count: chat.dialogueCount } : {}),
+      },
       env: workflow.environment,
+      ...(chat ? { conversation: chat.variables } : {}),
     });
+    translator.readFrom(pool);
     const executors = nodeExecutors(input.inputs, {
       resolveModel: (provider, model) => this.llmModels.resolve(app.workspaceId, provider, model),
       supportsTools: async (provider, model) =>
@@ -133,8 +167,8 @@ export class WorkflowRunService {
       httpTimeoutMs: this.settings.outboundTimeoutMs,
       search: (datasetIds, query, k, score) => this.searchKnowledge(app.workspaceId, datasetIds, query, k, score),
       providerName,
+      ...(chat ? { history: chat.history } : {}),
     });
-    const translator = new RunEventTranslator(ids, streamedSelectors(workflow.graph));
     const writes: Array<Promise<unknown>> = [];
     yield {
       event: 'workflow_started',

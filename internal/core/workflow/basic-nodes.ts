@@ -7,7 +7,7 @@ interface OutputSpec {
 
 /**
  * The nodes that only move values: `start` hands the run's inputs on, `end` gathers the workflow's
- * outputs from its selectors, `answer` streams its rendered template (a chatflow's reply).
+ * outputs from its selectors, `answer` renders its template (a chatflow's reply).
  */
 export function basicExecutors(inputs: Record<string, unknown>): Record<string, NodeExecutor> {
   return {
@@ -17,10 +17,7 @@ export function basicExecutors(inputs: Record<string, unknown>): Record<string, 
       const outputs = Object.fromEntries(specs.map((o) => [o.variable, pool.get(o.value_selector) ?? null]));
       return { inputs: outputs, outputs };
     },
-    answer: async ({ node, pool, stream }) => {
-      const answer = pool.render(String(node.data['answer'] ?? ''));
-      if (answer) stream(answer);
-      return { outputs: { answer } };
-    },
+    // What of it is sent as the reply, and when, is the chatflow's to decide (see AnswerStream).
+    answer: async ({ node, pool }) => ({ outputs: { answer: pool.render(String(node.data['answer'] ?? '')) } }),
   };
 }

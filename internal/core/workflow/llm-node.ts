@@ -17,6 +17,28 @@ interface LlmNodeData {
   prompt_template?: PromptMessage[] | PromptMessage;
   prompt_config?: { jinja2_variables?: unknown };
   context?: { enabled?: boolean; variable_selector?: string[] };
+  /** Chatflows: earlier turns of the conversation, then the query, after the prompt's messages. */
+  memory?: { window?: { enabled?: boolean; size?: number }; query_prompt_template?: string } | null;
+}
+
+/** One earlier turn of a chatflow's conversation. */
+export interface ChatTurn {
+  query: string;
+  answer: string;
+}
+
+/** Dify's memory: the last turns (all kept turns when the window is off), then the query as the user's message. */
+function remembered(memory: NonNullable<LlmNodeData['memory']>, history: readonly ChatTurn[], pool: VariablePool): ChatMessage[] {
+  const size = memory.window?.enabled ? Math.min(Math.max(Math.trunc(memory.window.size ?? 10), 1), 100) : history.length;
+  const turns = size > 0 ? history.slice(-size) : [];
+  const query = pool.render(memory.query_prompt_template || '{{#sys.query#}}');
+  return [
+    ...turns.flatMap((t): ChatMessage[] => [
+      { role: 'user', content: t.query },
+      { role: 'assistant', content: t.answer },
+    ]),
+    ...(query.trim() ? [{ role: 'user' as const, content: query }] : []),
+  ];
 }
 
 const ROLES: ReadonlySet<string> = new Set(['system', 'user', 'assistant']);
@@ -34,11 +56,12 @@ export function contextText(value: unknown): string {
  * message says so) and sent to its model with its completion parameters, tokens streamed as they
  * come. Outputs `text`, `usage` (with price) and `finish_reason`, as Dify's node does.
  */
-export function llmNode(access: ModelAccess, runSandboxed: RunSandboxed): NodeExecutor {
+export function llmNode(access: ModelAccess, runSandboxed: RunSandboxed, history: readonly ChatTurn[] = []): NodeExecutor {
   return async ({ node, pool, signal, stream }) => {
     const data = node.data as unknown as LlmNodeData;
     const context = data.context?.enabled && data.context.variable_selector ? contextText(pool.get(data.context.variable_selector)) : '';
     const messages = await promptMessages(data, pool, context, runSandboxed, signal);
+    if (data.memory) messages.push(...remembered(data.memory, history, pool));
     if (!messages.some((m) => m.content.trim())) throw new Error('the prompt is empty');
     const answer = await callModel(access, data.model, messages, { signal, onText: (text) => stream(text, [node.id, 'text']) });
     return {

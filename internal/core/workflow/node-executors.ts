@@ -5,7 +5,7 @@ import { codeNode, templateTransformNode, type RunSandboxed } from './code-nodes
 import type { NodeExecutor } from './engine.js';
 import { httpRequestNode } from './http-request-node.js';
 import { listOperatorNode } from './list-operator-node.js';
-import { llmNode } from './llm-node.js';
+import { llmNode, type ChatTurn } from './llm-node.js';
 import { iterationNode, loopNode, markerNode } from './container-nodes.js';
 import { assignerNode } from './assigner-node.js';
 import { parameterExtractorNode, questionClassifierNode } from './classifier-nodes.js';
@@ -43,6 +43,8 @@ export interface NodeServices extends ModelAccess {
   search: KnowledgeSearch;
   /** Whether the model makes function calls (the parameter extractor's better way). */
   supportsTools(provider: string, model: string): Promise<boolean>;
+  /** A chatflow's earlier turns, for LLM nodes with memory. */
+  history?: readonly ChatTurn[];
 }
 
 /** Every node type's executor for one run with these inputs. */
@@ -52,7 +54,7 @@ export function nodeExecutors(inputs: Record<string, unknown>, services: NodeSer
     'if-else': ifElseNode,
     'variable-aggregator': variableAggregatorNode,
     'list-operator': listOperatorNode,
-    llm: llmNode(services, services.runSandboxed),
+    llm: llmNode(services, services.runSandboxed, services.history),
     'knowledge-retrieval': knowledgeRetrievalNode(services.search),
     'question-classifier': questionClassifierNode(services),
     'parameter-extractor': parameterExtractorNode(services, services.supportsTools),

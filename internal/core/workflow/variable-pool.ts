@@ -11,7 +11,8 @@ export class VariablePool {
   constructor(initial: { sys?: Record<string, unknown>; env?: Record<string, unknown>; conversation?: Record<string, unknown> } = {}) {
     this.scopes.set('sys', { ...initial.sys });
     this.scopes.set('env', { ...initial.env });
-    this.scopes.set('conversation', { ...initial.conversation });
+    // Kept as given: a chatflow's assigners change it in place, and the turn stores what they left.
+    this.scopes.set('conversation', initial.conversation ?? {});
   }
 
   /** A node's outputs, readable by the nodes after it. */
