@@ -197,7 +197,12 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     memoryMb: config.codeMemoryMb,
     poolSize: config.codeSandboxProcesses,
   });
-  const workflowRun = new WorkflowRunService(db, stopSignal, llmModel, sandbox, outboundFetch, retrieval, config);
+  const workflowRun = new WorkflowRunService(
+    db,
+    stopSignal,
+    { llmModels: llmModel, sandbox, fetch: outboundFetch, retrieval, tools: { builtin: builtinTools, api: apiTools, mcp: mcpServers } },
+    config,
+  );
   const appConfig = new AppConfigService(db, app, llmModel, dataset, apiTools, mcpServers, builtinCredentials, workflow);
   const messageFiles = new MessageFileService(db, uploadFile, config);
   const auth = new AuthService(db, tokens, config, changes);

@@ -21,6 +21,9 @@ import type { App } from '../model/app.js';
 import { workflowNodeExecutions, workflowRuns, type WorkflowNodeExecution, type WorkflowRun } from '../model/workflow.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
 import type { LlmModelService } from './llm-model-service.js';
+import type { ToolSources } from './chat-agent.js';
+import type { AgentTool } from '../core/agent/agent-types.js';
+import type { ToolEntry } from '../core/workflow/tool-node.js';
 import type { RetrievalService } from './retrieval-service.js';
 import { citationOf, RetrievalStrategy } from '../entity/dataset-entity.js';
 import type { KnowledgeHit } from '../core/workflow/knowledge-node.js';
@@ -32,6 +35,15 @@ export interface WorkflowSettings {
   workflowMaxSteps: number;
   workflowTimeoutSeconds: number;
   outboundTimeoutMs: number;
+}
+
+/** What a run's nodes reach outside the graph through. */
+export interface WorkflowReach {
+  llmModels: LlmModelService;
+  sandbox: SandboxPool;
+  fetch: SafeFetch;
+  retrieval: RetrievalService;
+  tools: ToolSources;
 }
 
 export interface StartRun {
@@ -75,16 +87,18 @@ const unix = (ms: number) => Math.floor(ms / 1000);
 export class WorkflowRunService {
   private readonly running: RunningAnswers;
 
+  private readonly llmModels: LlmModelService;
+  private readonly retrieval: RetrievalService;
+
   constructor(
     private readonly db: Db,
     stopSignal: StopSignal,
-    private readonly llmModels: LlmModelService,
-    private readonly sandbox: SandboxPool,
-    private readonly fetch: SafeFetch,
-    private readonly retrieval: RetrievalService,
+    private readonly reach: WorkflowReach,
     private readonly settings: WorkflowSettings,
   ) {
     this.running = new RunningAnswers(db, stopSignal);
+    this.llmModels = reach.llmModels;
+    this.retrieval = reach.retrieval;
   }
 
   listenForStops(): Promise<void> {
@@ -162,8 +176,9 @@ export class WorkflowRunService {
       resolveModel: (provider, model) => this.llmModels.resolve(app.workspaceId, provider, model),
       supportsTools: async (provider, model) =>
         (await this.llmModels.getModel(app.workspaceId, provider, model).catch(() => undefined))?.features.includes('tool_call') ?? false,
-      runSandboxed: (job, signal) => this.sandbox.run(job, signal),
-      fetch: this.fetch,
+      runSandboxed: (job, signal) => this.reach.sandbox.run(job, signal),
+      fetch: this.reach.fetch,
+      tool: (entry) => this.tool(app.workspaceId, entry),
       httpTimeoutMs: this.settings.outboundTimeoutMs,
       search: (datasetIds, query, k, score) => this.searchKnowledge(app.workspaceId, datasetIds, query, k, score),
       providerName,
@@ -234,6 +249,16 @@ export class WorkflowRunService {
     } finally {
       this.running.remove(runId);
     }
+  }
+
+  /** A tool node's tool, from the workspace's built-ins (with its credentials), API tools or MCP servers. */
+  private async tool(workspaceId: string, entry: ToolEntry): Promise<AgentTool | undefined> {
+    const { builtin, api, mcp } = this.reach.tools;
+    if (entry.type === 'builtin_tool') return (await builtin.forApp(workspaceId, [entry]))[0];
+    if (!/^[0-9a-f-]{36}$/i.test(entry.provider_id)) return undefined;
+    const source = entry.type === 'api_tool' ? api : mcp;
+    if ((await source.missing(workspaceId, [entry])).length > 0) return undefined;
+    return (await source.agentTools(workspaceId, [entry]))[0];
   }
 
   /** A knowledge node's search: datasets deleted since are skipped; the query counts in their history. */

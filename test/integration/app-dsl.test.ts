@@ -193,7 +193,7 @@ for (const backend of backends) {
         expect(res.body.data.status).toBe('failed');
         expect(res.body.data.error).toMatch(error);
       };
-      await refused({ mode: 'yaml-content', yaml_content: difyFile('workflow') }, /app.mode: workflow apps cannot be imported yet/);
+      await refused({ mode: 'yaml-content', yaml_content: difyFile('completion') }, /app.mode: completion apps cannot be imported/);
       await refused({ mode: 'yaml-content', yaml_content: 'app: [unclosed' }, /not YAML/);
       await refused({ mode: 'yaml-content', yaml_content: 'kind: app\nversion: 0.1.0\n' }, /app: the DSL has no app section/);
       await refused({ mode: 'yaml-content', yaml_content: difyFile().replace('version: 0.1.5', 'version: 1.0.0') }, /newer than/);

@@ -220,5 +220,49 @@ for (const backend of backends) {
       expect(upstream.chatRequests().at(-1)!.body.tools).toBeUndefined();
       expect(nodeOf(json, 'pe').execution_metadata.total_tokens).toBeGreaterThan(0);
     });
+
+    it('tool: a built-in tool called with a rendered argument and fixed settings; JSON answers also as json; a missing tool fails the node', async () => {
+      const tool = (id: string, provider: string, name: string, parameters: Record<string, unknown>) =>
+        node(id, {
+          type: 'tool',
+          title: id,
+          provider_type: 'builtin',
+          provider_id: provider,
+          tool_name: name,
+          tool_parameters: parameters,
+          tool_configurations: {},
+        });
+      const appId = await appWith({
+        nodes: [
+          start,
+          tool('calc', 'langgenius/math/math', 'calculator', { expression: { type: 'mixed', value: '{{#start.q#}} * 2' } }),
+          tool('clock', 'time', 'current_time', { timezone: { type: 'constant', value: 'Asia/Tokyo' } }),
+          node('end', {
+            type: 'end',
+            title: 'End',
+            outputs: [
+              { variable: 'sum', value_selector: ['calc', 'text'] },
+              { variable: 'time', value_selector: ['clock', 'text'] },
+            ],
+          }),
+        ],
+        edges: [edge('start', 'calc'), edge('calc', 'clock'), edge('clock', 'end')],
+      });
+      const events = await run(appId, '(3 + 4)');
+      expect(result(events), JSON.stringify(events.at(-1))).toMatchObject({
+        status: 'succeeded',
+        outputs: { sum: '14', time: expect.stringMatching(/\(Asia\/Tokyo\)$/) },
+      });
+      expect(nodeOf(events, 'calc').inputs).toEqual({ expression: '(3 + 4) * 2' });
+
+      const missing = await appWith({
+        nodes: [start, tool('ghost', 'nope', 'nothing', {}), node('end', { type: 'end', title: 'End', outputs: [] })],
+        edges: [edge('start', 'ghost'), edge('ghost', 'end')],
+      });
+      expect(nodeOf(await run(missing, 'x'), 'ghost')).toMatchObject({
+        status: 'failed',
+        error: 'the tool nope/nothing does not exist in this workspace',
+      });
+    });
   });
 }

@@ -3,6 +3,11 @@ import type { SandboxReply } from './sandbox-types.js';
 
 let engine: Promise<QuickJSWASMModule> | undefined;
 
+/** Loads the interpreter ahead of the first job. */
+export async function loadJavaScript(): Promise<void> {
+  await quickjs();
+}
+
 function quickjs(): Promise<QuickJSWASMModule> {
   engine ??= (async () => {
     const [{ newQuickJSWASMModuleFromVariant }, variant] = await Promise.all([

@@ -4,8 +4,12 @@ import { SandboxError, type SandboxJob, type SandboxLimits, type SandboxReply } 
 
 interface Slot {
   worker: ChildProcess;
+  /** Starting (loading its interpreters) or running a job. */
   busy: boolean;
 }
+
+/** Longest a new sandbox may take to load its interpreters (a busy machine is slow to start processes). */
+const START_TIMEOUT_MS = 60_000;
 
 interface Waiting {
   job: SandboxJob;
@@ -43,18 +47,11 @@ export class SandboxPool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => !s.busy);
-      if (!slot && this.slots.length < this.limits.poolSize) {
-        const fresh: Slot = { worker: this.spawn(), busy: false };
-        // A sandbox that dies between jobs leaves the pool; the next job starts another.
-        fresh.worker.once('exit', () => {
-          const index = this.slots.indexOf(fresh);
-          if (index >= 0) this.slots.splice(index, 1);
-        });
-        this.slots.push(fresh);
-        slot = fresh;
+      const slot = this.slots.find((s) => !s.busy);
+      if (!slot) {
+        if (this.slots.length < this.limits.poolSize) this.start();
+        return;
       }
-      if (!slot) return;
       const waiting = this.queue.shift()!;
       if (waiting.signal?.aborted) {
         waiting.reject(new SandboxError('stopped'));
@@ -63,6 +60,44 @@ export class SandboxPool {
       this.execute(slot, waiting);
     }
   }
+
+  /**
+   * A new sandbox, busy until it says it has loaded its interpreters: a job's time limit counts its
+   * own run, never a process start (which takes seconds on a loaded machine).
+   */
+  private start(): void {
+    const slot: Slot = { worker: this.spawn(), busy: true };
+    this.slots.push(slot);
+    const leave = () => {
+      const index = this.slots.indexOf(slot);
+      if (index >= 0) this.slots.splice(index, 1);
+    };
+    let ready = false;
+    const timer = setTimeout(() => slot.worker.kill('SIGKILL'), START_TIMEOUT_MS);
+    const onReady = (message: unknown) => {
+      if ((message as { ready?: boolean })?.ready !== true) return;
+      clearTimeout(timer);
+      slot.worker.off('message', onReady);
+      ready = true;
+      this.failedStarts = 0;
+      slot.busy = false;
+      this.dispatch();
+    };
+    slot.worker.on('message', onReady);
+    // A sandbox that dies (while starting, or between jobs) leaves the pool; waiting jobs start another.
+    slot.worker.once('exit', () => {
+      clearTimeout(timer);
+      leave();
+      // One that never got ready failed to start: after a few in a row, waiting jobs fail instead of retrying forever.
+      if (!ready && ++this.failedStarts >= 3) {
+        for (const waiting of this.queue.splice(0)) waiting.reject(new SandboxError('the sandbox could not start'));
+        return;
+      }
+      if (!this.closed && this.queue.length > 0) this.dispatch();
+    });
+  }
+
+  private failedStarts = 0;
 
   private execute(slot: Slot, waiting: Waiting): void {
     slot.busy = true;

@@ -1,5 +1,5 @@
 import { renderJinja } from './jinja-runner.js';
-import { runJavaScript } from './javascript-runner.js';
+import { loadJavaScript, runJavaScript } from './javascript-runner.js';
 import type { SandboxJob, SandboxReply } from './sandbox-types.js';
 
 /**
@@ -23,3 +23,6 @@ process.on('message', (job: SandboxJob) => {
 });
 // The server going away ends the channel; the sandbox goes with it.
 process.on('disconnect', () => process.exit(0));
+// Ready once the interpreters are loaded, so no job's time limit pays for them.
+await Promise.all([loadJavaScript(), import('@huggingface/jinja')]);
+process.send!({ ready: true });

@@ -8,6 +8,7 @@ import { listOperatorNode } from './list-operator-node.js';
 import { llmNode, type ChatTurn } from './llm-node.js';
 import { iterationNode, loopNode, markerNode } from './container-nodes.js';
 import { assignerNode } from './assigner-node.js';
+import { toolNode, type ToolLookup } from './tool-node.js';
 import { parameterExtractorNode, questionClassifierNode } from './classifier-nodes.js';
 import { knowledgeRetrievalNode, type KnowledgeSearch } from './knowledge-node.js';
 import type { ModelAccess } from './model-call.js';
@@ -33,6 +34,7 @@ export const RUNNABLE_NODE_TYPES: readonly string[] = [
   'loop-start',
   'loop-end',
   'assigner',
+  'tool',
 ];
 
 /** What nodes reach outside the graph through: models, the sandbox, the guarded fetch. */
@@ -43,6 +45,7 @@ export interface NodeServices extends ModelAccess {
   search: KnowledgeSearch;
   /** Whether the model makes function calls (the parameter extractor's better way). */
   supportsTools(provider: string, model: string): Promise<boolean>;
+  tool: ToolLookup;
   /** A chatflow's earlier turns, for LLM nodes with memory. */
   history?: readonly ChatTurn[];
 }
@@ -65,6 +68,7 @@ export function nodeExecutors(inputs: Record<string, unknown>, services: NodeSer
     'loop-start': markerNode,
     'loop-end': markerNode,
     assigner: assignerNode,
+    tool: toolNode(services.tool, services.providerName),
     'template-transform': templateTransformNode(services.runSandboxed),
     'http-request': httpRequestNode(services.fetch, services.httpTimeoutMs),
   };
