@@ -73,7 +73,7 @@ import { MemberService } from '../../internal/service/member-service.js';
 import { WorkspaceService } from '../../internal/service/workspace-service.js';
 import { OAuthService } from '../../internal/service/oauth-service.js';
 import { createSafeFetch } from '../../internal/lib/ssrf-fetch.js';
-import { SandboxPool } from '../../internal/core/sandbox/sandbox-pool.js';
+import { Sandbox } from '../../internal/core/sandbox/sandbox.js';
 import { WorkflowService } from '../../internal/service/workflow-service.js';
 import { WorkflowRunService } from '../../internal/service/workflow-run-service.js';
 import { ChatflowService } from '../../internal/service/chatflow-service.js';
@@ -192,7 +192,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     config,
   );
   const workflow = new WorkflowService(db, app, config.secretKey);
-  const sandbox = new SandboxPool({
+  const sandbox = new Sandbox({
     timeoutMs: config.codeTimeoutMs,
     memoryMb: config.codeMemoryMb,
     poolSize: config.codeSandboxProcesses,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { providerName } from '../core/dsl/chat-dsl.js';
 import { InputValueError, resolveInputs } from '../core/prompts/input-variables.js';
-import type { SandboxPool } from '../core/sandbox/sandbox-pool.js';
+import type { Sandbox } from '../core/sandbox/sandbox.js';
 import { runGraph, type RunStatus } from '../core/workflow/engine.js';
 import type { Graph } from '../core/workflow/graph.js';
 import { nodeExecutors } from '../core/workflow/node-executors.js';
@@ -40,7 +40,7 @@ export interface WorkflowSettings {
 /** What a run's nodes reach outside the graph through. */
 export interface WorkflowReach {
   llmModels: LlmModelService;
-  sandbox: SandboxPool;
+  sandbox: Sandbox;
   fetch: SafeFetch;
   retrieval: RetrievalService;
   tools: ToolSources;
@@ -136,6 +136,7 @@ export class WorkflowRunService {
       inputs,
       createdAt: new Date(createdAt),
     });
+    this.warmSandboxes(workflow);
     const controller = new AbortController();
     this.running.add(runId, { workspaceId: app.workspaceId, appId: app.id, endUser: input.endUser, controller });
     const ids = { task_id: runId, workflow_run_id: runId };
@@ -248,6 +249,14 @@ export class WorkflowRunService {
       throw err;
     } finally {
       this.running.remove(runId);
+    }
+  }
+
+  /** Sandboxes the run's code and template nodes will need start now, while the nodes before them run. */
+  private warmSandboxes(workflow: RunnableWorkflow): void {
+    for (const node of workflow.graph.nodes) {
+      if (node.data.type === 'code') this.reach.sandbox.warm(node.data['code_language'] === 'javascript' ? 'javascript' : 'python');
+      else if (node.data.type === 'template-transform') this.reach.sandbox.warm('javascript');
     }
   }
 

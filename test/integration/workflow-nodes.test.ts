@@ -175,9 +175,12 @@ for (const backend of backends) {
         expect(finished(events).status).toBe('failed');
       }
       const python = await appWith(
-        line([code('c', 'def main():\n  return {"x": "1"}', { x: 'string' }, { code_language: 'python3' })], [['x', ['c', 'x']]]),
+        line(
+          [code('c', 'import numpy\ndef main():\n  return {"x": "1"}', { x: 'string' }, { code_language: 'python3' })],
+          [['x', ['c', 'x']]],
+        ),
       );
-      expect(nodeOf(await run(python), 'c').error).toMatch(/python3 code cannot run here yet/);
+      expect(nodeOf(await run(python), 'c').error).toBe("the sandbox has no module numpy (only Python's standard library is available)");
       expect((await server.get('/ping', {})).status).toBe(200);
     });
 

@@ -1,9 +1,10 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SandboxPool } from '../../internal/core/sandbox/sandbox-pool.js';
+import { Sandbox } from '../../internal/core/sandbox/sandbox.js';
 import { checkOutputs } from '../../internal/core/workflow/code-nodes.js';
 
 describe('code sandbox', () => {
-  const pool = new SandboxPool({ timeoutMs: 1000, memoryMb: 32, poolSize: 2 });
+  const pool = new Sandbox({ timeoutMs: 1000, memoryMb: 64, poolSize: 2 });
   afterAll(() => pool.close());
   const js = (code: string, inputs: Record<string, unknown> = {}, signal?: AbortSignal) =>
     pool.run({ kind: 'javascript', code, inputs }, signal);
@@ -69,5 +70,48 @@ describe('code sandbox', () => {
     expect(() => checkOutputs({ a: Array(31).fill('x') }, { a: { type: 'array[string]' } })).toThrow(/at most 30/);
     expect(() => checkOutputs({ a: { b: { c: { d: { e: { f: 1 } } } } } }, { a: { type: 'object' } })).toThrow(/deeper than 5/);
     expect(checkOutputs({ a: null }, { a: { type: 'number' } })).toEqual({ a: null });
+  });
+});
+
+describe('python sandbox', () => {
+  const sandbox = new Sandbox({ timeoutMs: 3000, memoryMb: 64, poolSize: 1 });
+  afterAll(() => sandbox.close());
+  const py = (code: string, inputs: Record<string, unknown> = {}) => sandbox.run({ kind: 'python', code, inputs });
+
+  it("runs main with the inputs as keyword arguments, Python's standard library at hand", async () => {
+    await expect(
+      py(
+        'import json, re, datetime\ndef main(text: str, n: int) -> dict:\n    return {"words": re.findall(r"\\w+", text)[:n], "j": json.dumps({"a": 1})}',
+        {
+          text: 'the quick brown fox',
+          n: 2,
+        },
+      ),
+    ).resolves.toEqual({ words: ['the', 'quick'], j: '{"a": 1}' });
+    await expect(py('x = 1')).rejects.toThrow(/must define a function main/);
+    await expect(py('def main():\n    return 1 / 0')).rejects.toThrow(/ZeroDivisionError: division by zero/);
+  });
+
+  it('names a module it does not have, and has no bridge out, no host files and no network', async () => {
+    await expect(py('import pandas\ndef main():\n    return {}')).rejects.toThrow(/the sandbox has no module pandas/);
+    await expect(py('import js\ndef main():\n    return {}')).rejects.toThrow(/no module js/);
+    await expect(py('import pyodide_js\ndef main():\n    return {}')).rejects.toThrow(/no module pyodide_js/);
+    await expect(py('def main():\n    return {"x": open("/etc/passwd").read()}')).rejects.toThrow(/FileNotFoundError/);
+    // Whatever the interpreter's socket emulation answers, nothing reaches a listening port.
+    let connections = 0;
+    const listener = createServer(() => (connections += 1));
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const { port } = listener.address() as AddressInfo;
+    const attempt = `import socket\ndef main():\n    s = socket.create_connection(("127.0.0.1", ${port}), timeout=1)\n    s.sendall(b"hi")\n    return {}`;
+    await py(attempt).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    listener.close();
+    expect(connections).toBe(0);
+  });
+
+  it('ends an endless loop at the time limit and a memory bomb at the memory limit; the next job still runs', async () => {
+    await expect(py('def main():\n    while True:\n        pass')).rejects.toThrow(/time limit/);
+    await expect(py('def main():\n    data = []\n    while True:\n        data.append(bytearray(10 ** 7))')).rejects.toThrow(/memory/);
+    await expect(py('def main():\n    return {"ok": True}')).resolves.toEqual({ ok: true });
   });
 });

@@ -1,6 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SandboxError, type SandboxJob, type SandboxLimits, type SandboxReply } from './sandbox-types.js';
+import { SandboxError, type SandboxGroup, type SandboxJob, type SandboxLimits, type SandboxReply } from './sandbox-types.js';
 
 interface Slot {
   worker: ChildProcess;
@@ -10,6 +12,25 @@ interface Slot {
 
 /** Longest a new sandbox may take to load its interpreters (a busy machine is slow to start processes). */
 const START_TIMEOUT_MS = 60_000;
+/** How often a running job's memory is looked at. */
+const MEMORY_CHECK_MS = 100;
+const PAGE_BYTES = 4096;
+
+/** The project's root, from this file in `internal/core/sandbox` or its build in `dist/internal/core/sandbox`. */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, import.meta.url.endsWith('.ts') ? '../../..' : '../../../..');
+/** The compiled worker: it runs plain JavaScript (the tests build it too), so it needs no loader and may read only its own code. */
+const WORKER = path.join(root, 'dist', 'internal', 'core', 'sandbox', 'sandbox-worker.js');
+
+/** Resident memory of a process, from /proc (Linux); undefined where that cannot be read. */
+async function residentBytes(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    return Number((await readFile(`/proc/${pid}/statm`, 'utf8')).split(' ')[1]) * PAGE_BYTES;
+  } catch {
+    return undefined;
+  }
+}
 
 interface Waiting {
   job: SandboxJob;
@@ -29,7 +50,15 @@ export class SandboxPool {
   private readonly queue: Waiting[] = [];
   private closed = false;
 
-  constructor(private readonly limits: SandboxLimits) {}
+  constructor(
+    private readonly limits: SandboxLimits,
+    private readonly group: SandboxGroup,
+  ) {}
+
+  /** Starts a sandbox ahead of the first job, so that job does not wait for it. */
+  warm(): void {
+    if (!this.closed && this.slots.length === 0) this.start();
+  }
 
   run(job: SandboxJob, signal?: AbortSignal): Promise<unknown> {
     if (this.closed) return Promise.reject(new SandboxError('the sandbox is shut down'));
@@ -107,6 +136,7 @@ export class SandboxPool {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(watch);
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
@@ -125,6 +155,17 @@ export class SandboxPool {
     // A heap past its cap ends the process with a V8 abort.
     const onExit = () => finish({ error: new SandboxError('the code ran out of memory, or its sandbox stopped') }, true);
     const onAbort = () => finish({ error: new SandboxError('stopped') }, true);
+    // Memory an interpreter does not cap itself (Python's grows its WebAssembly heap) is watched from here.
+    const budget = this.limits.memoryMb * 1024 * 1024;
+    let baseline: number | undefined;
+    void residentBytes(worker.pid).then((bytes) => (baseline = bytes));
+    const watch = setInterval(() => {
+      void residentBytes(worker.pid).then((bytes) => {
+        if (bytes !== undefined && baseline !== undefined && bytes - baseline > budget) {
+          finish({ error: new SandboxError('the code ran out of memory') }, true);
+        }
+      });
+    }, MEMORY_CHECK_MS);
     // The interpreter stops itself at the deadline; the grace period covers a thread stuck outside it.
     const timer = setTimeout(
       () => finish({ error: new SandboxError('the code ran past its time limit') }, true),
@@ -138,14 +179,19 @@ export class SandboxPool {
   }
 
   private spawn(): ChildProcess {
-    const script = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './sandbox-worker.ts' : './sandbox-worker.js', import.meta.url));
-    const child = fork(script, [], {
-      // Under the tests' TypeScript loader the worker is .ts too and needs the loader.
+    const child = fork(WORKER, [], {
       execArgv: [
-        ...(import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : []),
         `--max-old-space-size=${Math.max(this.limits.memoryMb, 32)}`,
+        '--experimental-permission',
+        `--allow-fs-read=${path.join(root, 'dist')}${path.sep}`,
+        `--allow-fs-read=${path.join(root, 'node_modules')}${path.sep}`,
+        '--no-warnings',
       ],
-      env: { SANDBOX_TIMEOUT_MS: String(this.limits.timeoutMs), SANDBOX_MEMORY_MB: String(this.limits.memoryMb) },
+      env: {
+        SANDBOX_TIMEOUT_MS: String(this.limits.timeoutMs),
+        SANDBOX_MEMORY_MB: String(this.limits.memoryMb),
+        SANDBOX_GROUP: this.group,
+      },
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       serialization: 'advanced',
     });

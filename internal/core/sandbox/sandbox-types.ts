@@ -1,7 +1,12 @@
 /** Work a sandbox runs: a user's code or template, never trusted with the server's memory, files or network. */
 export type SandboxJob =
   | { kind: 'javascript'; code: string; inputs: Record<string, unknown> }
+  | { kind: 'python'; code: string; inputs: Record<string, unknown> }
   | { kind: 'jinja'; template: string; variables: Record<string, unknown> };
+
+/** Which sandboxes run a job: Python's interpreter is large and slow to start, so it has processes of its own. */
+export type SandboxGroup = 'javascript' | 'python';
+export const groupOf = (job: SandboxJob): SandboxGroup => (job.kind === 'python' ? 'python' : 'javascript');
 
 export interface SandboxLimits {
   /** Wall time per job; past it the worker is ended and replaced. */

@@ -2,7 +2,7 @@ import type { SandboxJob } from '../sandbox/sandbox-types.js';
 import type { NodeExecutor } from './engine.js';
 import type { VariablePool } from './variable-pool.js';
 
-/** Runs a job in the sandbox (see SandboxPool); what the code nodes are given. */
+/** Runs a job in the sandbox (see Sandbox); what the code nodes are given. */
 export type RunSandboxed = (job: SandboxJob, signal: AbortSignal) => Promise<unknown>;
 
 interface VariableSpec {
@@ -21,15 +21,16 @@ export function namedValues(pool: VariablePool, variables: unknown): Record<stri
   return Object.fromEntries(specs.filter((v) => v?.variable).map((v) => [v.variable, pool.get(v.value_selector ?? []) ?? null]));
 }
 
-/** `code`: `main(...)` of the node's JavaScript (Python is not in this sandbox yet) with the declared variables; the result checked against the declared outputs. */
+/** `code`: `main(...)` of the node's Python or JavaScript with the declared variables; the result checked against the declared outputs. */
 export function codeNode(run: RunSandboxed): NodeExecutor {
   return async ({ node, pool, signal }) => {
     const language = String(node.data['code_language'] ?? 'python3');
-    if (language !== 'javascript') {
-      throw new Error(`${language} code cannot run here yet; this server's sandbox runs javascript`);
+    if (language !== 'javascript' && language !== 'python3') {
+      throw new Error(`${language} code cannot run here; the sandbox runs python3 and javascript`);
     }
     const inputs = namedValues(pool, node.data['variables']);
-    const result = await run({ kind: 'javascript', code: String(node.data['code'] ?? ''), inputs }, signal);
+    const kind = language === 'python3' ? 'python' : 'javascript';
+    const result = await run({ kind, code: String(node.data['code'] ?? ''), inputs }, signal);
     const declared = (node.data['outputs'] ?? {}) as Record<string, { type?: string }>;
     return { inputs, outputs: checkOutputs(result, declared) };
   };
