@@ -204,13 +204,21 @@ for (const backend of backends) {
           default_value: [{ key: 'msg', type: 'string', value: 'fallback' }],
         },
       );
+      const python = code(
+        'p',
+        'import statistics\n\ndef main(values: list) -> dict:\n    return {"mean": statistics.mean(values), "label": f"{len(values)} values"}',
+        { mean: 'number', label: 'string' },
+        { code_language: 'python3', variables: [{ variable: 'values', value_selector: ['a', 'list'] }] },
+      );
       const appId = await appWith(
         line(
-          [first, failing],
+          [first, python, failing],
           [
             ['list', ['a', 'list']],
             ['obj', ['a', 'obj']],
             ['msg', ['b', 'msg']],
+            ['mean', ['p', 'mean']],
+            ['label', ['p', 'label']],
           ],
           [{ variable: 'n', label: 'N', type: 'number', required: true }],
         ),
@@ -219,7 +227,7 @@ for (const backend of backends) {
       expect(finished(events)).toMatchObject({
         status: 'partial-succeeded',
         exceptions_count: 1,
-        outputs: { list: [21, 42], obj: { deep: { n: 21 } }, msg: 'fallback' },
+        outputs: { list: [21, 42], obj: { deep: { n: 21 } }, msg: 'fallback', mean: 31.5, label: '2 values' },
       });
       expect(nodeOf(events, 'b')).toMatchObject({ status: 'exception', error: 'down' });
 
