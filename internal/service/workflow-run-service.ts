@@ -16,6 +16,7 @@ import type { Db } from '../extension/database.js';
 import type { StopSignal } from '../extension/stop-signal.js';
 import { NotFoundException, ServiceApiException, ValidateErrorException } from '../exception/app-error.js';
 import { containsPattern } from '../lib/pg-error.js';
+import { TickBatcher } from '../lib/tick-batcher.js';
 import type { SafeFetch } from '../lib/ssrf-fetch.js';
 import type { App } from '../model/app.js';
 import { workflowNodeExecutions, workflowRuns, type WorkflowNodeExecution, type WorkflowRun } from '../model/workflow.js';
@@ -295,8 +296,14 @@ export class WorkflowRunService {
     }));
   }
 
+  /** Node rows finished in the same tick (this run's and others') go in one statement. */
+  private readonly nodeRows = new TickBatcher<typeof workflowNodeExecutions.$inferInsert, undefined>(async (rows) => {
+    await this.db.insert(workflowNodeExecutions).values(rows);
+    return rows.map(() => undefined);
+  });
+
   private saveNode(runId: string, { data, startedAt, retries, price }: FinishedNode) {
-    return this.db.insert(workflowNodeExecutions).values({
+    return this.nodeRows.add({
       id: data.id,
       workflowRunId: runId,
       index: data.index,
