@@ -100,4 +100,60 @@ describe('kill -9 while answers stream (embedded database)', () => {
       await second.stop();
     }
   });
+
+  it('a workflow run cut by kill -9 reads as failed, with the reason, after a restart', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'llmops-crash-wf-'));
+    const env = { STORAGE_DIR: dir, SECRET_KEY: 'crash-test-secret-key-0123456789abcdefgh' };
+    const first = await spawnServer(env);
+    let second: Awaited<ReturnType<typeof spawnServer>> | undefined;
+    try {
+      const client = new HttpClient(first.baseUrl);
+      const { token } = await registerAccount(client);
+      await connectFakeModel(client, token, upstream);
+      const app = (await client.post('/apps', { token, body: { name: 'Slow flow', mode: 'workflow' } })).body.data;
+      const graph = {
+        nodes: [
+          { id: 'start', data: { type: 'start', title: 'Start', variables: [] } },
+          {
+            id: 'llm',
+            data: {
+              type: 'llm',
+              title: 'Slow',
+              model: { provider: 'openai_compatible', name: 'fake-chat', completion_params: {} },
+              prompt_template: [{ role: 'user', text: '[[chunk_delay:600000]] take your time' }],
+            },
+          },
+          { id: 'end', data: { type: 'end', title: 'End', outputs: [{ variable: 'text', value_selector: ['llm', 'text'] }] } },
+        ],
+        edges: [
+          { source: 'start', target: 'llm' },
+          { source: 'llm', target: 'end' },
+        ],
+      };
+      expect((await client.post(`/apps/${app.id}/workflows/draft`, { token, body: { graph } })).status).toBe(200);
+      expect((await client.post(`/apps/${app.id}/publish`, { token })).status).toBe(200);
+      const key = (await client.post(`/apps/${app.id}/api-keys`, { token, body: {} })).body.data.key as string;
+      const stream = await postStream(`${first.baseUrl}/v1/workflows/run`, key, { inputs: {}, user: 'u', response_mode: 'streaming' });
+      let event = await stream.next();
+      while (event && event.event !== 'text_chunk') event = await stream.next();
+      const runId = event!.data.workflow_run_id as string;
+      first.child.kill('SIGKILL');
+      await first.exited;
+      await stream.all().catch(() => undefined);
+
+      second = await spawnServer(env);
+      expect(second.output()).toContain('workflow runs left unfinished by a stopped process marked failed');
+      const res = await fetch(`${second.baseUrl}/v1/workflows/run/${runId}`, { headers: { authorization: `Bearer ${key}` } });
+      expect(await res.json()).toMatchObject({
+        id: runId,
+        status: 'failed',
+        error: expect.stringMatching(/interrupted/),
+        finished_at: expect.any(Number),
+      });
+    } finally {
+      if (!first.child.killed) first.child.kill('SIGKILL');
+      await second?.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
