@@ -10,6 +10,7 @@ import {
   type webAppConversationsQuery,
   type webAppMessagesQuery,
   type webAppParams,
+  type webAppRunBody,
   type webAppTaskParams,
 } from '../schema/web-app-schema.js';
 import { messageView } from '../schema/service-api-schema.js';
@@ -18,6 +19,11 @@ import type { ChatService } from '../service/chat-service.js';
 import type { MessageFileService } from '../service/message-file-service.js';
 import type { ServiceApiService } from '../service/service-api-service.js';
 import type { WebAppService } from '../service/web-app-service.js';
+import type { WorkflowService } from '../service/workflow-service.js';
+import type { WorkflowRunService } from '../service/workflow-run-service.js';
+import type { ChatflowService } from '../service/chatflow-service.js';
+import { WorkflowTrigger } from '../entity/workflow-entity.js';
+import { NotFoundException, ServiceApiException } from '../exception/app-error.js';
 import { messageFileLinks } from './file-links.js';
 import { receiveFile } from './multipart-file.js';
 import type { Validated } from './request-types.js';
@@ -35,6 +41,9 @@ export class WebAppHandler {
     private readonly messageFiles: MessageFileService,
     private readonly ssePingIntervalMs: number,
     private readonly uploadImageMaxBytes: number,
+    private readonly workflows: WorkflowService,
+    private readonly runs: WorkflowRunService,
+    private readonly chatflow: ChatflowService,
   ) {}
 
   get = async (req: Validated<{ params: typeof webAppParams }>) => {
@@ -54,9 +63,54 @@ export class WebAppHandler {
       conversationId: req.body.conversation_id,
       autoGenerateName: true,
     };
+    if (app.mode === 'advanced-chat') {
+      const turn = await this.chatflow.start({
+        app,
+        workflow: await this.publishedGraph(app),
+        query: input.query,
+        inputs: input.inputs,
+        conversationId: input.conversationId,
+        endUser: visitor,
+        accountId: null,
+        invokeFrom: InvokeFrom.WebApp,
+        trigger: WorkflowTrigger.AppRun,
+      });
+      await streamEvents(req, reply, turn.events, this.ssePingIntervalMs);
+      return;
+    }
     const run = await this.chat.serviceChat(app, input, disconnectSignal(reply), InvokeFrom.WebApp);
     await streamEvents(req, reply, run.events, this.ssePingIntervalMs);
   };
+
+  /** A workflow app's run, as this browser's visitor; Dify's workflow events. */
+  runWorkflow = async (req: Validated<{ params: typeof webAppParams; body: typeof webAppRunBody }>, reply: FastifyReply) => {
+    const app = await this.webApps.appByToken(req.params.token);
+    if (app.mode !== 'workflow') throw new ServiceApiException(400, 'not_workflow_app', 'this app chats: use /chat');
+    const visitor = this.visitor(req, reply);
+    await this.webApps.checkRate(req.params.token, visitor);
+    const run = await this.runs.start({
+      app,
+      workflow: await this.publishedGraph(app),
+      inputs: req.body.inputs,
+      endUser: visitor,
+      accountId: null,
+      invokeFrom: InvokeFrom.WebApp,
+      trigger: WorkflowTrigger.AppRun,
+    });
+    await streamEvents(req, reply, run.events, this.ssePingIntervalMs);
+  };
+
+  stopWorkflow = async (req: Validated<{ params: typeof webAppTaskParams }>, reply: FastifyReply) => {
+    const app = await this.webApps.appByToken(req.params.token);
+    await this.runs.stopForEndUser(app.id, this.visitor(req, reply), req.params.task_id);
+    return successMessage('stopped');
+  };
+
+  private async publishedGraph(app: Parameters<WorkflowService['published']>[0]) {
+    const workflow = await this.workflows.published(app);
+    if (!workflow) throw new NotFoundException('web app not found');
+    return workflow;
+  }
 
   stop = async (req: Validated<{ params: typeof webAppTaskParams }>, reply: FastifyReply) => {
     const app = await this.webApps.appByToken(req.params.token);

@@ -11,6 +11,7 @@ import {
   webAppMessagesResponse,
   webAppParams,
   webAppResponse,
+  webAppRunBody,
   webAppTaskParams,
 } from '../schema/web-app-schema.js';
 import { uploadFileResponse } from '../schema/upload-file-schema.js';
@@ -39,6 +40,20 @@ export function registerWebAppRoutes(server: HttpServer, h: { webApp: WebAppHand
     '/web-apps/:token/chat/:task_id/stop',
     route('public', t, "Stop the visitor's running answer", { params: webAppTaskParams, response: { 200: messageEnvelope } }),
     w.stop,
+  );
+  server.post(
+    '/web-apps/:token/workflows/run',
+    route('public', t, "Run a workflow app as this browser's visitor; Dify's workflow events (SSE)", {
+      params: webAppParams,
+      body: webAppRunBody,
+      response: { 200: eventStream },
+    }),
+    w.runWorkflow,
+  );
+  server.post(
+    '/web-apps/:token/workflows/tasks/:task_id/stop',
+    route('public', t, "Stop the visitor's running workflow", { params: webAppTaskParams, response: { 200: messageEnvelope } }),
+    w.stopWorkflow,
   );
   server.get(
     '/web-apps/:token/conversations',

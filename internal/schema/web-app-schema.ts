@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AppConfig } from '../entity/app-config-entity.js';
+import { APP_MODES, isGraphMode } from '../entity/workflow-entity.js';
+import { appMode, type AppConfig } from '../entity/app-config-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { App } from '../model/app.js';
 import type { Conversation } from '../model/conversation.js';
@@ -15,6 +16,7 @@ export const webAppChatBody = z.object({
   inputs: inputsField,
   files: filesField,
 });
+export const webAppRunBody = z.object({ inputs: inputsField });
 export const webAppMessagesQuery = z.object({
   conversation_id: z.uuid('must be a UUID'),
   first_id: z.uuid('must be a UUID').optional(),
@@ -27,6 +29,7 @@ export const webAppConversationsQuery = z.object({
 
 const webAppItem = z.object({
   name: z.string(),
+  mode: z.enum(APP_MODES).describe('workflow apps run with /workflows/run; the others chat'),
   icon: z.string(),
   description: z.string(),
   opening_statement: z.string(),
@@ -44,6 +47,7 @@ export const regenerateTokenResponse = envelope(z.object({ web_app_token: z.stri
 export function webAppView(app: App, config: AppConfig): z.infer<typeof webAppItem> {
   return {
     name: app.name,
+    mode: isGraphMode(app.mode) ? app.mode : appMode(config),
     icon: app.icon,
     description: app.description,
     opening_statement: config.opening_statement,

@@ -186,6 +186,29 @@ for (const backend of backends) {
       expect(stored.data.data[0]).toMatchObject({ status: 'stop', answer: expect.stringMatching(/^Reply to : E/) });
     });
 
+    it('the public web app chats with a published chatflow, one conversation per visitor', async () => {
+      const appId = await chatflow(chatGraph);
+      await server.post(`/apps/${appId}/publish`, { token });
+      const link = (await server.get(`/apps/${appId}`, { token })).body.data.web_app_token;
+      expect((await server.get(`/web-apps/${link}`)).body.data).toMatchObject({ mode: 'advanced-chat', opening_statement: 'Ahoy!' });
+      const send = async (body: object, cookie?: string) => {
+        const res = await fetch(`${server.baseUrl}/web-apps/${link}/chat`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+          body: JSON.stringify(body),
+        });
+        expect(res.status).toBe(200);
+        return { events: parseSse(await res.text()), cookie: cookie ?? res.headers.get('set-cookie')!.split(';')[0]! };
+      };
+      const first = await send({ query: 'ahoy', inputs: { name: 'Cy' } });
+      expect(reply(first.events)).toBe('Reply to Cy: Echo: ahoy (#1)');
+      const conversationId = first.events.find((e) => e.event === 'message')!.data.conversation_id;
+      const second = await send({ query: 'more', conversation_id: conversationId }, first.cookie);
+      expect(reply(second.events)).toBe('Reply to Cy: Echo: more (#2)');
+      const listed = await fetch(`${server.baseUrl}/web-apps/${link}/conversations`, { headers: { cookie: first.cookie } });
+      expect(((await listed.json()) as any).data.list.map((c: { id: string }) => c.id)).toEqual([conversationId]);
+    });
+
     it('tokens do not flow early past a branch: only the chosen answer is sent, when it runs', async () => {
       const appId = await chatflow({
         nodes: [

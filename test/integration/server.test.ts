@@ -180,6 +180,8 @@ describe('HTTP server', () => {
         'GET /web-apps/{token}',
         'POST /web-apps/{token}/chat',
         'POST /web-apps/{token}/chat/{task_id}/stop',
+        'POST /web-apps/{token}/workflows/run',
+        'POST /web-apps/{token}/workflows/tasks/{task_id}/stop',
         'GET /web-apps/{token}/conversations',
         'GET /web-apps/{token}/messages',
         'POST /web-apps/{token}/files/upload',

@@ -259,6 +259,33 @@ for (const backend of backends) {
       expect(await bad.json()).toMatchObject({ code: 'invalid_param', message: 'topic in input form must be less than 40 characters' });
     });
 
+    it('the public web app runs the published workflow for a visitor, and only that visitor may stop it', async () => {
+      const link = (await server.get(`/apps/${appId}`, { token })).body.data.web_app_token;
+      const info = await server.get(`/web-apps/${link}`);
+      expect(info.body.data).toMatchObject({ name: 'Story maker', mode: 'workflow' });
+      expect(info.body.data.user_input_form[0]['text-input'].variable).toBe('topic');
+      const res = await fetch(`${server.baseUrl}/web-apps/${link}/workflows/run`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: { topic: 'a moth' } }),
+      });
+      expect(res.status).toBe(200);
+      const events = parseSse(await res.text());
+      expect(events.at(-1)!.data).toMatchObject({
+        event: 'workflow_finished',
+        data: { status: 'succeeded', outputs: { story: 'Once upon a time there was a moth.' } },
+      });
+      const runId = events[0]!.data.workflow_run_id;
+      const stranger = await fetch(`${server.baseUrl}/web-apps/${link}/workflows/tasks/${runId}/stop`, { method: 'POST' });
+      expect(stranger.status).toBe(404);
+      const chat = await fetch(`${server.baseUrl}/web-apps/${link}/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'hi' }),
+      });
+      expect(chat.status).toBe(400);
+    });
+
     it('versions: the history lists the graph, fallback copies it into the draft, a copy of the app keeps its graph', async () => {
       await server.post(`/apps/${appId}/workflows/draft`, {
         token,
