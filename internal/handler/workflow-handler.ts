@@ -13,6 +13,8 @@ import {
   workflowView,
   type appTaskParams,
   type draftRunBody,
+  type nodeParams,
+  type nodeRunBody,
   type runIdParams,
   type saveDraftBody,
 } from '../schema/workflow-schema.js';
@@ -21,7 +23,7 @@ import type { ChatflowService } from '../service/chatflow-service.js';
 import { ValidateErrorException } from '../exception/app-error.js';
 import type { WorkflowService } from '../service/workflow-service.js';
 import type { Validated } from './request-types.js';
-import { streamEvents } from './sse-response.js';
+import { disconnectSignal, streamEvents } from './sse-response.js';
 
 type AppRequest = Validated<{ params: typeof appIdParams }>;
 
@@ -70,6 +72,31 @@ export class WorkflowHandler {
     }
     const run = await this.runs.start(common);
     await streamEvents(req, reply, run.events, this.ssePingIntervalMs);
+  };
+
+  /** One node of the saved draft, with the values it reads given by hand. */
+  runNode = async (req: Validated<{ params: typeof nodeParams; body: typeof nodeRunBody }>, reply: FastifyReply) => {
+    const workspaceId = currentWorkspaceId(req);
+    const [{ app }, workflow] = await Promise.all([
+      this.workflows.draft(workspaceId, req.params.app_id),
+      this.workflows.runnableDraft(workspaceId, req.params.app_id),
+    ]);
+    const ran = await this.runs.runNode(app, workflow, req.params.node_id, req.body.inputs, disconnectSignal(reply));
+    const usage = ran.outcome?.usage;
+    return success({
+      node_id: ran.node.id,
+      node_type: ran.node.data.type,
+      title: ran.node.data.title ?? '',
+      status: ran.status,
+      inputs: ran.outcome?.inputs ?? {},
+      process_data: ran.outcome?.processData ?? null,
+      outputs: ran.outcome?.outputs ?? {},
+      error: ran.error ?? null,
+      elapsed_time: ran.elapsedMs / 1000,
+      execution_metadata: usage
+        ? { total_tokens: usage.totalTokens, total_price: usage.totalPrice.toFixed(7), currency: usage.currency }
+        : null,
+    });
   };
 
   stop = async (req: Validated<{ params: typeof appTaskParams }>) => {

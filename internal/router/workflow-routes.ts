@@ -6,6 +6,9 @@ import { resultResponse, taskStopParams, userBody } from '../schema/service-api-
 import {
   appTaskParams,
   draftRunBody,
+  nodeParams,
+  nodeRunBody,
+  nodeRunResponse,
   runDetailResponse,
   runIdParams,
   runPageResponse,
@@ -60,6 +63,15 @@ export function registerWorkflowRoutes(
       response: { 200: z.string().describe('text/event-stream') },
     }),
     w.runDraft,
+  );
+  server.post(
+    '/apps/:app_id/workflows/draft/nodes/:node_id/run',
+    route(Permission.AppsBuild, tag, 'Run one node of the saved draft with the values it reads given by hand (not kept in the history)', {
+      params: nodeParams,
+      body: nodeRunBody,
+      response: { 200: nodeRunResponse },
+    }),
+    w.runNode,
   );
   server.get(
     '/apps/:app_id/workflow-runs',

@@ -87,6 +87,26 @@ export const draftRunBody = z.object({
   query: z.string().trim().min(1).max(20_000).optional().describe("a chatflow's message (required there)"),
   conversation_id: z.uuid('must be a UUID').optional().describe('a chatflow: continue this debug conversation'),
 });
+export const nodeParams = z.object({ app_id: z.uuid('must be a UUID'), node_id: z.string().min(1).max(255) });
+export const nodeRunBody = z.object({
+  inputs: z
+    .record(z.string().max(300), z.unknown())
+    .describe('the values the node reads, keyed `#node_id.variable#` (or `node_id.variable`)'),
+});
+export const nodeRunResponse = envelope(
+  z.object({
+    node_id: z.string(),
+    node_type: z.string(),
+    title: z.string(),
+    status: z.enum(['succeeded', 'failed']),
+    inputs: z.record(z.string(), z.unknown()),
+    process_data: z.record(z.string(), z.unknown()).nullable(),
+    outputs: z.record(z.string(), z.unknown()),
+    error: z.string().nullable(),
+    elapsed_time: z.number(),
+    execution_metadata: z.object({ total_tokens: z.number().int(), total_price: z.string(), currency: z.string() }).nullable(),
+  }),
+);
 export const runIdParams = z.object({ app_id: z.uuid('must be a UUID'), run_id: z.uuid('must be a UUID') });
 export const appTaskParams = z.object({ app_id: z.uuid('must be a UUID'), task_id: z.uuid('must be a UUID') });
 

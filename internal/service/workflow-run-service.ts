@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
-import { providerName } from '../core/dsl/chat-dsl.js';
 import { InputValueError, resolveInputs } from '../core/prompts/input-variables.js';
-import type { Sandbox } from '../core/sandbox/sandbox.js';
 import { runGraph, type RunStatus } from '../core/workflow/engine.js';
 import type { Graph } from '../core/workflow/graph.js';
 import { nodeExecutors } from '../core/workflow/node-executors.js';
@@ -17,34 +15,19 @@ import type { StopSignal } from '../extension/stop-signal.js';
 import { NotFoundException, ServiceApiException, ValidateErrorException } from '../exception/app-error.js';
 import { containsPattern } from '../lib/pg-error.js';
 import { TickBatcher } from '../lib/tick-batcher.js';
-import type { SafeFetch } from '../lib/ssrf-fetch.js';
 import type { App } from '../model/app.js';
 import { workflowNodeExecutions, workflowRuns, type WorkflowNodeExecution, type WorkflowRun } from '../model/workflow.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
-import type { LlmModelService } from './llm-model-service.js';
-import type { ToolSources } from './chat-agent.js';
-import type { AgentTool } from '../core/agent/agent-types.js';
-import type { ToolEntry } from '../core/workflow/tool-node.js';
-import type { RetrievalService } from './retrieval-service.js';
-import { citationOf, RetrievalStrategy } from '../entity/dataset-entity.js';
-import type { KnowledgeHit } from '../core/workflow/knowledge-node.js';
 import { RunningAnswers, SERVER_SHUTDOWN } from './running-answers.js';
 import { RunEventTranslator, type FinishedNode, type RunSummary, type WorkflowStreamEvent } from './workflow-events.js';
 import type { RunnableWorkflow } from './workflow-service.js';
+import { nodeServicesFor, type WorkflowReach } from './workflow-node-services.js';
+export type { WorkflowReach } from './workflow-node-services.js';
 
 export interface WorkflowSettings {
   workflowMaxSteps: number;
   workflowTimeoutSeconds: number;
   outboundTimeoutMs: number;
-}
-
-/** What a run's nodes reach outside the graph through. */
-export interface WorkflowReach {
-  llmModels: LlmModelService;
-  sandbox: Sandbox;
-  fetch: SafeFetch;
-  retrieval: RetrievalService;
-  tools: ToolSources;
 }
 
 export interface StartRun {
@@ -88,9 +71,6 @@ const unix = (ms: number) => Math.floor(ms / 1000);
 export class WorkflowRunService {
   private readonly running: RunningAnswers;
 
-  private readonly llmModels: LlmModelService;
-  private readonly retrieval: RetrievalService;
-
   constructor(
     private readonly db: Db,
     stopSignal: StopSignal,
@@ -98,8 +78,6 @@ export class WorkflowRunService {
     private readonly settings: WorkflowSettings,
   ) {
     this.running = new RunningAnswers(db, stopSignal);
-    this.llmModels = reach.llmModels;
-    this.retrieval = reach.retrieval;
   }
 
   listenForStops(): Promise<void> {
@@ -174,18 +152,7 @@ export class WorkflowRunService {
       ...(chat ? { conversation: chat.variables } : {}),
     });
     translator.readFrom(pool);
-    const executors = nodeExecutors(input.inputs, {
-      resolveModel: (provider, model) => this.llmModels.resolve(app.workspaceId, provider, model),
-      supportsTools: async (provider, model) =>
-        (await this.llmModels.getModel(app.workspaceId, provider, model).catch(() => undefined))?.features.includes('tool_call') ?? false,
-      runSandboxed: (job, signal) => this.reach.sandbox.run(job, signal),
-      fetch: this.reach.fetch,
-      tool: (entry) => this.tool(app.workspaceId, entry),
-      httpTimeoutMs: this.settings.outboundTimeoutMs,
-      search: (datasetIds, query, k, score) => this.searchKnowledge(app.workspaceId, datasetIds, query, k, score),
-      providerName,
-      ...(chat ? { history: chat.history } : {}),
-    });
+    const executors = nodeExecutors(input.inputs, nodeServicesFor(this.reach, this.settings, app.workspaceId, chat?.history));
     const writes: Array<Promise<unknown>> = [];
     yield {
       event: 'workflow_started',
@@ -253,47 +220,48 @@ export class WorkflowRunService {
     }
   }
 
+  /**
+   * The editor's single-step run: one node of the draft with the values it reads given by hand,
+   * keyed as Dify's editor keys them (`#node_id.variable#`, or `node_id.variable`). Not kept in the
+   * history; containers and the nodes inside them run only as part of a run.
+   */
+  async runNode(app: App, workflow: RunnableWorkflow, nodeId: string, given: Record<string, unknown>, signal: AbortSignal) {
+    const node = workflow.graph.nodes.find((n) => n.id === nodeId);
+    if (!node) throw new NotFoundException(`the draft has no node ${nodeId}`);
+    if (node.parentId || ['iteration', 'loop', 'start', 'end', 'answer'].includes(node.data.type)) {
+      throw new ValidateErrorException(`${node.data.type} nodes${node.parentId ? ' inside a container' : ''} run only as part of a run`);
+    }
+    const pool = new VariablePool({ env: workflow.environment });
+    for (const [key, value] of Object.entries(given)) {
+      const [scope, name] = key.replace(/^#|#$/g, '').split('.');
+      if (!scope || !name) throw new ValidateErrorException(`inputs: ${key} is not node_id.variable`);
+      pool.set(scope, { ...(pool.get([scope]) as Record<string, unknown> | undefined), [name]: value });
+    }
+    const executor = nodeExecutors({}, nodeServicesFor(this.reach, this.settings, app.workspaceId))[node.data.type];
+    if (!executor) throw new ValidateErrorException(`the node type ${node.data.type} cannot run here`);
+    const started = performance.now();
+    const noop = () => undefined;
+    try {
+      const outcome = await executor({
+        node,
+        pool,
+        signal,
+        stream: noop,
+        emit: noop,
+        runChildren: () => Promise.reject(new Error('no container')),
+      });
+      return { node, status: 'succeeded' as const, outcome, error: undefined, elapsedMs: performance.now() - started };
+    } catch (err) {
+      return { node, status: 'failed' as const, outcome: undefined, error: (err as Error).message, elapsedMs: performance.now() - started };
+    }
+  }
+
   /** Sandboxes the run's code and template nodes will need start now, while the nodes before them run. */
   private warmSandboxes(workflow: RunnableWorkflow): void {
     for (const node of workflow.graph.nodes) {
       if (node.data.type === 'code') this.reach.sandbox.warm(node.data['code_language'] === 'javascript' ? 'javascript' : 'python');
       else if (node.data.type === 'template-transform') this.reach.sandbox.warm('javascript');
     }
-  }
-
-  /** A tool node's tool, from the workspace's built-ins (with its credentials), API tools or MCP servers. */
-  private async tool(workspaceId: string, entry: ToolEntry): Promise<AgentTool | undefined> {
-    const { builtin, api, mcp } = this.reach.tools;
-    if (entry.type === 'builtin_tool') return (await builtin.forApp(workspaceId, [entry]))[0];
-    if (!/^[0-9a-f-]{36}$/i.test(entry.provider_id)) return undefined;
-    const source = entry.type === 'api_tool' ? api : mcp;
-    if ((await source.missing(workspaceId, [entry])).length > 0) return undefined;
-    return (await source.agentTools(workspaceId, [entry]))[0];
-  }
-
-  /** A knowledge node's search: datasets deleted since are skipped; the query counts in their history. */
-  private async searchKnowledge(
-    workspaceId: string,
-    datasetIds: string[],
-    query: string,
-    k: number,
-    score: number,
-  ): Promise<KnowledgeHit[]> {
-    const ids = datasetIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
-    if (ids.length === 0) return [];
-    const found = await this.retrieval.retrieve(
-      workspaceId,
-      ids,
-      query,
-      { strategy: RetrievalStrategy.Hybrid, k, score },
-      { lenient: true },
-    );
-    this.retrieval.record(workspaceId, ids, query, 'app', found).catch(() => undefined);
-    return found.map((segment) => ({
-      content: segment.content,
-      title: segment.documentName,
-      metadata: { _source: 'knowledge', ...citationOf(segment) },
-    }));
   }
 
   /** Node rows finished in the same tick (this run's and others') go in one statement. */

@@ -121,6 +121,7 @@ describe('HTTP server', () => {
         'GET /apps/{app_id}/workflows/draft',
         'POST /apps/{app_id}/workflows/draft',
         'POST /apps/{app_id}/workflows/draft/run',
+        'POST /apps/{app_id}/workflows/draft/nodes/{node_id}/run',
         'GET /apps/{app_id}/workflow-runs',
         'GET /apps/{app_id}/workflow-runs/{run_id}',
         'POST /apps/{app_id}/workflow-runs/tasks/{task_id}/stop',

@@ -189,6 +189,29 @@ for (const backend of backends) {
       expect(list.body.data.list[0].id).toBe(runId);
     });
 
+    it('runs one node of the draft with the values it reads given by hand', async () => {
+      const ran = await server.post(`/apps/${appId}/workflows/draft/nodes/code/run`, {
+        token,
+        body: { inputs: { '#llm.text#': 'one two three' } },
+      });
+      expect(ran.status, JSON.stringify(ran.body)).toBe(200);
+      expect(ran.body.data).toMatchObject({
+        node_id: 'code',
+        status: 'succeeded',
+        outputs: { length: 13, words: ['one', 'two', 'three'] },
+      });
+      const llm = await server.post(`/apps/${appId}/workflows/draft/nodes/llm/run`, {
+        token,
+        body: { inputs: { 'start.topic': 'bees', 'start.tone': 'dry' } },
+      });
+      expect(llm.body.data).toMatchObject({ status: 'succeeded', outputs: { text: 'Once upon a time there was bees.' } });
+      expect(llm.body.data.execution_metadata.total_tokens).toBeGreaterThan(0);
+      const failed = await server.post(`/apps/${appId}/workflows/draft/nodes/code/run`, { token, body: { inputs: {} } });
+      expect(failed.body.data).toMatchObject({ status: 'failed', error: expect.stringMatching(/TypeError|undefined/) });
+      expect((await server.post(`/apps/${appId}/workflows/draft/nodes/ghost/run`, { token, body: { inputs: {} } })).status).toBe(404);
+      expect((await server.post(`/apps/${appId}/workflows/draft/nodes/end/run`, { token, body: { inputs: {} } })).status).toBe(400);
+    });
+
     it('a missing required input is refused before the run starts', async () => {
       const stream = await postStream(`${server.baseUrl}/apps/${appId}/workflows/draft/run`, token, { inputs: { tone: 'loud' } });
       expect(stream.status).toBe(400);

@@ -1,0 +1,73 @@
+import type { AgentTool } from '../core/agent/agent-types.js';
+import { providerName } from '../core/dsl/chat-dsl.js';
+import type { Sandbox } from '../core/sandbox/sandbox.js';
+import type { KnowledgeHit } from '../core/workflow/knowledge-node.js';
+import type { ChatTurn } from '../core/workflow/llm-node.js';
+import type { NodeServices } from '../core/workflow/node-executors.js';
+import type { ToolEntry } from '../core/workflow/tool-node.js';
+import { citationOf, RetrievalStrategy } from '../entity/dataset-entity.js';
+import type { SafeFetch } from '../lib/ssrf-fetch.js';
+import type { ToolSources } from './chat-agent.js';
+import type { LlmModelService } from './llm-model-service.js';
+import type { RetrievalService } from './retrieval-service.js';
+
+/** What a run's nodes reach outside the graph through. */
+export interface WorkflowReach {
+  llmModels: LlmModelService;
+  sandbox: Sandbox;
+  fetch: SafeFetch;
+  retrieval: RetrievalService;
+  tools: ToolSources;
+}
+
+/** The node services of one run in a workspace: its models, datasets and tools, the sandbox, the guarded fetch. */
+export function nodeServicesFor(
+  reach: WorkflowReach,
+  settings: { outboundTimeoutMs: number },
+  workspaceId: string,
+  history?: ChatTurn[],
+): NodeServices {
+  const { llmModels } = reach;
+  return {
+    resolveModel: (provider, model) => llmModels.resolve(workspaceId, provider, model),
+    supportsTools: async (provider, model) =>
+      (await llmModels.getModel(workspaceId, provider, model).catch(() => undefined))?.features.includes('tool_call') ?? false,
+    runSandboxed: (job, signal) => reach.sandbox.run(job, signal),
+    fetch: reach.fetch,
+    tool: (entry) => toolFor(reach, workspaceId, entry),
+    httpTimeoutMs: settings.outboundTimeoutMs,
+    search: (datasetIds, query, k, score) => searchKnowledge(reach.retrieval, workspaceId, datasetIds, query, k, score),
+    providerName,
+    ...(history ? { history } : {}),
+  };
+}
+
+/** A tool node's tool, from the workspace's built-ins (with its credentials), API tools or MCP servers. */
+async function toolFor(reach: WorkflowReach, workspaceId: string, entry: ToolEntry): Promise<AgentTool | undefined> {
+  const { builtin, api, mcp } = reach.tools;
+  if (entry.type === 'builtin_tool') return (await builtin.forApp(workspaceId, [entry]))[0];
+  if (!/^[0-9a-f-]{36}$/i.test(entry.provider_id)) return undefined;
+  const source = entry.type === 'api_tool' ? api : mcp;
+  if ((await source.missing(workspaceId, [entry])).length > 0) return undefined;
+  return (await source.agentTools(workspaceId, [entry]))[0];
+}
+
+/** A knowledge node's search: datasets deleted since are skipped; the query counts in their history. */
+async function searchKnowledge(
+  retrieval: RetrievalService,
+  workspaceId: string,
+  datasetIds: string[],
+  query: string,
+  k: number,
+  score: number,
+): Promise<KnowledgeHit[]> {
+  const ids = datasetIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (ids.length === 0) return [];
+  const found = await retrieval.retrieve(workspaceId, ids, query, { strategy: RetrievalStrategy.Hybrid, k, score }, { lenient: true });
+  retrieval.record(workspaceId, ids, query, 'app', found).catch(() => undefined);
+  return found.map((segment) => ({
+    content: segment.content,
+    title: segment.documentName,
+    metadata: { _source: 'knowledge', ...citationOf(segment) },
+  }));
+}
