@@ -8,7 +8,7 @@ import { appConfigVersions, type AppConfigVersion } from '../model/app-config-ve
 import { apps, type App } from '../model/app.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
 import { BoundedCache } from '../lib/bounded-cache.js';
-import { newLinkToken } from './app-link.js';
+import { publishNext } from './app-publishing.js';
 import type { AppService } from './app-service.js';
 import type { ApiToolService } from './api-tool-service.js';
 import type { McpServerService } from './mcp-server-service.js';
@@ -103,26 +103,18 @@ export class AppConfigService {
     await this.checkVision(workspaceId, draft);
     // A tool deleted since the draft was saved: what is published must be able to run.
     await this.checkTools(workspaceId, draft.tools);
-    const version = await this.db.transaction(async (tx) => {
-      // Row lock: two publishes at once get consecutive numbers, not a unique-key failure.
-      await tx.execute(sql`SELECT id FROM apps WHERE id = ${appId} FOR UPDATE`);
-      const [{ next } = { next: 1 }] = await tx
-        .select({ next: sql<number>`coalesce(max(${appConfigVersions.version}), 0) + 1`.mapWith(Number) })
-        .from(appConfigVersions)
-        .where(eq(appConfigVersions.appId, appId));
-      const [version] = await tx.insert(appConfigVersions).values({ appId, version: next, config: draft }).returning();
-      await tx
-        .update(apps)
-        .set({
-          status: AppStatus.Published,
-          publishedVersionId: version!.id,
-          // The first publish gives the app its public link; later ones keep it.
-          webAppToken: sql`coalesce(${apps.webAppToken}, ${newLinkToken()})`,
-          updatedAt: new Date(),
-        })
-        .where(eq(apps.id, appId));
-      return version!;
-    });
+    const version = await publishNext(
+      this.db,
+      appId,
+      async (tx) => {
+        const [row] = await tx
+          .select({ latest: sql<number>`coalesce(max(${appConfigVersions.version}), 0)`.mapWith(Number) })
+          .from(appConfigVersions)
+          .where(eq(appConfigVersions.appId, appId));
+        return row?.latest ?? 0;
+      },
+      async (tx, next) => (await tx.insert(appConfigVersions).values({ appId, version: next, config: draft }).returning())[0]!,
+    );
     await this.appService.changed(appId);
     return version;
   }

@@ -2,17 +2,16 @@ import { createHash } from 'node:crypto';
 import { and, count, desc, eq, gt, sql } from 'drizzle-orm';
 import { graphProblems, readGraph, type Graph, type GraphProblem, type WorkflowMode } from '../core/workflow/graph.js';
 import { RUNNABLE_NODE_TYPES } from '../core/workflow/node-executors.js';
-import { AppStatus } from '../entity/app-entity.js';
 import { isGraphMode, type EnvironmentVariable, type WorkflowSpec } from '../entity/workflow-entity.js';
 import type { Db } from '../extension/database.js';
 import { AppError, FailException, NotFoundException, ValidateErrorException } from '../exception/app-error.js';
 import { decryptText, deriveKey, encryptText } from '../lib/crypto.js';
 import { BoundedCache } from '../lib/bounded-cache.js';
-import { apps, type App } from '../model/app.js';
+import type { App } from '../model/app.js';
 import { workflows, type Workflow } from '../model/workflow.js';
 import { HttpCode } from '../../pkg/response/http-code.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
-import { newLinkToken } from './app-link.js';
+import { publishNext } from './app-publishing.js';
 import type { AppService } from './app-service.js';
 
 /** What the API shows of a secret environment variable, and what an editor sends back to keep it (Dify's marker). */
@@ -80,27 +79,21 @@ export class WorkflowService {
     const { app, workflow: draft } = await this.draft(workspaceId, appId);
     // Saved drafts were checked, but node types that cannot run here may have come in by import.
     this.check(draft.spec, app.mode as WorkflowMode, { runnable: true });
-    const version = await this.db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT id FROM apps WHERE id = ${appId} FOR UPDATE`);
-      const [{ next } = { next: 1 }] = await tx
-        .select({ next: sql<number>`coalesce(max(${workflows.version}), 0) + 1`.mapWith(Number) })
-        .from(workflows)
-        .where(eq(workflows.appId, appId));
-      const [version] = await tx
-        .insert(workflows)
-        .values({ appId, version: next, spec: draft.spec, hash: draft.hash, createdBy: accountId })
-        .returning();
-      await tx
-        .update(apps)
-        .set({
-          status: AppStatus.Published,
-          publishedVersionId: version!.id,
-          webAppToken: sql`coalesce(${apps.webAppToken}, ${newLinkToken()})`,
-          updatedAt: new Date(),
-        })
-        .where(eq(apps.id, appId));
-      return version!;
-    });
+    const version = await publishNext(
+      this.db,
+      appId,
+      async (tx) => {
+        const [row] = await tx
+          .select({ latest: sql<number>`coalesce(max(${workflows.version}), 0)`.mapWith(Number) })
+          .from(workflows)
+          .where(eq(workflows.appId, appId));
+        return row?.latest ?? 0;
+      },
+      async (tx, next) =>
+        (
+          await tx.insert(workflows).values({ appId, version: next, spec: draft.spec, hash: draft.hash, createdBy: accountId }).returning()
+        )[0]!,
+    );
     await this.appService.changed(appId);
     return version;
   }
