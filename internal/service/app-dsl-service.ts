@@ -1,6 +1,6 @@
 import { parameterProblems, type ModelSpec } from '../core/llm/model-catalog.js';
 import { configFromDsl, DslError, dslOf, providerName, readDsl, type DslMode } from '../core/dsl/chat-dsl.js';
-import { graphKnowledgeNodes, graphModels, workflowDslOf, workflowFromDsl } from '../core/dsl/workflow-dsl.js';
+import { graphKnowledgeNodes, graphModels, graphToolNodes, workflowDslOf, workflowFromDsl } from '../core/dsl/workflow-dsl.js';
 import { isGraphMode, type WorkflowSpec } from '../entity/workflow-entity.js';
 import type { WorkflowService } from './workflow-service.js';
 import { builtinTool } from '../core/tools/builtin-catalog.js';
@@ -81,6 +81,7 @@ export class AppDslService {
       }
       await this.fitGraphModels(workspaceId, imported.spec, source.defaultModel, imported.warnings);
       await this.fitGraphDatasets(workspaceId, imported.spec, imported.warnings);
+      await this.checkGraphTools(workspaceId, imported.spec, imported.warnings);
       const { spec, warnings } = imported;
       return { version: parsed.version, mode: parsed.app.mode, app: parsed.app, config: DEFAULT_APP_CONFIG, spec, warnings };
     }
@@ -207,6 +208,28 @@ export class AppDslService {
         `${String(data['title'] ?? 'knowledge-retrieval')}: knowledge bases ${missing.join(', ')} are not in this workspace; left out`,
       );
       data['dataset_ids'] = wanted.filter((id) => owned.has(id));
+    }
+  }
+
+  /** Tool nodes whose tool this workspace lacks stay in the graph (they fail when run) and are named in a warning. */
+  private async checkGraphTools(workspaceId: string, spec: WorkflowSpec, warnings: string[]): Promise<void> {
+    for (const data of graphToolNodes(spec)) {
+      const type = String(data['provider_type'] ?? '');
+      const provider = String(data['provider_id'] ?? '');
+      const tool = String(data['tool_name'] ?? '');
+      const title = String(data['title'] ?? 'tool');
+      const entry = { provider_id: provider, tool_id: tool, params: {} };
+      const found =
+        type === 'builtin'
+          ? builtinTool(providerName(provider), tool) !== undefined
+          : (type === 'api' || type === 'mcp') && /^[0-9a-f-]{36}$/i.test(provider)
+            ? (await (type === 'api' ? this.apiTools : this.mcpServers).missing(workspaceId, [{ ...entry, type: `${type}_tool` }]))
+                .length === 0
+            : false;
+      if (!found)
+        warnings.push(
+          `${title}: the ${type || 'untyped'} tool ${provider}/${tool} does not exist in this workspace; the node fails until it is replaced`,
+        );
     }
   }
 

@@ -198,15 +198,53 @@ for (const backend of backends) {
         position: { x: 0, y: 0 },
         type: 'custom',
       };
+      const knowledge = {
+        data: {
+          title: 'Docs',
+          type: 'knowledge-retrieval',
+          dataset_ids: ['7e3b1a2c-1111-4c49-9a7c-0c1f0e2d3b4a'],
+          query_variable_selector: ['1711', 'text'],
+        },
+        id: '1715',
+        position: { x: 0, y: 0 },
+        type: 'custom',
+      };
+      const tool = (id: string, title: string, provider: string, name: string) => ({
+        data: {
+          title,
+          type: 'tool',
+          provider_type: 'builtin',
+          provider_id: provider,
+          tool_name: name,
+          tool_parameters: {},
+          tool_configurations: {},
+        },
+        id,
+        position: { x: 0, y: 0 },
+        type: 'custom',
+      });
+      const extra = [
+        agent,
+        knowledge,
+        tool('1716', 'Search', 'langgenius/tavily/tavily', 'tavily_search'),
+        tool('1717', 'Clock', 'langgenius/time/time', 'current_time'),
+      ];
       const res = await server.post('/apps/imports', {
         token,
         body: {
           mode: 'yaml-content',
-          yaml_content: difyWorkflow([agent]),
+          yaml_content: difyWorkflow(extra),
           default_model: { provider: 'openai_compatible', model: 'fake-chat' },
         },
       });
       expect(res.body.data.status).toBe('completed-with-warnings');
+      expect(res.body.data.warnings).toContain(
+        'Docs: knowledge bases 7e3b1a2c-1111-4c49-9a7c-0c1f0e2d3b4a are not in this workspace; left out',
+      );
+      expect(res.body.data.warnings).toContain(
+        'Search: the builtin tool langgenius/tavily/tavily/tavily_search does not exist in this workspace; the node fails until it is replaced',
+      );
+      expect(res.body.data.warnings.join('\n')).not.toMatch(/Clock:/);
       expect(res.body.data.warnings).toContain(
         'workflow.graph: agent nodes (Researcher) cannot run here yet; publishing waits until they are replaced',
       );

@@ -113,3 +113,8 @@ export function graphModels(spec: WorkflowSpec): Array<{ node: Obj; title: strin
 export function graphKnowledgeNodes(spec: WorkflowSpec): Obj[] {
   return spec.graph.nodes.map((raw) => obj(obj(raw)['data'])).filter((data) => data['type'] === 'knowledge-retrieval');
 }
+
+/** The `data` of each tool node, naming a provider (built-in, API document or MCP server) and a tool. */
+export function graphToolNodes(spec: WorkflowSpec): Obj[] {
+  return spec.graph.nodes.map((raw) => obj(obj(raw)['data'])).filter((data) => data['type'] === 'tool');
+}
