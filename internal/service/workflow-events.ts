@@ -82,12 +82,7 @@ export function nodeFinishedData(
 ): NodeFinishedData {
   const finishedAt = startedAt + event.elapsedMs;
   return {
-    id: executionId,
-    node_id: event.node.id,
-    node_type: event.node.data.type,
-    title: event.node.data.title ?? '',
-    index: event.index,
-    predecessor_node_id: event.predecessor ?? null,
+    ...nodeIdentity(event, executionId),
     inputs: event.inputs,
     process_data: event.processData ?? null,
     outputs: event.outputs,
@@ -104,6 +99,18 @@ export function nodeFinishedData(
   };
 }
 
+/** Which node run an event is about, as Dify names it in node_started and node_finished. */
+function nodeIdentity(event: Extract<EngineEvent, { type: 'node_started' | 'node_finished' }>, executionId: string) {
+  return {
+    id: executionId,
+    node_id: event.node.id,
+    node_type: event.node.data.type,
+    title: event.node.data.title ?? '',
+    index: event.index,
+    predecessor_node_id: event.predecessor ?? null,
+  };
+}
+
 /** Dify's fields naming the iteration or loop a node ran in. */
 function containerIds(container: InContainer | undefined) {
   return {
@@ -114,12 +121,7 @@ function containerIds(container: InContainer | undefined) {
 
 export function nodeStartedData(event: Extract<EngineEvent, { type: 'node_started' }>, executionId: string, startedAt: number) {
   return {
-    id: executionId,
-    node_id: event.node.id,
-    node_type: event.node.data.type,
-    title: event.node.data.title ?? '',
-    index: event.index,
-    predecessor_node_id: event.predecessor ?? null,
+    ...nodeIdentity(event, executionId),
     inputs: null,
     created_at: seconds(startedAt),
     extras: {},
