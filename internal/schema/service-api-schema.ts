@@ -9,7 +9,8 @@ import type { Conversation, Message } from '../model/conversation.js';
 import type { ThoughtView } from '../service/agent-thoughts.js';
 
 /** Request and response shapes of Dify's service API, field for field. */
-const user = z.string().trim().min(1, 'user is required').max(255);
+/** The service API's `user`: an id the caller chose for its end user. */
+export const user = z.string().trim().min(1, 'user is required').max(255);
 const uuidOrEmpty = z.union([z.uuid(), z.literal('')]);
 
 export const chatMessageBody = z.object({

@@ -3,6 +3,7 @@ import { WorkflowRunStatus, type WorkflowSpec } from '../entity/workflow-entity.
 import { unixSeconds } from '../lib/time.js';
 import type { Workflow, WorkflowNodeExecution, WorkflowRun } from '../model/workflow.js';
 import { envelope, inputsField, pageOf, unixTime } from './common-schema.js';
+import { user } from './service-api-schema.js';
 
 /** Workflow and chatflow graphs, their runs, and Dify's workflow service API, field for field. */
 
@@ -190,8 +191,6 @@ export function nodeExecutionView(n: WorkflowNodeExecution): z.infer<typeof node
 }
 
 // Dify's service API.
-
-const user = z.string().trim().min(1, 'user is required').max(255);
 
 export const workflowRunBody = z.object({
   inputs: inputsField,

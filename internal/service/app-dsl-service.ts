@@ -13,6 +13,7 @@ import type { DatasetService } from './dataset-service.js';
 import type { LlmModelService } from './llm-model-service.js';
 import type { McpServerService } from './mcp-server-service.js';
 import type { Actor } from './permissions.js';
+import { isUuid } from '../lib/uuid.js';
 
 /** Dify's own cap on a DSL file. */
 const DSL_MAX_BYTES = 10 * 1024 * 1024;
@@ -196,12 +197,7 @@ export class AppDslService {
   private async fitGraphDatasets(workspaceId: string, spec: WorkflowSpec, warnings: string[]): Promise<void> {
     for (const data of graphKnowledgeNodes(spec)) {
       const wanted = Array.isArray(data['dataset_ids']) ? data['dataset_ids'].filter((id): id is string => typeof id === 'string') : [];
-      const owned = new Set(
-        await this.datasets.ownedIds(
-          workspaceId,
-          wanted.filter((id) => /^[0-9a-f-]{36}$/i.test(id)),
-        ),
-      );
+      const owned = new Set(await this.datasets.ownedIds(workspaceId, wanted.filter(isUuid)));
       const missing = wanted.filter((id) => !owned.has(id));
       if (missing.length === 0) continue;
       warnings.push(
@@ -222,7 +218,7 @@ export class AppDslService {
       const found =
         type === 'builtin'
           ? builtinTool(providerName(provider), tool) !== undefined
-          : (type === 'api' || type === 'mcp') && /^[0-9a-f-]{36}$/i.test(provider)
+          : (type === 'api' || type === 'mcp') && isUuid(provider)
             ? (await (type === 'api' ? this.apiTools : this.mcpServers).missing(workspaceId, [{ ...entry, type: `${type}_tool` }]))
                 .length === 0
             : false;
@@ -258,7 +254,7 @@ export class AppDslService {
       if (seen.has(name)) continue;
       seen.add(name);
       if (tool.type !== 'builtin_tool') {
-        if (missing.has(name) || !/^[0-9a-f-]{36}$/i.test(tool.provider_id)) {
+        if (missing.has(name) || !isUuid(tool.provider_id)) {
           warnings.push(`agent_mode.tools: ${name} does not exist in this workspace; left out`);
         } else kept.push(tool);
         continue;

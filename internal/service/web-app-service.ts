@@ -14,6 +14,7 @@ import type { UploadFileService } from './upload-file-service.js';
 import type { AppService } from './app-service.js';
 import type { ConversationService } from './conversation-service.js';
 import { AppLinks, newLinkToken } from './app-link.js';
+import { isUuid } from '../lib/uuid.js';
 
 export interface WebAppSettings {
   secretKey: string;
@@ -61,7 +62,7 @@ export class WebAppService {
   /** The visitor of a signed cookie value, or a new one (with the cookie value to set). */
   visitor(cookieValue: string | undefined): { id: string; cookie?: string } {
     const [id, signature] = (cookieValue ?? '').split('.');
-    if (id && signature && /^[0-9a-f-]{36}$/.test(id)) {
+    if (id && signature && isUuid(id)) {
       const expected = this.sign(id);
       if (signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) return { id };
     }

@@ -10,6 +10,7 @@ import type { SafeFetch } from '../lib/ssrf-fetch.js';
 import type { ToolSources } from './chat-agent.js';
 import type { LlmModelService } from './llm-model-service.js';
 import type { RetrievalService } from './retrieval-service.js';
+import { isUuid } from '../lib/uuid.js';
 
 /** What a run's nodes reach outside the graph through. */
 export interface WorkflowReach {
@@ -46,7 +47,7 @@ export function nodeServicesFor(
 async function toolFor(reach: WorkflowReach, workspaceId: string, entry: ToolEntry): Promise<AgentTool | undefined> {
   const { builtin, api, mcp } = reach.tools;
   if (entry.type === 'builtin_tool') return (await builtin.forApp(workspaceId, [entry]))[0];
-  if (!/^[0-9a-f-]{36}$/i.test(entry.provider_id)) return undefined;
+  if (!isUuid(entry.provider_id)) return undefined;
   const source = entry.type === 'api_tool' ? api : mcp;
   if ((await source.missing(workspaceId, [entry])).length > 0) return undefined;
   return (await source.agentTools(workspaceId, [entry]))[0];
@@ -61,7 +62,7 @@ async function searchKnowledge(
   k: number,
   score: number,
 ): Promise<KnowledgeHit[]> {
-  const ids = datasetIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const ids = datasetIds.filter(isUuid);
   if (ids.length === 0) return [];
   const found = await retrieval.retrieve(workspaceId, ids, query, { strategy: RetrievalStrategy.Hybrid, k, score }, { lenient: true });
   retrieval.record(workspaceId, ids, query, 'app', found).catch(() => undefined);

@@ -22,6 +22,7 @@ import { RunningAnswers, SERVER_SHUTDOWN } from './running-answers.js';
 import { RunEventTranslator, type FinishedNode, type RunSummary, type WorkflowStreamEvent } from './workflow-events.js';
 import type { RunnableWorkflow } from './workflow-service.js';
 import { nodeServicesFor, type WorkflowReach } from './workflow-node-services.js';
+import { isUuid } from '../lib/uuid.js';
 export type { WorkflowReach } from './workflow-node-services.js';
 
 export interface WorkflowSettings {
@@ -370,7 +371,7 @@ export class WorkflowRunService {
   }
 
   private async row(runId: string): Promise<WorkflowRun | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(runId)) return undefined;
+    if (!isUuid(runId)) return undefined;
     const [run] = await this.db.select().from(workflowRuns).where(eq(workflowRuns.id, runId)).limit(1);
     return run;
   }

@@ -341,6 +341,9 @@ for (const backend of backends) {
         await server.get(`/apps/${appId}/workflow-runs`, { token: other }),
         await server.get(`/apps/${appId}/workflow-runs/${runs.body.data.list[0].id}`, { token: other }),
         await server.post(`/apps/${appId}/workflow-runs/tasks/${runs.body.data.list[0].id}/stop`, { token: other }),
+        await server.post(`/apps/${appId}/workflows/draft/run`, { token: other, body: { inputs: { topic: 'x' } } }),
+        await server.post(`/apps/${appId}/workflows/draft/nodes/code/run`, { token: other, body: { inputs: {} } }),
+        await server.get(`/apps/${appId}/export`, { token: other }),
       ]) {
         expect(res.status).toBe(404);
       }
