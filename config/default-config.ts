@@ -147,6 +147,8 @@ export const defaultConfig = {
   workflowMaxSteps: 500,
   /** WORKFLOW_TIMEOUT_SECONDS: longest one workflow run may take; past it the run fails. */
   workflowTimeoutSeconds: 1200,
+  /** WORKFLOW_MAX_VARIABLE_BYTES: largest value one workflow variable may hold (Dify's 200 KB). */
+  workflowMaxVariableBytes: 200 * 1024,
   /** CODE_TIMEOUT_MS: longest a code node or a template may run in the sandbox. */
   codeTimeoutMs: 10_000,
   /** CODE_MEMORY_MB: heap of one sandbox job (code, template). */

@@ -7,7 +7,7 @@ import { nodeExecutors } from '../core/workflow/node-executors.js';
 import { startForm } from '../core/workflow/start-form.js';
 import { AnswerStream } from '../core/workflow/answer-stream.js';
 import type { ChatTurn } from '../core/workflow/llm-node.js';
-import { VariablePool } from '../core/workflow/variable-pool.js';
+import { oversizedVariable, VariablePool } from '../core/workflow/variable-pool.js';
 import type { InvokeFrom } from '../entity/conversation-entity.js';
 import { WORKFLOW_INTERRUPTED_ERROR, WorkflowRunStatus, WorkflowTrigger } from '../entity/workflow-entity.js';
 import type { Db } from '../extension/database.js';
@@ -28,6 +28,7 @@ export type { WorkflowReach } from './workflow-node-services.js';
 export interface WorkflowSettings {
   workflowMaxSteps: number;
   workflowTimeoutSeconds: number;
+  workflowMaxVariableBytes: number;
   outboundTimeoutMs: number;
 }
 
@@ -165,6 +166,7 @@ export class WorkflowRunService {
         executors,
         maxSteps: this.settings.workflowMaxSteps,
         timeoutMs: this.settings.workflowTimeoutSeconds * 1000,
+        maxVariableBytes: this.settings.workflowMaxVariableBytes,
         signal: controller.signal,
       });
       for await (const event of run) {
@@ -251,6 +253,8 @@ export class WorkflowRunService {
         emit: noop,
         runChildren: () => Promise.reject(new Error('no container')),
       });
+      const oversized = oversizedVariable(outcome.outputs, this.settings.workflowMaxVariableBytes);
+      if (oversized) throw new Error(oversized);
       return { node, status: 'succeeded' as const, outcome, error: undefined, elapsedMs: performance.now() - started };
     } catch (err) {
       return { node, status: 'failed' as const, outcome: undefined, error: (err as Error).message, elapsedMs: performance.now() - started };

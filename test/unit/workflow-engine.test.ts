@@ -7,13 +7,18 @@ import { VariablePool } from '../../internal/core/workflow/variable-pool.js';
 const node = (id: string, type: string, data: Record<string, unknown> = {}): GraphNode => ({ id, data: { type, title: id, ...data } });
 const edge = (source: string, target: string, sourceHandle = 'source') => ({ source, target, sourceHandle });
 
-async function run(graph: Graph, executors: Record<string, NodeExecutor> = {}, options: { maxSteps?: number; signal?: AbortSignal } = {}) {
+async function run(
+  graph: Graph,
+  executors: Record<string, NodeExecutor> = {},
+  options: { maxSteps?: number; signal?: AbortSignal; maxVariableBytes?: number } = {},
+) {
   const pool = new VariablePool({ sys: { user_id: 'u1' } });
   const events: EngineEvent[] = [];
   for await (const event of runGraph(graph, pool, {
     executors: { ...basicExecutors({ name: 'Ann' }), ...executors },
     maxSteps: options.maxSteps ?? 500,
     timeoutMs: 10_000,
+    maxVariableBytes: options.maxVariableBytes,
     signal: options.signal ?? new AbortController().signal,
   })) {
     events.push(event);
@@ -187,6 +192,33 @@ describe('workflow engine', () => {
     const stopped = await run(chain, { mark: waiting }, { signal: stop.signal });
     expect(stopped.finished).toMatchObject({ status: 'stopped' });
     expect(stopped.ran).toEqual(['s', 'a']);
+  });
+
+  it('fails a node whose output is larger than a variable may hold, counting UTF-8 bytes and JSON, unless its error strategy catches it', async () => {
+    const big: NodeExecutor = async ({ node: n }) => ({
+      outputs: { small: 'ok', result: n.data['make'] === 'text' ? '€'.repeat(700) : { list: 'ab'.repeat(600) } },
+    });
+    const graph = (data: Record<string, unknown>) => ({
+      nodes: [
+        node('s', 'start'),
+        node('x', 'big', data),
+        node('e', 'end', { outputs: [{ variable: 'r', value_selector: ['x', 'result'] }] }),
+      ],
+      edges: [edge('s', 'x'), edge('x', 'e')],
+    });
+    // 700 euro signs are 700 UTF-16 units but 2,100 bytes.
+    const text = await run(graph({ make: 'text' }), { big }, { maxVariableBytes: 2048 });
+    expect(text.finished).toMatchObject({ status: 'failed', error: 'x: output result is 3 KB, over the 2 KB one variable may hold' });
+    expect(text.ran).toEqual(['s', 'x']);
+    const object = await run(graph({ make: 'object' }), { big }, { maxVariableBytes: 1024 });
+    expect(object.finished).toMatchObject({ status: 'failed', error: 'x: output result is 2 KB, over the 1 KB one variable may hold' });
+    expect((await run(graph({ make: 'text' }), { big }, { maxVariableBytes: 4096 })).finished.status).toBe('succeeded');
+    const caught = await run(
+      graph({ make: 'text', error_strategy: 'default-value', default_value: [{ key: 'result', value: 'cut' }] }),
+      { big },
+      { maxVariableBytes: 1024 },
+    );
+    expect(caught.finished).toMatchObject({ status: 'partial-succeeded', outputs: { r: 'cut' } });
   });
 
   it('renders an answer node from the pool, {{#node.var#}} and sys alike, a missing one as nothing', async () => {

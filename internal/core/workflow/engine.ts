@@ -1,5 +1,5 @@
 import type { Graph, GraphEdge, GraphNode } from './graph.js';
-import type { VariablePool } from './variable-pool.js';
+import { oversizedVariable, type VariablePool } from './variable-pool.js';
 
 /** What a node's executor is given: its node, the pool to read, the run's cancellation, and a way to stream text out. */
 export interface NodeRun {
@@ -81,6 +81,8 @@ export interface EngineOptions {
   /** Dify's limits: at most this many node runs, and this long for the whole run. */
   maxSteps: number;
   timeoutMs: number;
+  /** Largest value one variable may hold (Dify's MAX_VARIABLE_SIZE); a node whose output is larger fails. */
+  maxVariableBytes?: number | undefined;
   signal: AbortSignal;
   /** Node runs so far, shared by a run and the runs of its containers' nodes. */
   counter?: { steps: number };
@@ -202,6 +204,8 @@ export async function* runGraph(
         };
         const outcome = await executor({ node, pool, signal, stream, runChildren, emit });
         if (signal.aborted) return;
+        const oversized = options.maxVariableBytes ? oversizedVariable(outcome.outputs, options.maxVariableBytes) : undefined;
+        if (oversized) throw new Error(oversized);
         pool.set(node.id, outcome.outputs);
         if (node.data.type === 'end') Object.assign(outputs, outcome.outputs);
         emit({

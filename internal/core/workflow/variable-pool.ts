@@ -64,3 +64,15 @@ export function asText(value: unknown): string {
   if (value === undefined || value === null) return '';
   return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
+
+/** Names the first output larger than `limit` bytes (as UTF-8 text, objects as JSON), or undefined when all fit. */
+export function oversizedVariable(outputs: Record<string, unknown>, limit: number): string | undefined {
+  for (const [name, value] of Object.entries(outputs)) {
+    if (value === null || (typeof value !== 'string' && typeof value !== 'object')) continue;
+    // A string of n UTF-16 units is at most 3n bytes: most never need counting.
+    if (typeof value === 'string' && value.length * 3 <= limit) continue;
+    const bytes = Buffer.byteLength(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+    if (bytes > limit) return `output ${name} is ${Math.ceil(bytes / 1024)} KB, over the ${Math.floor(limit / 1024)} KB one variable may hold`;
+  }
+  return undefined;
+}
