@@ -76,6 +76,8 @@ import { createSafeFetch } from '../../internal/lib/ssrf-fetch.js';
 import { Sandbox } from '../../internal/core/sandbox/sandbox.js';
 import { WorkflowService } from '../../internal/service/workflow-service.js';
 import { WorkflowRunService } from '../../internal/service/workflow-run-service.js';
+import { WorkflowFiles } from '../../internal/service/workflow-files.js';
+import { UploadKind } from '../../internal/entity/upload-file-entity.js';
 import { ChatflowService } from '../../internal/service/chatflow-service.js';
 import { WorkflowHandler } from '../../internal/handler/workflow-handler.js';
 import { ServiceWorkflowHandler } from '../../internal/handler/service-workflow-handler.js';
@@ -197,14 +199,25 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     memoryMb: config.codeMemoryMb,
     poolSize: config.codeSandboxProcesses,
   });
+  const messageFiles = new MessageFileService(db, uploadFile, config);
+  // Images show through the signed preview links chat messages use; documents have no link.
+  const workflowFiles = new WorkflowFiles(uploadFile, outboundFetch, (u) =>
+    u.kind === UploadKind.Image ? messageFiles.previewPath(u.id) : null,
+  );
   const workflowRun = new WorkflowRunService(
     db,
     stopSignal,
-    { llmModels: llmModel, sandbox, fetch: outboundFetch, retrieval, tools: { builtin: builtinTools, api: apiTools, mcp: mcpServers } },
+    {
+      llmModels: llmModel,
+      sandbox,
+      fetch: outboundFetch,
+      retrieval,
+      tools: { builtin: builtinTools, api: apiTools, mcp: mcpServers },
+      files: workflowFiles,
+    },
     config,
   );
   const appConfig = new AppConfigService(db, app, llmModel, dataset, apiTools, mcpServers, builtinCredentials, workflow);
-  const messageFiles = new MessageFileService(db, uploadFile, config);
   const auth = new AuthService(db, tokens, config, changes);
   const chat = new ChatService(
     db,

@@ -87,6 +87,8 @@ export class ServiceApiHandler {
       accountId: null,
       invokeFrom: InvokeFrom.ServiceApi,
       trigger: WorkflowTrigger.AppRun,
+      files: body.files,
+      uploader: { appId: app.id, endUser: body.user },
     });
     if (body.response_mode === 'streaming') {
       await streamEvents(req, reply, turn.events, this.limits.ssePingIntervalMs);

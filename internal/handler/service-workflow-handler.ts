@@ -32,6 +32,8 @@ export class ServiceWorkflowHandler {
       accountId: null,
       invokeFrom: InvokeFrom.ServiceApi,
       trigger: WorkflowTrigger.AppRun,
+      files: req.body.files,
+      uploader: { appId: app.id, endUser: req.body.user },
     });
     if (req.body.response_mode === 'streaming') {
       await streamEvents(req, reply, run.events, this.ssePingIntervalMs);

@@ -74,6 +74,8 @@ export class WebAppHandler {
         accountId: null,
         invokeFrom: InvokeFrom.WebApp,
         trigger: WorkflowTrigger.AppRun,
+        files: input.files,
+        uploader: { appId: app.id, endUser: visitor },
       });
       await streamEvents(req, reply, turn.events, this.ssePingIntervalMs);
       return;
@@ -96,6 +98,8 @@ export class WebAppHandler {
       accountId: null,
       invokeFrom: InvokeFrom.WebApp,
       trigger: WorkflowTrigger.AppRun,
+      files: req.body.files,
+      uploader: { appId: app.id, endUser: visitor },
     });
     await streamEvents(req, reply, run.events, this.ssePingIntervalMs);
   };

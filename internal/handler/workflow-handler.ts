@@ -63,6 +63,7 @@ export class WorkflowHandler {
       accountId: actor.accountId,
       invokeFrom: InvokeFrom.Debugger,
       trigger: WorkflowTrigger.Debugging,
+      files: req.body.files,
     };
     if (app.mode === 'advanced-chat') {
       if (!req.body.query) throw new ValidateErrorException('query is required: this is a chatflow');

@@ -16,7 +16,7 @@ export const webAppChatBody = z.object({
   inputs: inputsField,
   files: filesField,
 });
-export const webAppRunBody = z.object({ inputs: inputsField });
+export const webAppRunBody = z.object({ inputs: inputsField, files: filesField });
 export const webAppMessagesQuery = z.object({
   conversation_id: z.uuid('must be a UUID'),
   first_id: z.uuid('must be a UUID').optional(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { WorkflowRunStatus, type WorkflowSpec } from '../entity/workflow-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { Workflow, WorkflowNodeExecution, WorkflowRun } from '../model/workflow.js';
-import { envelope, inputsField, pageOf, unixTime } from './common-schema.js';
+import { envelope, filesField, inputsField, pageOf, unixTime } from './common-schema.js';
 import { user } from './service-api-schema.js';
 
 /** Workflow and chatflow graphs, their runs, and Dify's workflow service API, field for field. */
@@ -87,6 +87,7 @@ export const draftRunBody = z.object({
   inputs: inputsField,
   query: z.string().trim().min(1).max(20_000).optional().describe("a chatflow's message (required there)"),
   conversation_id: z.uuid('must be a UUID').optional().describe('a chatflow: continue this debug conversation'),
+  files: filesField,
 });
 export const nodeParams = z.object({ app_id: z.uuid('must be a UUID'), node_id: z.string().min(1).max(255) });
 export const nodeRunBody = z.object({
@@ -199,7 +200,7 @@ export const workflowRunBody = z.object({
     .nullish()
     .transform((v) => v ?? 'blocking'),
   user,
-  files: z.array(z.unknown()).max(20).nullish(),
+  files: filesField,
 });
 
 const runSummary = z.object({

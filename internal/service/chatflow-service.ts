@@ -10,6 +10,8 @@ import { conversations, messages, type Conversation } from '../model/conversatio
 import type { WorkflowStreamEvent } from './workflow-events.js';
 import type { WorkflowRunService } from './workflow-run-service.js';
 import type { RunnableWorkflow } from './workflow-service.js';
+import type { FileInput } from './message-file-service.js';
+import type { Uploader } from './upload-file-service.js';
 
 /** Earlier turns an LLM node's memory may read, at most. */
 const HISTORY_TURNS = 100;
@@ -25,6 +27,8 @@ export interface ChatflowInput {
   accountId: string | null;
   invokeFrom: InvokeFrom;
   trigger: WorkflowTrigger;
+  files?: FileInput[] | undefined;
+  uploader?: Uploader | undefined;
 }
 
 export interface ChatflowUsage {
@@ -93,6 +97,8 @@ export class ChatflowService {
       accountId: input.accountId,
       invokeFrom: input.invokeFrom,
       trigger: input.trigger,
+      files: input.files,
+      uploader: input.uploader,
       chat: { query: input.query, messageId, conversationId, dialogueCount: history.count + 1, variables, history: history.turns },
     });
     await this.db.transaction(async (tx) => {

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { ImageInput } from '../core/llm/llm-types.js';
 import type { AppConfig, FileTransferMethod } from '../entity/app-config-entity.js';
 import { UploadKind } from '../entity/upload-file-entity.js';
@@ -78,7 +78,8 @@ export class MessageFileService {
       if (!f.upload_file_id) throw invalid(`files.${i}.upload_file_id: is required for local_file`);
       return [f.upload_file_id];
     });
-    const uploaded = await this.ownedImages(workspaceId, uploadIds, uploader);
+    // An end user may send only the images they uploaded through this app; the author (console) only the account's own.
+    const uploaded = await this.uploads.owned(workspaceId, uploadIds, uploader ?? 'account', UploadKind.Image);
     const result: ChatFiles = { images: [], rows: [] };
     for (const [i, file] of files.entries()) {
       if (file.transfer_method === 'remote_url') {
@@ -195,24 +196,6 @@ export class MessageFileService {
 
   private sign(uploadFileId: string, timestamp: number, nonce: string): string {
     return createHmac('sha256', this.key).update(`image-preview|${uploadFileId}|${timestamp}|${nonce}`).digest('base64url');
-  }
-
-  /** An end user may send only the images they uploaded through this app; the author (console) only the account's own. */
-  private async ownedImages(workspaceId: string, ids: string[], uploader: Uploader | undefined): Promise<Map<string, UploadFile>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.db
-      .select()
-      .from(uploadFiles)
-      .where(
-        and(
-          eq(uploadFiles.workspaceId, workspaceId),
-          inArray(uploadFiles.id, ids),
-          eq(uploadFiles.kind, UploadKind.Image),
-          uploader ? eq(uploadFiles.appId, uploader.appId) : isNull(uploadFiles.appId),
-          eq(uploadFiles.endUser, uploader?.endUser ?? ''),
-        ),
-      );
-    return new Map(rows.map((r) => [r.id, r]));
   }
 }
 

@@ -7,7 +7,8 @@ import type { FileStorage } from '../extension/file-storage.js';
 import { FailException, NotFoundException } from '../exception/app-error.js';
 import { sniffContent } from '../lib/content-type.js';
 import { uploadFiles, type UploadFile } from '../model/upload-file.js';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { isUuid } from '../lib/uuid.js';
 
 export interface UploadInput {
   kind: UploadKind;
@@ -92,6 +93,33 @@ export class UploadFileService {
       if (!file) throw new NotFoundException(`upload file ${id} not found`);
       return file;
     });
+  }
+
+  /**
+   * Uploads of this workspace with these ids (others, and ids that are no UUID, are left out): those one
+   * end user sent through one app, the account's own (sent in the console), or anyone's.
+   */
+  async owned(
+    workspaceId: string,
+    ids: string[],
+    who: Uploader | 'account' | 'anyone',
+    kind?: UploadKind,
+  ): Promise<Map<string, UploadFile>> {
+    const wanted = ids.filter(isUuid);
+    if (wanted.length === 0) return new Map();
+    const rows = await this.db
+      .select()
+      .from(uploadFiles)
+      .where(
+        and(
+          eq(uploadFiles.workspaceId, workspaceId),
+          inArray(uploadFiles.id, wanted),
+          kind ? eq(uploadFiles.kind, kind) : undefined,
+          who === 'anyone' ? undefined : who === 'account' ? isNull(uploadFiles.appId) : eq(uploadFiles.appId, who.appId),
+          who === 'anyone' ? undefined : eq(uploadFiles.endUser, who === 'account' ? '' : who.endUser),
+        ),
+      );
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   async contentOf(file: UploadFile): Promise<Buffer> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { filesOfOutputs } from '../core/workflow/workflow-file.js';
 import type { AnswerStream } from '../core/workflow/answer-stream.js';
 import { asText, type VariablePool } from '../core/workflow/variable-pool.js';
 import type { EngineEvent, InContainer } from '../core/workflow/engine.js';
@@ -94,7 +95,7 @@ export function nodeFinishedData(
       : null,
     created_at: seconds(startedAt),
     finished_at: seconds(finishedAt),
-    files: [],
+    files: filesOfOutputs(event.outputs),
     ...containerIds(event.container),
   };
 }

@@ -11,6 +11,7 @@ import type { ToolSources } from './chat-agent.js';
 import type { LlmModelService } from './llm-model-service.js';
 import type { RetrievalService } from './retrieval-service.js';
 import { isUuid } from '../lib/uuid.js';
+import type { WorkflowFiles } from './workflow-files.js';
 
 /** What a run's nodes reach outside the graph through. */
 export interface WorkflowReach {
@@ -19,6 +20,7 @@ export interface WorkflowReach {
   fetch: SafeFetch;
   retrieval: RetrievalService;
   tools: ToolSources;
+  files: WorkflowFiles;
 }
 
 /** The node services of one run in a workspace: its models, datasets and tools, the sandbox, the guarded fetch. */
@@ -36,6 +38,7 @@ export function nodeServicesFor(
     runSandboxed: (job, signal) => reach.sandbox.run(job, signal),
     fetch: reach.fetch,
     tool: (entry) => toolFor(reach, workspaceId, entry),
+    files: reach.files.access(workspaceId),
     httpTimeoutMs: settings.outboundTimeoutMs,
     search: (datasetIds, query, k, score) => searchKnowledge(reach.retrieval, workspaceId, datasetIds, query, k, score),
     providerName,

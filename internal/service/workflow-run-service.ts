@@ -22,6 +22,9 @@ import { RunningAnswers, SERVER_SHUTDOWN } from './running-answers.js';
 import { RunEventTranslator, type FinishedNode, type RunSummary, type WorkflowStreamEvent } from './workflow-events.js';
 import type { RunnableWorkflow } from './workflow-service.js';
 import { nodeServicesFor, type WorkflowReach } from './workflow-node-services.js';
+import { filesOfOutputs, type WorkflowFile } from '../core/workflow/workflow-file.js';
+import type { FileInput } from './message-file-service.js';
+import type { Uploader } from './upload-file-service.js';
 import { isUuid } from '../lib/uuid.js';
 export type { WorkflowReach } from './workflow-node-services.js';
 
@@ -43,6 +46,10 @@ export interface StartRun {
   trigger: WorkflowTrigger;
   /** A chatflow turn: its query and conversation; the run's id is the message's. */
   chat?: ChatTurnInput | undefined;
+  /** The request's `files` (`sys.files`, where the app's file_upload takes them). */
+  files?: FileInput[] | undefined;
+  /** Whose uploads the files may be: an end user's through this app; absent for a member's debug run. */
+  uploader?: Uploader | undefined;
 }
 
 export interface ChatTurnInput {
@@ -94,9 +101,17 @@ export class WorkflowRunService {
   /** Checks the inputs against the start node's form (a misfit is thrown before any event) and starts the run. */
   async start(input: StartRun): Promise<WorkflowRunHandle> {
     const { app, workflow } = input;
+    const files = await this.reach.files.resolve(
+      app.workspaceId,
+      input.uploader,
+      workflow.graph,
+      workflow.spec.features,
+      input.inputs,
+      input.files ?? [],
+    );
     let inputs: Record<string, unknown>;
     try {
-      inputs = { ...passThrough(workflow.graph, input.inputs), ...resolveInputs(startForm(workflow.graph), input.inputs) };
+      inputs = { ...passThrough(workflow.graph, files.inputs), ...resolveInputs(startForm(workflow.graph), input.inputs) };
     } catch (err) {
       if (err instanceof InputValueError) throw new ValidateErrorException(err.message);
       throw err;
@@ -127,12 +142,13 @@ export class WorkflowRunService {
       answers: new AnswerStream(workflow.graph),
     };
     const translator = new RunEventTranslator(ids, streamedSelectors(workflow.graph), reply);
-    const events = this.events({ ...input, inputs }, runId, createdAt, controller, translator);
+    const events = this.events({ ...input, inputs }, files.sysFiles, runId, createdAt, controller, translator);
     return { taskId: runId, runId, events, totals: translator };
   }
 
   private async *events(
     input: StartRun,
+    sysFiles: WorkflowFile[],
     runId: string,
     createdAt: number,
     controller: AbortController,
@@ -143,7 +159,7 @@ export class WorkflowRunService {
     const chat = input.chat;
     const pool = new VariablePool({
       sys: {
-        files: [],
+        files: sysFiles,
         user_id: input.endUser || input.accountId,
         app_id: app.id,
         workflow_id: workflow.id,
@@ -207,7 +223,7 @@ export class WorkflowRunService {
             created_by: input.accountId ? { id: input.accountId } : { id: input.endUser, user: input.endUser },
             created_at: unix(createdAt),
             finished_at: unix(finishedAt),
-            files: [],
+            files: filesOfOutputs(event.outputs),
           };
           yield { event: 'workflow_finished', ...ids, data: summary };
         }

@@ -4,6 +4,7 @@ import type { NodeExecutor } from './engine.js';
 import type { RunSandboxed } from './code-nodes.js';
 import { namedValues } from './code-nodes.js';
 import { asText, type VariablePool } from './variable-pool.js';
+import { filesIn, type FileAccess } from './workflow-file.js';
 
 interface PromptMessage {
   role?: string;
@@ -19,6 +20,8 @@ interface LlmNodeData {
   context?: { enabled?: boolean; variable_selector?: string[] };
   /** Chatflows: earlier turns of the conversation, then the query, after the prompt's messages. */
   memory?: { window?: { enabled?: boolean; size?: number }; query_prompt_template?: string } | null;
+  /** The images a vision model is shown with the user's message (`sys.files` unless a selector says otherwise). */
+  vision?: { enabled?: boolean; configs?: { variable_selector?: string[]; detail?: string } } | null;
 }
 
 /** One earlier turn of a chatflow's conversation. */
@@ -56,13 +59,19 @@ export function contextText(value: unknown): string {
  * message says so) and sent to its model with its completion parameters, tokens streamed as they
  * come. Outputs `text`, `usage` (with price) and `finish_reason`, as Dify's node does.
  */
-export function llmNode(access: ModelAccess, runSandboxed: RunSandboxed, history: readonly ChatTurn[] = []): NodeExecutor {
+export function llmNode(
+  access: ModelAccess,
+  runSandboxed: RunSandboxed,
+  files: FileAccess,
+  history: readonly ChatTurn[] = [],
+): NodeExecutor {
   return async ({ node, pool, signal, stream }) => {
     const data = node.data as unknown as LlmNodeData;
     const context = data.context?.enabled && data.context.variable_selector ? contextText(pool.get(data.context.variable_selector)) : '';
     const messages = await promptMessages(data, pool, context, runSandboxed, signal);
     if (data.memory) messages.push(...remembered(data.memory, history, pool));
-    if (!messages.some((m) => m.content.trim())) throw new Error('the prompt is empty');
+    if (data.vision?.enabled) await attachImages(messages, data.vision.configs, pool, files, signal);
+    if (!messages.some((m) => m.content.trim() || m.images?.length)) throw new Error('the prompt is empty');
     const answer = await callModel(access, data.model, messages, { signal, onText: (text) => stream(text, [node.id, 'text']) });
     return {
       inputs: {},
@@ -70,7 +79,7 @@ export function llmNode(access: ModelAccess, runSandboxed: RunSandboxed, history
         model_mode: 'chat',
         model_provider: answer.provider,
         model_name: answer.model,
-        prompts: messages.map((m) => ({ role: m.role, text: m.content })),
+        prompts: messages.map((m) => ({ role: m.role, text: m.content, ...(m.images?.length ? { files: m.images.length } : {}) })),
         usage: answer.report,
         finish_reason: answer.finishReason,
       },
@@ -102,4 +111,22 @@ async function promptMessages(
     messages.push({ role, content });
   }
   return messages;
+}
+
+/** Vision: the image files of the configured variable go with the last user message (one is added if there is none). */
+async function attachImages(
+  messages: ChatMessage[],
+  configs: NonNullable<LlmNodeData['vision']>['configs'],
+  pool: VariablePool,
+  files: FileAccess,
+  signal: AbortSignal,
+): Promise<void> {
+  const selector = configs?.variable_selector?.length ? configs.variable_selector : ['sys', 'files'];
+  const images = filesIn(pool.get(selector)).filter((f) => f.type === 'image');
+  if (images.length === 0) return;
+  const detail = configs?.detail === 'low' ? 'low' : 'high';
+  const urls = await Promise.all(images.map((file) => files.imageUrl(file, signal)));
+  let target = messages.findLast((m) => m.role === 'user');
+  if (!target) messages.push((target = { role: 'user', content: '' }));
+  target.images = [...(target.images ?? []), ...urls.map((url) => ({ url, detail }) as const)];
 }

@@ -12,6 +12,8 @@ import { toolNode, type ToolLookup } from './tool-node.js';
 import { parameterExtractorNode, questionClassifierNode } from './classifier-nodes.js';
 import { knowledgeRetrievalNode, type KnowledgeSearch } from './knowledge-node.js';
 import type { ModelAccess } from './model-call.js';
+import { documentExtractorNode } from './document-extractor-node.js';
+import type { FileAccess } from './workflow-file.js';
 
 /** Node types this engine runs; a graph with others can be saved and imported, not published or run. */
 export const RUNNABLE_NODE_TYPES: readonly string[] = [
@@ -35,6 +37,7 @@ export const RUNNABLE_NODE_TYPES: readonly string[] = [
   'loop-end',
   'assigner',
   'tool',
+  'document-extractor',
 ];
 
 /** What nodes reach outside the graph through: models, the sandbox, the guarded fetch. */
@@ -46,6 +49,7 @@ export interface NodeServices extends ModelAccess {
   /** Whether the model makes function calls (the parameter extractor's better way). */
   supportsTools(provider: string, model: string): Promise<boolean>;
   tool: ToolLookup;
+  files: FileAccess;
   /** A chatflow's earlier turns, for LLM nodes with memory. */
   history?: readonly ChatTurn[];
 }
@@ -57,7 +61,8 @@ export function nodeExecutors(inputs: Record<string, unknown>, services: NodeSer
     'if-else': ifElseNode,
     'variable-aggregator': variableAggregatorNode,
     'list-operator': listOperatorNode,
-    llm: llmNode(services, services.runSandboxed, services.history),
+    llm: llmNode(services, services.runSandboxed, services.files, services.history),
+    'document-extractor': documentExtractorNode(services.files),
     'knowledge-retrieval': knowledgeRetrievalNode(services.search),
     'question-classifier': questionClassifierNode(services),
     'parameter-extractor': parameterExtractorNode(services, services.supportsTools),

@@ -72,7 +72,8 @@ export function oversizedVariable(outputs: Record<string, unknown>, limit: numbe
     // A string of n UTF-16 units is at most 3n bytes: most never need counting.
     if (typeof value === 'string' && value.length * 3 <= limit) continue;
     const bytes = Buffer.byteLength(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
-    if (bytes > limit) return `output ${name} is ${Math.ceil(bytes / 1024)} KB, over the ${Math.floor(limit / 1024)} KB one variable may hold`;
+    if (bytes > limit)
+      return `output ${name} is ${Math.ceil(bytes / 1024)} KB, over the ${Math.floor(limit / 1024)} KB one variable may hold`;
   }
   return undefined;
 }

@@ -1,0 +1,235 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
+import { registerAccount } from '../helpers/accounts.js';
+import { connectFakeModel } from '../helpers/chat-setup.js';
+import { backends, backendTitle } from '../helpers/environment.js';
+import { fixtureFile } from '../helpers/knowledge-setup.js';
+import { startLocalSite, type LocalSite } from '../helpers/local-site.js';
+import { postStream } from '../helpers/sse-client.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+
+const node = (id: string, data: Record<string, unknown>) => ({ id, type: 'custom', position: { x: 0, y: 0 }, data });
+const edge = (source: string, target: string) => ({ id: `${source}-${target}`, source, target, sourceHandle: 'source' });
+const line = (nodes: Array<ReturnType<typeof node>>) => ({ nodes, edges: nodes.slice(1).map((n, i) => edge(nodes[i]!.id, n.id)) });
+const end = (outputs: Array<[string, string[]]>) =>
+  node('end', { type: 'end', title: 'End', outputs: outputs.map(([variable, value_selector]) => ({ variable, value_selector })) });
+const extractor = (id: string, selector: string[], isArray = false) =>
+  node(id, { type: 'document-extractor', title: id, variable_selector: selector, is_array_file: isArray });
+
+for (const backend of backends) {
+  describe.skipIf(backend.skipReason)(`files in workflows on ${backendTitle(backend)}`, () => {
+    let upstream: FakeOpenAiServer;
+    let server: TestServer;
+    let site: LocalSite;
+    let token: string;
+
+    const appWith = async (graph: unknown, features: Record<string, unknown> = {}) => {
+      const app = await server.post('/apps', { token, body: { name: 'Files', mode: 'workflow' } });
+      const saved = await server.post(`/apps/${app.body.data.id}/workflows/draft`, { token, body: { graph, features } });
+      expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+      return app.body.data.id as string;
+    };
+    const publishedKey = async (appId: string) => {
+      expect((await server.post(`/apps/${appId}/publish`, { token })).status).toBe(200);
+      return (await server.post(`/apps/${appId}/api-keys`, { token, body: {} })).body.data.key as string;
+    };
+    const v1 = async (key: string, path: string, body: unknown) => {
+      const res = await fetch(`${server.baseUrl}/v1${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const upload = async (key: string, user: string, name: string, data?: Buffer) => {
+      const form = new FormData();
+      form.append('file', new Blob([data ?? (await fixtureFile(name))]), name);
+      form.append('user', user);
+      const res = await fetch(`${server.baseUrl}/v1/files/upload`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}` },
+        body: form,
+      });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const local = (type: string, id: string) => ({ type, transfer_method: 'local_file', upload_file_id: id });
+
+    beforeAll(async () => {
+      site = await startLocalSite(async (req, res) => {
+        if (req.url === '/notes/guide.md') {
+          res.setHeader('content-type', 'text/markdown');
+          res.end('# Guide\n\nReturns are free within **30 days**.');
+        } else {
+          res.statusCode = 404;
+          res.end('missing');
+        }
+      });
+      upstream = await new FakeOpenAiServer().start();
+      server = await startTestServer(backend, { ssrfAllowHosts: site.host });
+      token = (await registerAccount(server)).token;
+      await connectFakeModel(server, token, upstream, { features: ['vision', 'stream'] });
+    });
+    afterAll(async () => {
+      await server?.close();
+      await upstream?.close();
+      await site?.close();
+    });
+
+    it('start file and file-list inputs reach the document extractor; the run lists the files it gives back', async () => {
+      const graph = line([
+        node('start', {
+          type: 'start',
+          title: 'Start',
+          variables: [
+            {
+              variable: 'doc',
+              label: 'Doc',
+              type: 'file',
+              required: true,
+              allowed_file_types: ['document'],
+              allowed_file_upload_methods: ['local_file', 'remote_url'],
+            },
+            { variable: 'docs', label: 'Docs', type: 'file-list', required: false, max_length: 2, allowed_file_types: ['document'] },
+          ],
+        }),
+        extractor('one', ['start', 'doc']),
+        extractor('many', ['start', 'docs'], true),
+        end([
+          ['text', ['one', 'text']],
+          ['texts', ['many', 'text']],
+          ['file', ['start', 'doc']],
+        ]),
+      ]);
+      const appId = await appWith(graph);
+      const key = await publishedKey(appId);
+      const [faq, pdf, docx, png] = [
+        await upload(key, 'ann', 'faq.md'),
+        await upload(key, 'ann', 'shipping.pdf'),
+        await upload(key, 'ann', 'policy.docx'),
+        await upload(key, 'ann', 'tiny.png'),
+      ];
+      const ran = await v1(key, '/workflows/run', {
+        inputs: { doc: local('document', faq), docs: [local('document', pdf), local('document', docx)] },
+        user: 'ann',
+      });
+      expect(ran.status, JSON.stringify(ran.body)).toBe(200);
+      const data = ran.body.data;
+      expect(data.status, data.error).toBe('succeeded');
+      expect(data.outputs.text).toContain('Opening hours are 9 to 5.');
+      expect(data.outputs.texts).toHaveLength(2);
+      expect(data.outputs.texts[0]).toContain('Shipping takes five days.');
+      expect(data.files).toEqual([
+        expect.objectContaining({
+          dify_model_identity: '__dify__file__',
+          type: 'document',
+          transfer_method: 'local_file',
+          related_id: faq,
+          filename: 'faq.md',
+          extension: '.md',
+          mime_type: 'text/markdown',
+        }),
+      ]);
+
+      // A file on the web, fetched through the guard when the node reads it.
+      const remote = await v1(key, '/workflows/run', {
+        inputs: { doc: { type: 'document', transfer_method: 'remote_url', url: `${site.base}/notes/guide.md` } },
+        user: 'ann',
+      });
+      expect(remote.body.data.error ?? '').toBe('');
+      expect(remote.body.data.outputs.text).toContain('Returns are free within 30 days.');
+      const gone = await v1(key, '/workflows/run', {
+        inputs: { doc: { type: 'document', transfer_method: 'remote_url', url: `${site.base}/notes/gone.md` } },
+        user: 'ann',
+      });
+      expect(gone.body.data).toMatchObject({ status: 'failed', error: expect.stringContaining('gone.md: ' + site.host + ' answered 404') });
+
+      // Refused before the run: another user's upload, a type the variable does not take, a missing required file, too many files.
+      const refusals: Array<[Record<string, unknown>, string]> = [
+        [{ doc: local('document', faq) }, 'inputs.doc.upload_file_id: file'],
+        [{ doc: local('image', png) }, 'tiny.png is not allowed here; allowed: document'],
+        [{ doc: local('image', faq) }, 'faq.md is a document file, not image'],
+        [{}, 'inputs.doc: is required'],
+        [
+          { doc: local('document', faq), docs: [local('document', pdf), local('document', pdf), local('document', pdf)] },
+          'at most 2 files',
+        ],
+        [{ doc: 'faq.md' }, 'inputs.doc: must be a file'],
+      ];
+      for (const [inputs, message] of refusals) {
+        const user = message.includes('upload_file_id') ? 'bob' : 'ann';
+        const refused = await v1(key, '/workflows/run', { inputs, user });
+        expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+        expect(refused.body.message).toContain(message);
+      }
+    });
+
+    it('a file the extractor cannot read fails the node with a clear message', async () => {
+      const graph = line([
+        node('start', {
+          type: 'start',
+          title: 'Start',
+          variables: [
+            {
+              variable: 'doc',
+              label: 'Doc',
+              type: 'file',
+              required: true,
+              allowed_file_types: ['custom'],
+              allowed_file_extensions: ['.png'],
+            },
+          ],
+        }),
+        extractor('read', ['start', 'doc']),
+        end([['text', ['read', 'text']]]),
+      ]);
+      const key = await publishedKey(await appWith(graph));
+      const png = await upload(key, 'ann', 'tiny.png');
+      const ran = await v1(key, '/workflows/run', { inputs: { doc: local('custom', png) }, user: 'ann' });
+      expect(ran.body.data).toMatchObject({ status: 'failed', error: expect.stringContaining('tiny.png: .png files cannot be read here') });
+    });
+
+    it('sys.files: images given with the run go to a vision LLM node with the user message, as data: URLs', async () => {
+      const graph = line([
+        node('start', { type: 'start', title: 'Start', variables: [] }),
+        node('llm', {
+          type: 'llm',
+          title: 'Look',
+          model: { provider: 'openai_compatible', name: 'fake-chat', mode: 'chat', completion_params: {} },
+          prompt_template: [{ role: 'user', text: 'what is in the picture? vision-marker' }],
+          vision: { enabled: true, configs: { variable_selector: ['sys', 'files'], detail: 'low' } },
+        }),
+        end([['answer', ['llm', 'text']]]),
+      ]);
+      const features = {
+        file_upload: { enabled: true, allowed_file_types: ['image'], allowed_file_upload_methods: ['local_file'], number_limits: 2 },
+      };
+      const appId = await appWith(graph, features);
+      const form = new FormData();
+      form.append('file', new Blob([await fixtureFile('tiny.png')]), 'tiny.png');
+      const uploaded = await fetch(`${server.baseUrl}/upload-files/image`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      const imageId = ((await uploaded.json()) as any).data.id as string;
+      const stream = await postStream(`${server.baseUrl}/apps/${appId}/workflows/draft/run`, token, {
+        inputs: {},
+        files: [local('image', imageId)],
+      });
+      const events = await stream.all();
+      expect(events.at(-1)!.data.data.status).toBe('succeeded');
+      const sent = upstream.findChat('vision-marker')!.body.messages.at(-1);
+      expect(sent.content).toEqual([
+        { type: 'text', text: 'what is in the picture? vision-marker' },
+        { type: 'image_url', image_url: { url: expect.stringMatching(/^data:image\/png;base64,/), detail: 'low' } },
+      ]);
+      // A remote image is refused where the app takes only uploads; more files than number_limits too.
+      const refused = await postStream(`${server.baseUrl}/apps/${appId}/workflows/draft/run`, token, {
+        files: [{ type: 'image', transfer_method: 'remote_url', url: 'https://example.com/a.png' }],
+      });
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).message).toContain('files.0.transfer_method: must be one of local_file');
+    });
+  });
+}
