@@ -267,7 +267,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     mcpServers,
     workflow,
     workflowRun,
-    chatflow: new ChatflowService(db, workflowRun),
+    chatflow: new ChatflowService(db, workflowRun, queue, logger),
   };
   defineTasks(queue, {
     authService: services.auth,

@@ -89,6 +89,7 @@ export class ServiceApiHandler {
       trigger: WorkflowTrigger.AppRun,
       files: body.files,
       uploader: { appId: app.id, endUser: body.user },
+      autoGenerateName: body.auto_generate_name,
     });
     if (body.response_mode === 'streaming') {
       await streamEvents(req, reply, turn.events, this.limits.ssePingIntervalMs);

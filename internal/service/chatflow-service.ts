@@ -10,6 +10,11 @@ import { conversations, messages, type Conversation } from '../model/conversatio
 import type { WorkflowStreamEvent } from './workflow-events.js';
 import type { WorkflowRunService } from './workflow-run-service.js';
 import type { RunnableWorkflow } from './workflow-service.js';
+import { providerName } from '../core/dsl/chat-dsl.js';
+import { JobName } from '../entity/job-entity.js';
+import type { Logger } from '../extension/logger.js';
+import type { Queue } from '../extension/queue/queue.js';
+import type { NamingJob } from './chat-types.js';
 import type { FileInput } from './message-file-service.js';
 import type { Uploader } from './upload-file-service.js';
 
@@ -29,6 +34,8 @@ export interface ChatflowInput {
   trigger: WorkflowTrigger;
   files?: FileInput[] | undefined;
   uploader?: Uploader | undefined;
+  /** Dify's auto_generate_name: a new conversation gets a title from its first exchange (default on). */
+  autoGenerateName?: boolean | undefined;
 }
 
 export interface ChatflowUsage {
@@ -76,6 +83,8 @@ export class ChatflowService {
   constructor(
     private readonly db: Db,
     private readonly runs: WorkflowRunService,
+    private readonly queue: Queue,
+    private readonly logger: Logger,
   ) {}
 
   async start(input: ChatflowInput): Promise<ChatflowTurn> {
@@ -127,7 +136,9 @@ export class ChatflowService {
         workflowRunId: messageId,
       });
     });
-    return { taskId: messageId, messageId, conversationId, events: this.turn(run, messageId, conversationId, variables) };
+    const naming = !conversation && input.autoGenerateName !== false ? namingModel(workflow) : undefined;
+    const name = naming && { ...naming, conversationId, workspaceId: app.workspaceId, query: input.query };
+    return { taskId: messageId, messageId, conversationId, events: this.turn(run, messageId, conversationId, variables, name) };
   }
 
   private async *turn(
@@ -135,6 +146,7 @@ export class ChatflowService {
     messageId: string,
     conversationId: string,
     variables: Record<string, unknown>,
+    naming: Omit<NamingJob, 'answer'> | undefined,
   ): AsyncGenerator<ChatflowEvent> {
     const began = Date.now();
     const ids = { task_id: messageId, message_id: messageId, conversation_id: conversationId };
@@ -172,8 +184,18 @@ export class ChatflowService {
       if (status === 'failed') {
         yield { event: 'error', ...ids, status: 400, code: 'completion_request_error', message: `Run failed: ${error ?? 'unknown error'}` };
       } else {
+        if (naming && status === 'succeeded') await this.nameLater({ ...naming, answer: totals.answer });
         yield { event: 'message_end', ...ids, id: messageId, metadata: { usage, retriever_resources: [] } };
       }
+    }
+  }
+
+  /** The title is a background job; a missed one leaves the default name, never fails the answer. */
+  private async nameLater(job: NamingJob): Promise<void> {
+    try {
+      await this.queue.enqueue(JobName.ConversationName, job);
+    } catch (err) {
+      this.logger.warn({ err, conversationId: job.conversationId }, 'could not enqueue the conversation name');
     }
   }
 
@@ -214,4 +236,16 @@ export class ChatflowService {
       .limit(HISTORY_TURNS);
     return { turns: rows.reverse().map((r) => ({ query: r.query, answer: r.answer })), count: rows[0]?.total ?? 0 };
   }
+}
+
+/** The model that names a chatflow's conversations: the graph's first model node's (a graph with none keeps the default name). */
+function namingModel(workflow: RunnableWorkflow): { provider: string; model: string } | undefined {
+  for (const node of workflow.graph.nodes) {
+    const model = node.data['model'] as { provider?: unknown; name?: unknown } | undefined;
+    if (!['llm', 'question-classifier', 'parameter-extractor'].includes(node.data.type) || !model) continue;
+    if (typeof model.provider === 'string' && typeof model.name === 'string' && model.name) {
+      return { provider: providerName(model.provider), model: model.name };
+    }
+  }
+  return undefined;
 }

@@ -148,6 +148,23 @@ for (const backend of backends) {
       ]);
       const conversations = await dify.getConversations('user-9', null, 20);
       expect(conversations.data.data[0].id).toBe(conversationId);
+      // Named in the background by the graph's model, from the first exchange.
+      const deadline = Date.now() + 15_000;
+      let name = '';
+      while (Date.now() < deadline) {
+        name = (await dify.getConversations('user-9', null, 20)).data.data[0].name;
+        if (name !== 'New conversation') break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(name).toBe('Echo: User: hi');
+      const unnamed = await fetch(`${server.baseUrl}/v1/chat-messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'no title', user: 'user-10', inputs: {}, response_mode: 'blocking', auto_generate_name: false }),
+      });
+      expect(unnamed.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await dify.getConversations('user-10', null, 20)).data.data[0].name).toBe('New conversation');
       const someoneElse = await fetch(`${server.baseUrl}/v1/chat-messages`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
