@@ -84,6 +84,10 @@ export const workflowNodeExecutions = pgTable(
     totalTokens: integer('total_tokens').notNull().default(0),
     totalPrice: doublePrecision('total_price').notNull().default(0),
     retries: integer('retries').notNull().default(0),
+    /** A node inside an iteration or a loop: that container's node id, and which round (from 0) it ran in. */
+    iterationId: varchar('iteration_id', { length: 255 }),
+    loopId: varchar('loop_id', { length: 255 }),
+    containerRound: integer('container_round'),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }).notNull(),
   },

@@ -144,7 +144,15 @@ const nodeExecutionItem = z.object({
   outputs: z.record(z.string(), z.unknown()),
   error: z.string().nullable(),
   elapsed_time: z.number(),
-  execution_metadata: z.object({ total_tokens: z.number().int(), total_price: z.string(), retries: z.number().int() }),
+  execution_metadata: z.object({
+    total_tokens: z.number().int(),
+    total_price: z.string(),
+    retries: z.number().int(),
+    iteration_id: z.string().optional().describe('the iteration this node ran in'),
+    iteration_index: z.number().int().optional(),
+    loop_id: z.string().optional().describe('the loop this node ran in'),
+    loop_index: z.number().int().optional(),
+  }),
   created_at: unixTime,
   finished_at: unixTime,
 });
@@ -185,7 +193,13 @@ export function nodeExecutionView(n: WorkflowNodeExecution): z.infer<typeof node
     outputs: n.outputs,
     error: n.error || null,
     elapsed_time: n.elapsedTime,
-    execution_metadata: { total_tokens: n.totalTokens, total_price: n.totalPrice.toFixed(7), retries: n.retries },
+    execution_metadata: {
+      total_tokens: n.totalTokens,
+      total_price: n.totalPrice.toFixed(7),
+      retries: n.retries,
+      ...(n.iterationId ? { iteration_id: n.iterationId, iteration_index: n.containerRound ?? 0 } : {}),
+      ...(n.loopId ? { loop_id: n.loopId, loop_index: n.containerRound ?? 0 } : {}),
+    },
     created_at: unixSeconds(n.createdAt),
     finished_at: unixSeconds(n.finishedAt),
   };

@@ -49,7 +49,15 @@ export interface NodeFinishedData {
   status: string;
   error: string | null;
   elapsed_time: number;
-  execution_metadata: { total_tokens: number; total_price: string; currency: string } | null;
+  execution_metadata: {
+    total_tokens?: number;
+    total_price?: string;
+    currency?: string;
+    iteration_id?: string;
+    iteration_index?: number;
+    loop_id?: string;
+    loop_index?: number;
+  } | null;
   created_at: number;
   finished_at: number;
   files: unknown[];
@@ -90,9 +98,15 @@ export function nodeFinishedData(
     status: event.status,
     error: event.error ?? null,
     elapsed_time: event.elapsedMs / 1000,
-    execution_metadata: event.usage
-      ? { total_tokens: event.usage.totalTokens, total_price: event.usage.totalPrice.toFixed(7), currency: event.usage.currency }
-      : null,
+    execution_metadata:
+      event.usage || event.container
+        ? {
+            ...(event.usage
+              ? { total_tokens: event.usage.totalTokens, total_price: event.usage.totalPrice.toFixed(7), currency: event.usage.currency }
+              : {}),
+            ...roundOf(event.container),
+          }
+        : null,
     created_at: seconds(startedAt),
     finished_at: seconds(finishedAt),
     files: filesOfOutputs(event.outputs),
@@ -110,6 +124,14 @@ function nodeIdentity(event: Extract<EngineEvent, { type: 'node_started' | 'node
     index: event.index,
     predecessor_node_id: event.predecessor ?? null,
   };
+}
+
+/** Dify's execution_metadata of a node inside a container: which one, and which round. */
+function roundOf(container: InContainer | undefined) {
+  if (!container) return {};
+  return container.type === 'iteration'
+    ? { iteration_id: container.id, iteration_index: container.round }
+    : { loop_id: container.id, loop_index: container.round };
 }
 
 /** Dify's fields naming the iteration or loop a node ran in. */

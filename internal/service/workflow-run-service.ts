@@ -309,6 +309,9 @@ export class WorkflowRunService {
       totalTokens: data.execution_metadata?.total_tokens ?? 0,
       totalPrice: price,
       retries,
+      iterationId: data.iteration_id,
+      loopId: data.loop_id,
+      containerRound: data.execution_metadata?.iteration_index ?? data.execution_metadata?.loop_index ?? null,
       createdAt: new Date(startedAt),
       finishedAt: new Date(startedAt + data.elapsed_time * 1000),
     });

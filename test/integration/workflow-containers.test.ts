@@ -52,8 +52,10 @@ for (const backend of backends) {
     let server: TestServer;
     let token: string;
 
+    let lastAppId = '';
     const run = async (graph: { nodes: unknown[]; edges: unknown[] }): Promise<SseEvent[]> => {
       const app = await server.post('/apps', { token, body: { name: 'Containers', mode: 'workflow' } });
+      lastAppId = app.body.data.id;
       const saved = await server.post(`/apps/${app.body.data.id}/workflows/draft`, { token, body: { graph } });
       expect(saved.status, JSON.stringify(saved.body)).toBe(200);
       const stream = await postStream(`${server.baseUrl}/apps/${app.body.data.id}/workflows/draft/run`, token, { inputs: {} });
@@ -128,6 +130,18 @@ for (const backend of backends) {
       const inner = events.filter((e) => e.event === 'node_finished' && e.data.data.node_id === 't');
       expect(inner).toHaveLength(3);
       expect(inner.every((e) => e.data.data.iteration_id === 'it')).toBe(true);
+      expect(inner.map((e) => e.data.data.execution_metadata)).toEqual([0, 1, 2].map((i) => ({ iteration_id: 'it', iteration_index: i })));
+      // The history keeps which iteration, and which round, each inner node ran in.
+      const runId = events[0]!.data.workflow_run_id as string;
+      const detail = await server.get(`/apps/${lastAppId}/workflow-runs/${runId}`, { token });
+      const rows = (detail.body.data.node_executions as Array<{ node_id: string; execution_metadata: Record<string, unknown> }>)
+        .filter((n) => n.node_id === 't')
+        .map((n) => [n.execution_metadata['iteration_id'], n.execution_metadata['iteration_index']]);
+      expect(rows.sort()).toEqual([
+        ['it', 0],
+        ['it', 1],
+        ['it', 2],
+      ]);
       expect(events.find((e) => e.event === 'iteration_completed')!.data.data).toMatchObject({
         node_id: 'it',
         steps: 3,
