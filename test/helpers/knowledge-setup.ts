@@ -52,3 +52,13 @@ export async function waitForBatch(client: HttpClient, token: string, datasetId:
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** An end user's upload through the service API (`/v1/files/upload`): a fixture file, or these bytes under that name. */
+export async function uploadAsEndUser(baseUrl: string, key: string, user: string, name: string, data?: Uint8Array): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([data ?? (await fixtureFile(name))]), name);
+  form.append('user', user);
+  const res = await fetch(`${baseUrl}/v1/files/upload`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}

@@ -5,7 +5,7 @@ import { FAKE_API_KEY, FakeOpenAiServer } from '../fixtures/fake-openai-server.j
 import { registerAccount } from '../helpers/accounts.js';
 import { createChatApp } from '../helpers/chat-setup.js';
 import { backends, backendTitle } from '../helpers/environment.js';
-import { fixtureFile } from '../helpers/knowledge-setup.js';
+import { fixtureFile, uploadAsEndUser } from '../helpers/knowledge-setup.js';
 import { parseSse, postStream } from '../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -41,18 +41,7 @@ for (const backend of backends) {
       });
       return { status: res.status, body: (await res.json()) as any };
     };
-    const upload = async (key: string, user: string) => {
-      const form = new FormData();
-      form.append('file', new Blob([png]), 'photo.png');
-      form.append('user', user);
-      const res = await fetch(`${server.baseUrl}/v1/files/upload`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}` },
-        body: form,
-      });
-      expect(res.status).toBe(201);
-      return ((await res.json()) as { id: string }).id;
-    };
+    const upload = (key: string, user: string) => uploadAsEndUser(server.baseUrl, key, user, 'tiny.png', png);
 
     beforeAll(async () => {
       png = await fixtureFile('tiny.png');

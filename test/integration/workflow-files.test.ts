@@ -3,7 +3,7 @@ import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
 import { registerAccount } from '../helpers/accounts.js';
 import { connectFakeModel } from '../helpers/chat-setup.js';
 import { backends, backendTitle } from '../helpers/environment.js';
-import { fixtureFile } from '../helpers/knowledge-setup.js';
+import { fixtureFile, uploadAsEndUser } from '../helpers/knowledge-setup.js';
 import { startLocalSite, type LocalSite } from '../helpers/local-site.js';
 import { postStream } from '../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -13,6 +13,12 @@ const edge = (source: string, target: string) => ({ id: `${source}-${target}`, s
 const line = (nodes: Array<ReturnType<typeof node>>) => ({ nodes, edges: nodes.slice(1).map((n, i) => edge(nodes[i]!.id, n.id)) });
 const end = (outputs: Array<[string, string[]]>) =>
   node('end', { type: 'end', title: 'End', outputs: outputs.map(([variable, value_selector]) => ({ variable, value_selector })) });
+const fileStart = (...variables: Array<Record<string, unknown>>) =>
+  node('start', {
+    type: 'start',
+    title: 'Start',
+    variables: variables.map((v) => ({ label: v['variable'], required: true, type: 'file', ...v })),
+  });
 const extractor = (id: string, selector: string[], isArray = false) =>
   node(id, { type: 'document-extractor', title: id, variable_selector: selector, is_array_file: isArray });
 
@@ -41,18 +47,7 @@ for (const backend of backends) {
       });
       return { status: res.status, body: (await res.json()) as any };
     };
-    const upload = async (key: string, user: string, name: string, data?: Buffer) => {
-      const form = new FormData();
-      form.append('file', new Blob([data ?? (await fixtureFile(name))]), name);
-      form.append('user', user);
-      const res = await fetch(`${server.baseUrl}/v1/files/upload`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}` },
-        body: form,
-      });
-      expect(res.status).toBe(201);
-      return ((await res.json()) as { id: string }).id;
-    };
+    const upload = (key: string, user: string, name: string) => uploadAsEndUser(server.baseUrl, key, user, name);
     const local = (type: string, id: string) => ({ type, transfer_method: 'local_file', upload_file_id: id });
 
     beforeAll(async () => {
@@ -78,21 +73,10 @@ for (const backend of backends) {
 
     it('start file and file-list inputs reach the document extractor; the run lists the files it gives back', async () => {
       const graph = line([
-        node('start', {
-          type: 'start',
-          title: 'Start',
-          variables: [
-            {
-              variable: 'doc',
-              label: 'Doc',
-              type: 'file',
-              required: true,
-              allowed_file_types: ['document'],
-              allowed_file_upload_methods: ['local_file', 'remote_url'],
-            },
-            { variable: 'docs', label: 'Docs', type: 'file-list', required: false, max_length: 2, allowed_file_types: ['document'] },
-          ],
-        }),
+        fileStart(
+          { variable: 'doc', allowed_file_types: ['document'], allowed_file_upload_methods: ['local_file', 'remote_url'] },
+          { variable: 'docs', type: 'file-list', required: false, max_length: 2, allowed_file_types: ['document'] },
+        ),
         extractor('one', ['start', 'doc']),
         extractor('many', ['start', 'docs'], true),
         end([
@@ -166,20 +150,7 @@ for (const backend of backends) {
 
     it('a file the extractor cannot read fails the node with a clear message', async () => {
       const graph = line([
-        node('start', {
-          type: 'start',
-          title: 'Start',
-          variables: [
-            {
-              variable: 'doc',
-              label: 'Doc',
-              type: 'file',
-              required: true,
-              allowed_file_types: ['custom'],
-              allowed_file_extensions: ['.png'],
-            },
-          ],
-        }),
+        fileStart({ variable: 'doc', allowed_file_types: ['custom'], allowed_file_extensions: ['.png'] }),
         extractor('read', ['start', 'doc']),
         end([['text', ['read', 'text']]]),
       ]);
