@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { filesOfOutputs } from '../core/workflow/workflow-file.js';
-import type { AnswerStream } from '../core/workflow/answer-stream.js';
+import { TOKEN_STREAMING_TYPES, type AnswerStream } from '../core/workflow/answer-stream.js';
 import { asText, type VariablePool } from '../core/workflow/variable-pool.js';
 import type { EngineEvent, InContainer } from '../core/workflow/engine.js';
 import type { WorkflowRunStatus } from '../entity/workflow-entity.js';
@@ -238,7 +238,10 @@ export class RunEventTranslator {
       case 'text_chunk':
         if (this.reply) {
           return {
-            out: event.container || event.node.data.type !== 'llm' ? [] : this.message(this.reply.answers.chunk(event.node.id, event.text)),
+            out:
+              event.container || !TOKEN_STREAMING_TYPES.has(event.node.data.type)
+                ? []
+                : this.message(this.reply.answers.chunk(event.node.id, event.text)),
           };
         }
         if (event.container || (event.node.data.type !== 'answer' && !this.streamed.has(event.from.join('.')))) return { out: [] };

@@ -26,7 +26,7 @@ export interface WorkflowReach {
 /** The node services of one run in a workspace: its models, datasets and tools, the sandbox, the guarded fetch. */
 export function nodeServicesFor(
   reach: WorkflowReach,
-  settings: { outboundTimeoutMs: number },
+  settings: { outboundTimeoutMs: number; toolTimeoutMs: number },
   workspaceId: string,
   history?: ChatTurn[],
 ): NodeServices {
@@ -40,6 +40,7 @@ export function nodeServicesFor(
     tool: (entry) => toolFor(reach, workspaceId, entry),
     files: reach.files.access(workspaceId),
     httpTimeoutMs: settings.outboundTimeoutMs,
+    toolTimeoutMs: settings.toolTimeoutMs,
     search: (datasetIds, query, k, score) => searchKnowledge(reach.retrieval, workspaceId, datasetIds, query, k, score),
     providerName,
     ...(history ? { history } : {}),

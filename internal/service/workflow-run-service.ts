@@ -33,6 +33,7 @@ export interface WorkflowSettings {
   workflowTimeoutSeconds: number;
   workflowMaxVariableBytes: number;
   outboundTimeoutMs: number;
+  toolTimeoutMs: number;
 }
 
 export interface StartRun {

@@ -221,6 +221,76 @@ for (const backend of backends) {
       expect(nodeOf(json, 'pe').execution_metadata.total_tokens).toBeGreaterThan(0);
     });
 
+    it('agent: function calling with built-in tools (one parameter fixed by the node), steps kept; unknown strategies refused', async () => {
+      const agent = (id: string, strategy: string) =>
+        node(id, {
+          type: 'agent',
+          title: id,
+          agent_strategy_provider_name: 'langgenius/agent/agent',
+          agent_strategy_name: strategy,
+          agent_strategy_label: strategy,
+          agent_parameters: {
+            model: { type: 'constant', value: { provider: 'openai_compatible', model: 'fake-tools', mode: 'chat', completion_params: {} } },
+            tools: {
+              type: 'constant',
+              value: [
+                {
+                  enabled: true,
+                  type: 'builtin',
+                  provider_name: 'langgenius/math/math',
+                  tool_name: 'calculator',
+                  parameters: {},
+                  settings: {},
+                },
+                {
+                  enabled: true,
+                  type: 'builtin',
+                  provider_name: 'time',
+                  tool_name: 'current_time',
+                  parameters: { timezone: { auto: 0, value: 'Asia/Tokyo' } },
+                  settings: {},
+                },
+                { enabled: false, type: 'builtin', provider_name: 'nope', tool_name: 'ghost' },
+              ],
+            },
+            instruction: { type: 'constant', value: 'You do sums for {{#start.q#}}.' },
+            query: { type: 'constant', value: '{{#start.q#}}' },
+            maximum_iterations: { type: 'constant', value: 3 },
+          },
+        });
+      const graphOf = (strategy: string) => ({
+        nodes: [
+          start,
+          agent('ag', strategy),
+          node('end', { type: 'end', title: 'End', outputs: [{ variable: 'answer', value_selector: ['ag', 'text'] }] }),
+        ],
+        edges: [edge('start', 'ag'), edge('ag', 'end')],
+      });
+      const events = await run(await appWith(graphOf('function_calling')), '[[tool_once:calculator:{"expression":"6*7"}]] agent-marker');
+      expect(result(events), JSON.stringify(events.at(-1))).toMatchObject({
+        status: 'succeeded',
+        outputs: { answer: expect.stringMatching(/^Echo: /) },
+      });
+      const finished = nodeOf(events, 'ag');
+      expect(finished.process_data.steps).toEqual([
+        { position: 1, thought: '', tool_calls: [{ tool: 'calculator', input: { expression: '6*7' }, observation: '42' }] },
+      ]);
+      expect(finished.execution_metadata.total_tokens).toBeGreaterThan(0);
+      const sent = upstream.chatRequests().filter((r) => JSON.stringify(r.body.messages).includes('agent-marker'));
+      expect(sent).toHaveLength(2);
+      expect(sent[0]!.body.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('You do sums for') });
+      const offered = sent[0]!.body.tools.map((t: { function: { name: string; parameters: { properties: object } } }) => t.function);
+      expect(offered.map((f: { name: string }) => f.name)).toEqual(['calculator', 'current_time']);
+      expect(Object.keys(offered[1].parameters.properties)).not.toContain('timezone');
+      expect(sent[1]!.body.messages.at(-1)).toMatchObject({ role: 'tool', content: '42' });
+
+      const unknown = await run(await appWith(graphOf('cot_plus')), 'x');
+      expect(nodeOf(unknown, 'ag')).toMatchObject({
+        status: 'failed',
+        error: 'the agent strategy cot_plus cannot run here; function_calling and ReAct can',
+      });
+    });
+
     it('tool: a built-in tool called with a rendered argument and fixed settings; JSON answers also as json; a missing tool fails the node', async () => {
       const tool = (id: string, provider: string, name: string, parameters: Record<string, unknown>) =>
         node(id, {

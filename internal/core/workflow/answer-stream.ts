@@ -16,6 +16,8 @@ interface AnswerState {
 
 const BRANCHING = new Set(['if-else', 'question-classifier']);
 
+/** Node types whose `text` streams token by token as the model writes it. */
+export const TOKEN_STREAMING_TYPES: ReadonlySet<string> = new Set(['llm', 'agent']);
 /**
  * A chatflow's reply as it forms: each answer node's template, in order, with the tokens of an LLM
  * it shows (`{{#llm.text#}}`) sent as they come, and text before them sent when the first of them
@@ -53,7 +55,7 @@ export class AnswerStream {
         if (!('selector' in part)) continue;
         const [source, name] = part.selector.split('.');
         const llm = byId.get(source!);
-        if (llm?.data.type === 'llm' && name === 'text' && unbranched(llm, node, previous, byId)) {
+        if (llm && TOKEN_STREAMING_TYPES.has(llm.data.type) && name === 'text' && unbranched(llm, node, previous, byId)) {
           feeders.add(llm.id);
           known.set(llm.id, new Set(['sys', 'env', ...upstream(llm.id, previous)]));
         }

@@ -31,7 +31,7 @@ export interface ChatTurn {
 }
 
 /** Dify's memory: the last turns (all kept turns when the window is off), then the query as the user's message. */
-function remembered(memory: NonNullable<LlmNodeData['memory']>, history: readonly ChatTurn[], pool: VariablePool): ChatMessage[] {
+export function remembered(memory: NonNullable<LlmNodeData['memory']>, history: readonly ChatTurn[], pool: VariablePool): ChatMessage[] {
   const size = memory.window?.enabled ? Math.min(Math.max(Math.trunc(memory.window.size ?? 10), 1), 100) : history.length;
   const turns = size > 0 ? history.slice(-size) : [];
   const query = pool.render(memory.query_prompt_template || '{{#sys.query#}}');

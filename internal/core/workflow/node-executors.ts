@@ -13,6 +13,7 @@ import { parameterExtractorNode, questionClassifierNode } from './classifier-nod
 import { knowledgeRetrievalNode, type KnowledgeSearch } from './knowledge-node.js';
 import type { ModelAccess } from './model-call.js';
 import { documentExtractorNode } from './document-extractor-node.js';
+import { agentNode } from './agent-node.js';
 import type { FileAccess } from './workflow-file.js';
 
 /** Node types this engine runs; a graph with others can be saved and imported, not published or run. */
@@ -38,6 +39,7 @@ export const RUNNABLE_NODE_TYPES: readonly string[] = [
   'assigner',
   'tool',
   'document-extractor',
+  'agent',
 ];
 
 /** What nodes reach outside the graph through: models, the sandbox, the guarded fetch. */
@@ -49,6 +51,8 @@ export interface NodeServices extends ModelAccess {
   /** Whether the model makes function calls (the parameter extractor's better way). */
   supportsTools(provider: string, model: string): Promise<boolean>;
   tool: ToolLookup;
+  /** Longest one tool call of an agent node may run. */
+  toolTimeoutMs: number;
   files: FileAccess;
   /** A chatflow's earlier turns, for LLM nodes with memory. */
   history?: readonly ChatTurn[];
@@ -63,6 +67,7 @@ export function nodeExecutors(inputs: Record<string, unknown>, services: NodeSer
     'list-operator': listOperatorNode,
     llm: llmNode(services, services.runSandboxed, services.files, services.history),
     'document-extractor': documentExtractorNode(services.files),
+    agent: agentNode(services, services.tool, services.toolTimeoutMs, services.history),
     'knowledge-retrieval': knowledgeRetrievalNode(services.search),
     'question-classifier': questionClassifierNode(services),
     'parameter-extractor': parameterExtractorNode(services, services.supportsTools),
