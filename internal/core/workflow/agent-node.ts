@@ -1,12 +1,10 @@
 import type { AgentStrategy, AgentTool } from '../agent/agent-types.js';
 import { functionCallAgent } from '../agent/function-call-agent.js';
 import { reactAgent } from '../agent/react-agent.js';
-import { effectiveParameters, PARAMETER_NAMES } from '../llm/model-catalog.js';
 import type { ChatMessage } from '../llm/llm-types.js';
-import { usageReport } from '../llm/usage.js';
 import type { NodeExecutor } from './engine.js';
 import { remembered, type ChatTurn } from './llm-node.js';
-import type { ModelAccess } from './model-call.js';
+import { nodeParameters, spent, type ModelAccess } from './model-call.js';
 import type { ToolEntry, ToolLookup } from './tool-node.js';
 import type { VariablePool } from './variable-pool.js';
 
@@ -57,11 +55,7 @@ export function agentNode(access: ModelAccess, lookup: ToolLookup, toolTimeoutMs
     const params = (node.data['agent_parameters'] ?? {}) as Record<string, AgentInput | undefined>;
     const model = (params['model']?.value ?? {}) as { provider?: string; model?: string; completion_params?: Record<string, unknown> };
     const { llm, spec } = await access.resolveModel(access.providerName(String(model.provider ?? '')), String(model.model ?? ''));
-    const given = model.completion_params ?? {};
-    const parameters = effectiveParameters(
-      spec,
-      Object.fromEntries(PARAMETER_NAMES.filter((n) => typeof given[n] === 'number').map((n) => [n, given[n] as number])),
-    );
+    const parameters = nodeParameters(spec, model.completion_params);
     const tools = await agentTools(lookup, access.providerName, params['tools']?.value);
     const instruction = String(valueOf(params['instruction'], pool) ?? '');
     const query = String(valueOf(params['query'], pool) ?? '');
@@ -101,19 +95,12 @@ export function agentNode(access: ModelAccess, lookup: ToolLookup, toolTimeoutMs
         steps.push({ position, thought, tool_calls: calls.map((c) => ({ tool: c.tool, input: c.input, observation: c.observation })) });
       }
     }
-    const seconds = (performance.now() - began) / 1000;
-    const { totalPriceNumber, ...report } = usageReport(
-      spec,
-      promptTokens,
-      completionTokens,
-      seconds,
-      firstToken ? (firstToken - began) / 1000 : seconds,
-    );
+    const { report, usage } = spent(spec, promptTokens, completionTokens, began, firstToken);
     return {
       inputs: { instruction, query, tools: tools.map((t) => t.name), strategy },
       processData: { model_provider: spec.provider, model_name: spec.model, steps },
       outputs: { text, usage: report, files: [], json: [] },
-      usage: { totalTokens: report.total_tokens, totalPrice: totalPriceNumber, currency: report.currency },
+      usage,
     };
   };
 }

@@ -42,10 +42,6 @@ export async function callModel(
 ): Promise<ModelAnswer> {
   const provider = access.providerName(String(model?.provider ?? ''));
   const { llm, spec } = await access.resolveModel(provider, String(model?.name ?? ''));
-  const given = model?.completion_params ?? {};
-  const parameters = Object.fromEntries(
-    PARAMETER_NAMES.filter((name) => typeof given[name] === 'number').map((name) => [name, given[name] as number]),
-  );
   const began = performance.now();
   let firstToken = 0;
   let text = '';
@@ -55,7 +51,7 @@ export async function callModel(
   const request = {
     model: spec.model,
     messages,
-    parameters: effectiveParameters(spec, parameters),
+    parameters: nodeParameters(spec, model?.completion_params),
     signal: options.signal,
     ...(options.tools ? { tools: options.tools } : {}),
   };
@@ -70,6 +66,17 @@ export async function callModel(
   }
   const promptTokens = usage?.promptTokens ?? countPromptTokens(messages);
   const completionTokens = usage?.completionTokens ?? countTextTokens(text);
+  return { text, toolCalls, finishReason, provider, model: spec.model, ...spent(spec, promptTokens, completionTokens, began, firstToken) };
+}
+
+/** A node's completion_params (numbers the catalog knows), within what the model allows. */
+export function nodeParameters(spec: ModelSpec, given: Record<string, unknown> = {}) {
+  const numbers = Object.fromEntries(PARAMETER_NAMES.filter((n) => typeof given[n] === 'number').map((n) => [n, given[n] as number]));
+  return effectiveParameters(spec, numbers);
+}
+
+/** What a node's model calls cost: Dify's usage report, and the totals the run adds up (`began`, `firstToken`: performance.now()). */
+export function spent(spec: ModelSpec, promptTokens: number, completionTokens: number, began: number, firstToken: number) {
   const seconds = (performance.now() - began) / 1000;
   const { totalPriceNumber, ...report } = usageReport(
     spec,
@@ -78,13 +85,5 @@ export async function callModel(
     seconds,
     firstToken ? (firstToken - began) / 1000 : seconds,
   );
-  return {
-    text,
-    toolCalls,
-    finishReason,
-    provider,
-    model: spec.model,
-    report,
-    usage: { totalTokens: report.total_tokens, totalPrice: totalPriceNumber, currency: report.currency },
-  };
+  return { report, usage: { totalTokens: report.total_tokens, totalPrice: totalPriceNumber, currency: report.currency } };
 }
