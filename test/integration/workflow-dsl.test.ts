@@ -192,8 +192,8 @@ for (const backend of backends) {
     });
 
     it('a node type this server lacks is a warning: the app is made, saving is checked, publishing refuses until it is replaced', async () => {
-      const agent = {
-        data: { title: 'Researcher', type: 'agent', agent_strategy_name: 'function_calling', desc: '' },
+      const lacking = {
+        data: { title: 'Researcher', type: 'human-input', desc: '' },
         id: '1714',
         position: { x: 0, y: 0 },
         type: 'custom',
@@ -224,7 +224,7 @@ for (const backend of backends) {
         type: 'custom',
       });
       const extra = [
-        agent,
+        lacking,
         knowledge,
         tool('1716', 'Search', 'langgenius/tavily/tavily', 'tavily_search'),
         tool('1717', 'Clock', 'langgenius/time/time', 'current_time'),
@@ -246,7 +246,7 @@ for (const backend of backends) {
       );
       expect(res.body.data.warnings.join('\n')).not.toMatch(/Clock:/);
       expect(res.body.data.warnings).toContain(
-        'workflow.graph: agent nodes (Researcher) cannot run here yet; publishing waits until they are replaced',
+        'workflow.graph: human-input nodes (Researcher) cannot run here yet; publishing waits until they are replaced',
       );
       expect(res.body.data.warnings).toContain('workflow.graph: Researcher (1714) cannot be reached from start');
       const appId = res.body.data.app_id;
