@@ -1,6 +1,6 @@
 import { parameterProblems, type ModelSpec } from '../core/llm/model-catalog.js';
 import { configFromDsl, DslError, dslOf, providerName, readDsl, type DslMode } from '../core/dsl/chat-dsl.js';
-import { graphKnowledgeNodes, graphModels, graphToolNodes, workflowDslOf, workflowFromDsl } from '../core/dsl/workflow-dsl.js';
+import { graphKnowledgeNodes, graphModels, graphTools, workflowDslOf, workflowFromDsl } from '../core/dsl/workflow-dsl.js';
 import { isGraphMode, type WorkflowSpec } from '../entity/workflow-entity.js';
 import type { WorkflowService } from './workflow-service.js';
 import { builtinTool } from '../core/tools/builtin-catalog.js';
@@ -134,7 +134,7 @@ export class AppDslService {
     defaultModel: DslSource['defaultModel'],
     warnings: string[],
   ): Promise<void> {
-    for (const { node, title, provider, name } of graphModels(spec)) {
+    for (const { node, key, title, provider, name } of graphModels(spec)) {
       if (await this.usableModel(workspaceId, providerName(provider), name)) continue;
       if (defaultModel) {
         if (!(await this.usableModel(workspaceId, defaultModel.provider, defaultModel.model))) {
@@ -142,7 +142,7 @@ export class AppDslService {
         }
         warnings.push(`${title}: ${provider}/${name} has no credentials here; replaced by ${defaultModel.provider}/${defaultModel.model}`);
         node['provider'] = defaultModel.provider;
-        node['name'] = defaultModel.model;
+        node[key] = defaultModel.model;
       } else {
         warnings.push(
           `${title}: ${provider}/${name} cannot be called here (no such model, or no credentials); choose another before running`,
@@ -207,13 +207,9 @@ export class AppDslService {
     }
   }
 
-  /** Tool nodes whose tool this workspace lacks stay in the graph (they fail when run) and are named in a warning. */
+  /** Tool and agent nodes whose tools this workspace lacks stay in the graph (they fail when run) and are named in a warning. */
   private async checkGraphTools(workspaceId: string, spec: WorkflowSpec, warnings: string[]): Promise<void> {
-    for (const data of graphToolNodes(spec)) {
-      const type = String(data['provider_type'] ?? '');
-      const provider = String(data['provider_id'] ?? '');
-      const tool = String(data['tool_name'] ?? '');
-      const title = String(data['title'] ?? 'tool');
+    for (const { title, type, provider, tool } of graphTools(spec)) {
       const entry = { provider_id: provider, tool_id: tool, params: {} };
       const found =
         type === 'builtin'

@@ -223,7 +223,34 @@ for (const backend of backends) {
         position: { x: 0, y: 0 },
         type: 'custom',
       });
+      const planner = {
+        data: {
+          title: 'Planner',
+          type: 'agent',
+          agent_strategy_provider_name: 'langgenius/agent/agent',
+          agent_strategy_name: 'function_calling',
+          agent_parameters: {
+            model: {
+              type: 'constant',
+              value: { provider: 'langgenius/openai/openai', model: 'gpt-4o', mode: 'chat', completion_params: {} },
+            },
+            tools: {
+              type: 'constant',
+              value: [
+                { enabled: true, type: 'builtin', provider_name: 'langgenius/tavily/tavily', tool_name: 'tavily_search' },
+                { enabled: true, type: 'builtin', provider_name: 'langgenius/time/time', tool_name: 'current_time' },
+                { enabled: false, type: 'builtin', provider_name: 'langgenius/ghost/ghost', tool_name: 'boo' },
+              ],
+            },
+            query: { type: 'constant', value: '{{#1711.text#}}' },
+          },
+        },
+        id: '1718',
+        position: { x: 0, y: 0 },
+        type: 'custom',
+      };
       const extra = [
+        planner,
         lacking,
         knowledge,
         tool('1716', 'Search', 'langgenius/tavily/tavily', 'tavily_search'),
@@ -245,6 +272,17 @@ for (const backend of backends) {
         'Search: the builtin tool langgenius/tavily/tavily/tavily_search does not exist in this workspace; the node fails until it is replaced',
       );
       expect(res.body.data.warnings.join('\n')).not.toMatch(/Clock:/);
+      // An agent's model is replaced like an LLM's; its enabled tools are checked like a tool node's.
+      expect(res.body.data.warnings).toContain(
+        'Planner: langgenius/openai/openai/gpt-4o has no credentials here; replaced by openai_compatible/fake-chat',
+      );
+      expect(res.body.data.warnings).toContain(
+        'Planner: the builtin tool langgenius/tavily/tavily/tavily_search does not exist in this workspace; the node fails until it is replaced',
+      );
+      expect(res.body.data.warnings.join('\n')).not.toMatch(/ghost|current_time/);
+      const draft = await server.get(`/apps/${res.body.data.app_id}/workflows/draft`, { token });
+      const agentNode = draft.body.data.graph.nodes.find((n: { id: string }) => n.id === '1718');
+      expect(agentNode.data.agent_parameters.model.value).toMatchObject({ provider: 'openai_compatible', model: 'fake-chat' });
       expect(res.body.data.warnings).toContain(
         'workflow.graph: human-input nodes (Researcher) cannot run here yet; publishing waits until they are replaced',
       );

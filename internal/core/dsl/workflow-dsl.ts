@@ -99,13 +99,22 @@ export function workflowDslOf(app: { name: string; icon: string; description: st
   };
 }
 
-/** The models a graph's nodes call, by node: `data.model` of llm, question-classifier and parameter-extractor nodes. */
-export function graphModels(spec: WorkflowSpec): Array<{ node: Obj; title: string; provider: string; name: string }> {
+/**
+ * The models a graph's nodes call, by node: `data.model` of llm, question-classifier and parameter-extractor
+ * nodes, an agent's `agent_parameters.model.value`; `key` is the field that holds the model's name there.
+ */
+export function graphModels(
+  spec: WorkflowSpec,
+): Array<{ node: Obj; key: 'name' | 'model'; title: string; provider: string; name: string }> {
   return spec.graph.nodes.flatMap((raw) => {
     const data = obj(obj(raw)['data']);
-    const model = obj(data['model']);
-    if (!model['provider'] && !model['name']) return [];
-    return [{ node: model, title: str(data['title']) || str(obj(raw)['id']), provider: str(model['provider']), name: str(model['name']) }];
+    const agent = data['type'] === 'agent';
+    const model = agent ? obj(obj(obj(data['agent_parameters'])['model'])['value']) : obj(data['model']);
+    const key = agent ? 'model' : 'name';
+    if (!model['provider'] && !model[key]) return [];
+    return [
+      { node: model, key, title: str(data['title']) || str(obj(raw)['id']), provider: str(model['provider']), name: str(model[key]) },
+    ];
   });
 }
 
@@ -114,7 +123,23 @@ export function graphKnowledgeNodes(spec: WorkflowSpec): Obj[] {
   return spec.graph.nodes.map((raw) => obj(obj(raw)['data'])).filter((data) => data['type'] === 'knowledge-retrieval');
 }
 
-/** The `data` of each tool node, naming a provider (built-in, API document or MCP server) and a tool. */
-export function graphToolNodes(spec: WorkflowSpec): Obj[] {
-  return spec.graph.nodes.map((raw) => obj(obj(raw)['data'])).filter((data) => data['type'] === 'tool');
+/** Each tool a graph calls (a tool node's, an agent node's enabled ones): its node's title, provider type, provider and name. */
+export function graphTools(spec: WorkflowSpec): Array<{ title: string; type: string; provider: string; tool: string }> {
+  return spec.graph.nodes.flatMap((raw) => {
+    const data = obj(obj(raw)['data']);
+    const title = str(data['title']) || 'tool';
+    if (data['type'] === 'tool') {
+      return [{ title, type: str(data['provider_type']), provider: str(data['provider_id']), tool: str(data['tool_name']) }];
+    }
+    if (data['type'] !== 'agent') return [];
+    const chosen = obj(obj(data['agent_parameters'])['tools'])['value'];
+    return (Array.isArray(chosen) ? chosen.map(obj) : [])
+      .filter((t) => t['enabled'] !== false)
+      .map((t) => ({
+        title,
+        type: str(t['type']) || 'builtin',
+        provider: str(t['provider_id']) || str(t['provider_name']),
+        tool: str(t['tool_name']),
+      }));
+  });
 }
