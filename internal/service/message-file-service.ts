@@ -41,7 +41,7 @@ export interface PreviewSignature {
 }
 
 export const NO_FILES: ChatFiles = { images: [], rows: [] };
-const URL_MAX_LENGTH = 2048;
+export const URL_MAX_LENGTH = 2048;
 const DATA_IMAGE = /^data:image\/(png|jpeg|webp|gif);base64,[A-Za-z0-9+/=]+$/;
 
 /**
@@ -83,7 +83,7 @@ export class MessageFileService {
     const result: ChatFiles = { images: [], rows: [] };
     for (const [i, file] of files.entries()) {
       if (file.transfer_method === 'remote_url') {
-        const url = remoteUrl(file.url);
+        const url = remoteFileUrl(file.url)?.toString();
         if (!url) throw invalid(`files.${i}.url: must be an http(s) URL of at most ${URL_MAX_LENGTH} characters`);
         result.images.push({ url, detail: image.detail });
         result.rows.push({ id: randomUUID(), transferMethod: 'remote_url', url, uploadFileId: null });
@@ -112,7 +112,7 @@ export class MessageFileService {
         result.images.push({ url: given.url, detail });
         continue;
       }
-      const url = remoteUrl(given.url);
+      const url = remoteFileUrl(given.url)?.toString();
       if (!url) throw invalid('messages: an image_url must be an http(s) URL or a base64 data: URL of a png, jpeg, webp or gif image');
       result.images.push({ url, detail });
       result.rows.push({ id: randomUUID(), transferMethod: 'remote_url', url, uploadFileId: null });
@@ -199,11 +199,12 @@ export class MessageFileService {
   }
 }
 
-function remoteUrl(value: string | undefined): string | undefined {
+/** An http(s) URL a file may be fetched from (of at most URL_MAX_LENGTH characters), parsed; undefined otherwise. */
+export function remoteFileUrl(value: string | undefined): URL | undefined {
   if (!value || value.length > URL_MAX_LENGTH) return undefined;
   try {
     const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : undefined;
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@ import type { Graph } from '../core/workflow/graph.js';
 import { fileTypeOf, FILE_IDENTITY, type FileAccess, type WorkflowFile } from '../core/workflow/workflow-file.js';
 import type { SafeFetch } from '../lib/ssrf-fetch.js';
 import type { UploadFile } from '../model/upload-file.js';
-import type { FileInput } from './message-file-service.js';
+import { remoteFileUrl, URL_MAX_LENGTH, type FileInput } from './message-file-service.js';
 import type { Uploader, UploadFileService } from './upload-file-service.js';
 
 /** What a file variable (or the app's `file_upload` feature) accepts, in Dify's field names. */
@@ -30,7 +30,6 @@ export interface RunFiles {
 
 const FILE_LIST_DEFAULT_MAX = 5;
 const MIME_TYPES: Record<string, string> = { ...DOCUMENT_TYPES, ...IMAGE_TYPES };
-const URL_MAX_LENGTH = 2048;
 
 /**
  * Files in workflow runs: the start node's `file` and `file-list` inputs and the request's `files`
@@ -133,7 +132,7 @@ export class WorkflowFiles {
       if (!upload) throw invalid(`${where}.upload_file_id: file ${given.upload_file_id} not found`);
       file = fileObject(workspaceId, upload.name, upload.mimeType, upload.size, { related_id: upload.id, url: this.previewPath(upload) });
     } else if (given.transfer_method === 'remote_url') {
-      const url = remoteUrl(given.url);
+      const url = remoteFileUrl(given.url);
       if (!url) throw invalid(`${where}.url: must be an http(s) URL of at most ${URL_MAX_LENGTH} characters`);
       const name = decodeURIComponent(url.pathname.split('/').pop() ?? '') || url.hostname;
       const extension = path.extname(name).slice(1).toLowerCase();
@@ -226,16 +225,6 @@ function fileInput(value: unknown, where: string): FileInput {
     upload_file_id:
       typeof v['upload_file_id'] === 'string' ? v['upload_file_id'] : typeof v['related_id'] === 'string' ? v['related_id'] : undefined,
   };
-}
-
-function remoteUrl(value: string | undefined): URL | undefined {
-  if (!value || value.length > URL_MAX_LENGTH) return undefined;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function invalid(message: string): ValidateErrorException {
