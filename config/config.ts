@@ -74,6 +74,7 @@ const envSchema = {
   WORKFLOW_MAX_STEPS: ['workflowMaxSteps', int(1, 100_000)],
   WORKFLOW_TIMEOUT_SECONDS: ['workflowTimeoutSeconds', int(1, 24 * 3600)],
   WORKFLOW_MAX_VARIABLE_BYTES: ['workflowMaxVariableBytes', int(1024, 64 * 1024 * 1024)],
+  WORKFLOW_MAX_CALL_DEPTH: ['workflowMaxCallDepth', int(0, 50)],
   CODE_TIMEOUT_MS: ['codeTimeoutMs', int(100, 10 * 60 * 1000)],
   CODE_MEMORY_MB: ['codeMemoryMb', int(16, 4096)],
   CODE_SANDBOX_PROCESSES: ['codeSandboxProcesses', int(1, 64)],

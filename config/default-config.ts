@@ -149,6 +149,8 @@ export const defaultConfig = {
   workflowTimeoutSeconds: 1200,
   /** WORKFLOW_MAX_VARIABLE_BYTES: largest value one workflow variable may hold (Dify's 200 KB). */
   workflowMaxVariableBytes: 200 * 1024,
+  /** WORKFLOW_MAX_CALL_DEPTH: how deep workflows may run workflows as tools (Dify's 5). */
+  workflowMaxCallDepth: 5,
   /** CODE_TIMEOUT_MS: longest a code node or a template may run in the sandbox. */
   codeTimeoutMs: 10_000,
   /** CODE_MEMORY_MB: heap of one sandbox job (code, template). */

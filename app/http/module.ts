@@ -84,6 +84,8 @@ import { ServiceWorkflowHandler } from '../../internal/handler/service-workflow-
 import { createGuardedFetch } from '../../internal/lib/ssrf-stream-fetch.js';
 import { ApiToolService } from '../../internal/service/api-tool-service.js';
 import { McpServerService } from '../../internal/service/mcp-server-service.js';
+import { WorkflowToolService } from '../../internal/service/workflow-tool-service.js';
+import { WorkflowToolHandler } from '../../internal/handler/workflow-tool-handler.js';
 import { BuiltinToolService } from '../../internal/service/builtin-tool-service.js';
 import { anyOAuthProvider } from '../../internal/extension/oauth-providers.js';
 import { createMailer } from '../../internal/extension/mailer.js';
@@ -121,6 +123,7 @@ export interface Services {
   builtinTools: BuiltinToolService;
   apiTools: ApiToolService;
   mcpServers: McpServerService;
+  workflowTools: WorkflowToolService;
   workflow: WorkflowService;
   workflowRun: WorkflowRunService;
   chatflow: ChatflowService;
@@ -194,6 +197,8 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     config,
   );
   const workflow = new WorkflowService(db, app, config.secretKey);
+  const workflowTools = new WorkflowToolService(db, app, workflow, config);
+  const toolSources = { builtin: builtinTools, api: apiTools, mcp: mcpServers, workflow: workflowTools };
   const sandbox = new Sandbox({
     timeoutMs: config.codeTimeoutMs,
     memoryMb: config.codeMemoryMb,
@@ -212,12 +217,13 @@ export async function createCore(config: Config, logger = createLogger(config.lo
       sandbox,
       fetch: outboundFetch,
       retrieval,
-      tools: { builtin: builtinTools, api: apiTools, mcp: mcpServers },
+      tools: toolSources,
       files: workflowFiles,
     },
     config,
   );
-  const appConfig = new AppConfigService(db, app, llmModel, dataset, apiTools, mcpServers, builtinCredentials, workflow);
+  workflowTools.runWith((...args) => workflowRun.runForTool(...args));
+  const appConfig = new AppConfigService(db, app, llmModel, dataset, toolSources, builtinCredentials, workflow);
   const auth = new AuthService(db, tokens, config, changes);
   const chat = new ChatService(
     db,
@@ -229,7 +235,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     retrieval,
     appConfig,
     messageFiles,
-    { builtin: builtinTools, api: apiTools, mcp: mcpServers },
+    toolSources,
     config,
     logger,
   );
@@ -247,7 +253,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     appConfig,
     conversation,
     chat,
-    appDsl: new AppDslService(app, llmModel, dataset, apiTools, mcpServers, outboundFetch, workflow),
+    appDsl: new AppDslService(app, llmModel, dataset, toolSources, outboundFetch, workflow),
     appMcp: new AppMcpService(db, app, serviceApi, chat, rateLimiter, { perMinute: config.rateLimitApiKeyPerMinute }, changes),
     messageFiles,
     aiHelper,
@@ -265,6 +271,7 @@ export async function createCore(config: Config, logger = createLogger(config.lo
     builtinTools,
     apiTools,
     mcpServers,
+    workflowTools,
     workflow,
     workflowRun,
     chatflow: new ChatflowService(db, workflowRun, queue, logger),
@@ -408,6 +415,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       builtinTool: new BuiltinToolHandler(services.builtinTools),
       apiTool: new ApiToolHandler(services.apiTools),
       mcpServer: new McpServerHandler(services.mcpServers),
+      workflowTool: new WorkflowToolHandler(services.workflowTools),
       appMcp: new AppMcpHandler(services.appMcp, services.app, VERSION),
       appDsl: new AppDslHandler(services.appDsl),
       workflow: new WorkflowHandler(services.workflow, services.workflowRun, services.chatflow, config.ssePingIntervalMs),

@@ -50,8 +50,8 @@ export interface FileUploadConfig {
 
 /** A tool the app's agent may call; `params` fix the tool's form arguments (the model fills the rest). */
 export interface AppToolConfig {
-  type: 'builtin_tool' | 'api_tool' | 'mcp_tool';
-  /** For built-ins, the provider's name, such as `time`; for API tools and MCP servers, their id. */
+  type: 'builtin_tool' | 'api_tool' | 'mcp_tool' | 'workflow_tool';
+  /** For built-ins, the provider's name, such as `time`; for API tools, MCP servers and workflow tools, their id. */
   provider_id: string;
   tool_id: string;
   params: Record<string, string | number | boolean>;

@@ -1,7 +1,9 @@
-import { jsonb, pgTable, text, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+import { integer, jsonb, pgTable, text, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 import type { McpToolSpec } from '../core/tools/mcp-tools.js';
 import type { ApiToolSpec } from '../core/tools/openapi-tools.js';
+import type { WorkflowToolParameter } from '../core/tools/workflow-tools.js';
 import { accounts } from './account.js';
+import { apps } from './app.js';
 import { idColumn, timestamps } from './columns.js';
 import { workspaces } from './workspace.js';
 
@@ -66,3 +68,34 @@ export const builtinToolCredentials = pgTable(
 );
 
 export type BuiltinToolCredential = typeof builtinToolCredentials.$inferSelect;
+
+/**
+ * A workflow app offered to agents as a tool (Dify's workflow tool provider): one per app. Runs take
+ * the app's published graph; `version` is the one published when the tool was last saved, so a
+ * later publish shows as not synced until the tool is saved again.
+ */
+export const workflowToolProviders = pgTable(
+  'workflow_tool_providers',
+  {
+    id: idColumn(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    appId: uuid('app_id')
+      .notNull()
+      .unique('workflow_tool_providers_app_unique')
+      .references(() => apps.id, { onDelete: 'cascade' }),
+    createdBy: uuid('created_by').references(() => accounts.id, { onDelete: 'set null' }),
+    name: varchar('name', { length: 64 }).notNull(),
+    label: varchar('label', { length: 255 }).notNull(),
+    icon: jsonb('icon').$type<Record<string, unknown>>().notNull().default({}),
+    description: text('description').notNull().default(''),
+    parameters: jsonb('parameters').$type<WorkflowToolParameter[]>().notNull().default([]),
+    privacyPolicy: text('privacy_policy').notNull().default(''),
+    version: integer('version').notNull(),
+    ...timestamps(),
+  },
+  (t) => [unique('workflow_tool_providers_workspace_name_unique').on(t.workspaceId, t.name)],
+);
+
+export type WorkflowToolProvider = typeof workflowToolProviders.$inferSelect;

@@ -24,6 +24,7 @@ import type { UploadFileHandler } from '../handler/upload-file-handler.js';
 import type { WorkspaceHandler } from '../handler/workspace-handler.js';
 import type { WorkflowHandler } from '../handler/workflow-handler.js';
 import type { ServiceWorkflowHandler } from '../handler/service-workflow-handler.js';
+import type { WorkflowToolHandler } from '../handler/workflow-tool-handler.js';
 import type { HttpServer } from '../server/http.js';
 import { registerAppRoutes } from './app-routes.js';
 import { registerAppMcpRoutes } from './app-mcp-routes.js';
@@ -41,6 +42,7 @@ import { registerUploadFileRoutes } from './upload-file-routes.js';
 import { registerWebAppRoutes } from './web-app-routes.js';
 import { registerWorkspaceRoutes } from './workspace-routes.js';
 import { registerWorkflowRoutes } from './workflow-routes.js';
+import { registerWorkflowToolRoutes } from './workflow-tool-routes.js';
 
 export interface Handlers {
   ping: PingHandler;
@@ -69,6 +71,7 @@ export interface Handlers {
   appDsl: AppDslHandler;
   workflow: WorkflowHandler;
   serviceWorkflow: ServiceWorkflowHandler;
+  workflowTool: WorkflowToolHandler;
 }
 
 /**
@@ -86,6 +89,7 @@ export function registerRoutes(server: HttpServer, h: Handlers): void {
   registerBuiltinToolRoutes(server, h);
   registerApiToolRoutes(server, h);
   registerMcpServerRoutes(server, h);
+  registerWorkflowToolRoutes(server, h);
   registerConversationRoutes(server, h);
   registerUploadFileRoutes(server, h);
   registerDatasetRoutes(server, h);

@@ -131,7 +131,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const appTools = z
   .array(
     z.object({
-      type: z.enum(['builtin_tool', 'api_tool', 'mcp_tool'], { error: 'must be builtin_tool, api_tool or mcp_tool' }),
+      type: z.enum(['builtin_tool', 'api_tool', 'mcp_tool', 'workflow_tool'], {
+        error: 'must be builtin_tool, api_tool, mcp_tool or workflow_tool',
+      }),
       provider_id: z.string().min(1),
       tool_id: z.string().min(1),
       params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
@@ -144,7 +146,7 @@ export const appTools = z
       const key = `${entry.provider_id}/${entry.tool_id}`;
       if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index], message: `lists the tool ${key} twice` });
       seen.add(key);
-      // API and MCP tools live in the database: the service checks them.
+      // API, MCP and workflow tools live in the database: the service checks them.
       if (entry.type !== 'builtin_tool') {
         if (!UUID.test(entry.provider_id)) ctx.addIssue({ code: 'custom', path: [index, 'provider_id'], message: 'must be a UUID' });
         return;

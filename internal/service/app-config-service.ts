@@ -10,8 +10,8 @@ import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
 import { BoundedCache } from '../lib/bounded-cache.js';
 import { publishNext } from './app-publishing.js';
 import type { AppService } from './app-service.js';
-import type { ApiToolService } from './api-tool-service.js';
-import type { McpServerService } from './mcp-server-service.js';
+import type { ToolSources } from './chat-agent.js';
+import { missingTools } from './configured-tools.js';
 import type { BuiltinToolCredentials } from './builtin-tool-credentials.js';
 import type { DatasetService } from './dataset-service.js';
 import type { LlmModelService } from './llm-model-service.js';
@@ -28,8 +28,7 @@ export class AppConfigService {
     private readonly appService: AppService,
     private readonly llmModels: LlmModelService,
     private readonly datasets: DatasetService,
-    private readonly apiTools: ApiToolService,
-    private readonly mcpServers: McpServerService,
+    private readonly tools: ToolSources,
     private readonly builtinCredentials: BuiltinToolCredentials,
     private readonly workflows: WorkflowService,
   ) {}
@@ -38,15 +37,12 @@ export class AppConfigService {
   async draftWarnings(workspaceId: string, config: AppConfig): Promise<string[]> {
     if (config.tools.length === 0) return [];
     const builtins = config.tools.filter((t) => t.type === 'builtin_tool').map((t) => t.provider_id);
-    const [api, mcp, unauthorized] = await Promise.all([
-      this.apiTools.missing(workspaceId, config.tools),
-      this.mcpServers.missing(workspaceId, config.tools),
+    const [missing, unauthorized] = await Promise.all([
+      missingTools(this.tools, workspaceId, config.tools),
       this.builtinCredentials.unauthorized(workspaceId, builtins),
     ]);
     return [
-      ...[...api, ...mcp].map(
-        (name) => `tool ${name} not found: deleted, or no longer offered by its document or server; publishing refuses it`,
-      ),
+      ...missing.map((name) => `tool ${name} not found: deleted, or no longer offered by its document or server; publishing refuses it`),
       ...unauthorized.map(
         (name) => `${name} has no credentials: its tools answer with an error until they are set (POST /builtin-tools/${name}/credentials)`,
       ),
@@ -153,8 +149,7 @@ export class AppConfigService {
   }
 
   private async checkTools(workspaceId: string, tools: AppConfig['tools']): Promise<void> {
-    const [api, mcp] = await Promise.all([this.apiTools.missing(workspaceId, tools), this.mcpServers.missing(workspaceId, tools)]);
-    const missing = [...api, ...mcp];
+    const missing = await missingTools(this.tools, workspaceId, tools);
     if (missing.length > 0) {
       const message = `tools not found: ${missing.join(', ')} (deleted, or no longer offered by their document or server)`;
       throw new ValidateErrorException(`tools: ${message}`, { errors: [{ field: 'tools', message }] });

@@ -7,11 +7,11 @@ import { builtinTool } from '../core/tools/builtin-catalog.js';
 import { completeConfig, DEFAULT_APP_CONFIG, type AppConfig, type AppToolConfig } from '../entity/app-config-entity.js';
 import { fetchDocument, type SafeFetch } from '../lib/ssrf-fetch.js';
 import type { App } from '../model/app.js';
-import type { ApiToolService } from './api-tool-service.js';
 import type { AppService } from './app-service.js';
 import type { DatasetService } from './dataset-service.js';
 import type { LlmModelService } from './llm-model-service.js';
-import type { McpServerService } from './mcp-server-service.js';
+import type { ToolSources } from './chat-agent.js';
+import { missingTools } from './configured-tools.js';
 import type { Actor } from './permissions.js';
 import { isUuid } from '../lib/uuid.js';
 
@@ -56,8 +56,7 @@ export class AppDslService {
     private readonly apps: AppService,
     private readonly llmModels: LlmModelService,
     private readonly datasets: DatasetService,
-    private readonly apiTools: ApiToolService,
-    private readonly mcpServers: McpServerService,
+    private readonly tools: ToolSources,
     private readonly fetch: SafeFetch,
     private readonly workflows: WorkflowService,
   ) {}
@@ -214,9 +213,8 @@ export class AppDslService {
       const found =
         type === 'builtin'
           ? builtinTool(providerName(provider), tool) !== undefined
-          : (type === 'api' || type === 'mcp') && isUuid(provider)
-            ? (await (type === 'api' ? this.apiTools : this.mcpServers).missing(workspaceId, [{ ...entry, type: `${type}_tool` }]))
-                .length === 0
+          : (type === 'api' || type === 'mcp' || type === 'workflow') && isUuid(provider)
+            ? (await missingTools(this.tools, workspaceId, [{ ...entry, type: `${type}_tool` }])).length === 0
             : false;
       if (!found)
         warnings.push(
@@ -239,10 +237,7 @@ export class AppDslService {
 
   private async fitTools(workspaceId: string, config: AppConfig, warnings: string[]): Promise<void> {
     const others = config.tools.filter((t) => t.type !== 'builtin_tool');
-    const missing = new Set([
-      ...(await this.apiTools.missing(workspaceId, others)),
-      ...(await this.mcpServers.missing(workspaceId, others)),
-    ]);
+    const missing = new Set(await missingTools(this.tools, workspaceId, others));
     const kept: AppToolConfig[] = [];
     const seen = new Set<string>();
     for (const tool of config.tools) {

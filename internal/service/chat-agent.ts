@@ -9,6 +9,7 @@ import type { AgentTool } from '../core/agent/agent-types.js';
 import type { ApiToolService } from './api-tool-service.js';
 import type { BuiltinToolService } from './builtin-tool-service.js';
 import type { McpServerService } from './mcp-server-service.js';
+import type { WorkflowToolService } from './workflow-tool-service.js';
 import type { ChatSettings, RunContext } from './chat-types.js';
 
 /**
@@ -19,6 +20,7 @@ export interface ToolSources {
   builtin: BuiltinToolService;
   api: ApiToolService;
   mcp: McpServerService;
+  workflow: WorkflowToolService;
 }
 
 export async function* agentEvents(
@@ -29,12 +31,14 @@ export async function* agentEvents(
   sources: ToolSources,
   settings: ChatSettings,
 ): AsyncGenerator<AgentEvent> {
-  const [builtin, api, mcp] = await Promise.all([
+  const caller = { depth: 0, endUser: ctx.endUser, accountId: ctx.fromAccountId, invokeFrom: ctx.invokeFrom };
+  const [builtin, api, mcp, workflow] = await Promise.all([
     sources.builtin.forApp(ctx.workspaceId, ctx.config.tools),
     sources.api.agentTools(ctx.workspaceId, ctx.config.tools),
     sources.mcp.agentTools(ctx.workspaceId, ctx.config.tools),
+    sources.workflow.agentTools(ctx.workspaceId, ctx.config.tools, caller),
   ]);
-  const tools = uniqueNames([...builtin, ...api, ...mcp]);
+  const tools = uniqueNames([...builtin, ...api, ...mcp, ...workflow]);
   const { spec, llm } = ctx.resolved;
   const strategy = agentStrategy(ctx.config, spec);
   const run = {

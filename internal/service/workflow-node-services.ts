@@ -12,6 +12,7 @@ import type { LlmModelService } from './llm-model-service.js';
 import type { RetrievalService } from './retrieval-service.js';
 import { isUuid } from '../lib/uuid.js';
 import type { WorkflowFiles } from './workflow-files.js';
+import type { ToolCaller } from './workflow-tool-service.js';
 
 /** What a run's nodes reach outside the graph through. */
 export interface WorkflowReach {
@@ -28,6 +29,7 @@ export function nodeServicesFor(
   reach: WorkflowReach,
   settings: { outboundTimeoutMs: number; toolTimeoutMs: number },
   workspaceId: string,
+  caller: ToolCaller,
   history?: ChatTurn[],
 ): NodeServices {
   const { llmModels } = reach;
@@ -37,7 +39,7 @@ export function nodeServicesFor(
       (await llmModels.getModel(workspaceId, provider, model).catch(() => undefined))?.features.includes('tool_call') ?? false,
     runSandboxed: (job, signal) => reach.sandbox.run(job, signal),
     fetch: reach.fetch,
-    tool: (entry) => toolFor(reach, workspaceId, entry),
+    tool: (entry) => toolFor(reach, workspaceId, entry, caller),
     files: reach.files.access(workspaceId),
     httpTimeoutMs: settings.outboundTimeoutMs,
     toolTimeoutMs: settings.toolTimeoutMs,
@@ -47,11 +49,12 @@ export function nodeServicesFor(
   };
 }
 
-/** A tool node's tool, from the workspace's built-ins (with its credentials), API tools or MCP servers. */
-async function toolFor(reach: WorkflowReach, workspaceId: string, entry: ToolEntry): Promise<AgentTool | undefined> {
-  const { builtin, api, mcp } = reach.tools;
+/** A tool node's tool, from the workspace's built-ins (with its credentials), API tools, MCP servers or workflow tools. */
+async function toolFor(reach: WorkflowReach, workspaceId: string, entry: ToolEntry, caller: ToolCaller): Promise<AgentTool | undefined> {
+  const { builtin, api, mcp, workflow } = reach.tools;
   if (entry.type === 'builtin_tool') return (await builtin.forApp(workspaceId, [entry]))[0];
   if (!isUuid(entry.provider_id)) return undefined;
+  if (entry.type === 'workflow_tool') return (await workflow.agentTools(workspaceId, [entry], caller))[0];
   const source = entry.type === 'api_tool' ? api : mcp;
   if ((await source.missing(workspaceId, [entry])).length > 0) return undefined;
   return (await source.agentTools(workspaceId, [entry]))[0];

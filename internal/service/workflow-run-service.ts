@@ -8,7 +8,7 @@ import { startForm } from '../core/workflow/start-form.js';
 import { AnswerStream } from '../core/workflow/answer-stream.js';
 import type { ChatTurn } from '../core/workflow/llm-node.js';
 import { oversizedVariable, VariablePool } from '../core/workflow/variable-pool.js';
-import type { InvokeFrom } from '../entity/conversation-entity.js';
+import { InvokeFrom } from '../entity/conversation-entity.js';
 import { WORKFLOW_INTERRUPTED_ERROR, WorkflowRunStatus, WorkflowTrigger } from '../entity/workflow-entity.js';
 import type { Db } from '../extension/database.js';
 import type { StopSignal } from '../extension/stop-signal.js';
@@ -22,6 +22,7 @@ import { RunningAnswers, SERVER_SHUTDOWN } from './running-answers.js';
 import { RunEventTranslator, type FinishedNode, type RunSummary, type WorkflowStreamEvent } from './workflow-events.js';
 import type { RunnableWorkflow } from './workflow-service.js';
 import { nodeServicesFor, type WorkflowReach } from './workflow-node-services.js';
+import type { ToolCaller } from './workflow-tool-service.js';
 import { filesOfOutputs, type WorkflowFile } from '../core/workflow/workflow-file.js';
 import type { FileInput } from './message-file-service.js';
 import type { Uploader } from './upload-file-service.js';
@@ -51,6 +52,10 @@ export interface StartRun {
   files?: FileInput[] | undefined;
   /** Whose uploads the files may be: an end user's through this app; absent for a member's debug run. */
   uploader?: Uploader | undefined;
+  /** How deep in workflows run as tools this run is: 0 unless a workflow tool started it. */
+  callDepth?: number | undefined;
+  /** The calling tool's cancellation (its run stopped, its deadline passed): stops this run too. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ChatTurnInput {
@@ -72,6 +77,8 @@ export interface WorkflowRunHandle {
 }
 
 const unix = (ms: number) => Math.floor(ms / 1000);
+/** Who a single-step run's tools run for: the member in the editor. */
+const EDITOR: ToolCaller = { depth: 0, endUser: '', accountId: null, invokeFrom: InvokeFrom.Debugger };
 
 /**
  * Runs graphs and keeps their history: a run row written before the first event (so a stop or a
@@ -135,6 +142,7 @@ export class WorkflowRunService {
     });
     this.warmSandboxes(workflow);
     const controller = new AbortController();
+    input.signal?.addEventListener('abort', () => controller.abort(input.signal!.reason), { once: true });
     this.running.add(runId, { workspaceId: app.workspaceId, appId: app.id, endUser: input.endUser, controller });
     const ids = { task_id: runId, workflow_run_id: runId };
     const reply = input.chat && {
@@ -171,7 +179,8 @@ export class WorkflowRunService {
       ...(chat ? { conversation: chat.variables } : {}),
     });
     translator.readFrom(pool);
-    const executors = nodeExecutors(input.inputs, nodeServicesFor(this.reach, this.settings, app.workspaceId, chat?.history));
+    const caller = { depth: input.callDepth ?? 0, endUser: input.endUser, accountId: input.accountId, invokeFrom: input.invokeFrom };
+    const executors = nodeExecutors(input.inputs, nodeServicesFor(this.reach, this.settings, app.workspaceId, caller, chat?.history));
     const writes: Array<Promise<unknown>> = [];
     yield {
       event: 'workflow_started',
@@ -240,6 +249,25 @@ export class WorkflowRunService {
     }
   }
 
+  /** A published workflow run to its end for a workflow tool's call; kept in the app's history like any run. */
+  async runForTool(app: App, workflow: RunnableWorkflow, inputs: Record<string, unknown>, caller: ToolCaller, signal: AbortSignal) {
+    const run = await this.start({
+      app,
+      workflow,
+      inputs,
+      endUser: caller.endUser,
+      accountId: caller.accountId,
+      invokeFrom: caller.invokeFrom,
+      trigger: WorkflowTrigger.AppRun,
+      callDepth: caller.depth,
+      signal,
+    });
+    for await (const event of run.events) {
+      if (event.event === 'workflow_finished') return { status: event.data.status, outputs: event.data.outputs, error: event.data.error };
+    }
+    throw new Error('the run ended without its workflow_finished event');
+  }
+
   /**
    * The editor's single-step run: one node of the draft with the values it reads given by hand,
    * keyed as Dify's editor keys them (`#node_id.variable#`, or `node_id.variable`). Not kept in the
@@ -257,7 +285,7 @@ export class WorkflowRunService {
       if (!scope || !name) throw new ValidateErrorException(`inputs: ${key} is not node_id.variable`);
       pool.set(scope, { ...(pool.get([scope]) as Record<string, unknown> | undefined), [name]: value });
     }
-    const executor = nodeExecutors({}, nodeServicesFor(this.reach, this.settings, app.workspaceId))[node.data.type];
+    const executor = nodeExecutors({}, nodeServicesFor(this.reach, this.settings, app.workspaceId, EDITOR))[node.data.type];
     if (!executor) throw new ValidateErrorException(`the node type ${node.data.type} cannot run here`);
     const started = performance.now();
     const noop = () => undefined;

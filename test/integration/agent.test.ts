@@ -363,7 +363,7 @@ for (const backend of backends) {
         expect(res.body.message).toMatch(match);
       };
       await bad([{ type: 'builtin_tool', provider_id: 'math', tool_id: 'nope', params: {} }], /no built-in tool math\/nope/);
-      await bad([{ type: 'plugin', provider_id: 'x', tool_id: 'y', params: {} }], /builtin_tool, api_tool or mcp_tool/);
+      await bad([{ type: 'plugin', provider_id: 'x', tool_id: 'y', params: {} }], /builtin_tool, api_tool, mcp_tool or workflow_tool/);
       await bad([{ type: 'api_tool', provider_id: 'x', tool_id: 'y', params: {} }], /provider_id: must be a UUID/);
       await bad([TOOLS[0], TOOLS[0]], /twice/);
       await bad(

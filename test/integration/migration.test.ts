@@ -53,6 +53,7 @@ const EXPECTED_TABLES = [
   'upload_files',
   'workflow_node_executions',
   'workflow_runs',
+  'workflow_tool_providers',
   'workflows',
   'workspace_members',
   'workspaces',

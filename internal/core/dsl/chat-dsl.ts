@@ -183,7 +183,12 @@ function fileUpload(upload: Obj): AppConfig['file_upload'] {
   };
 }
 
-const TOOL_TYPES: Record<string, AppToolConfig['type']> = { builtin: 'builtin_tool', api: 'api_tool', mcp: 'mcp_tool' };
+const TOOL_TYPES: Record<string, AppToolConfig['type']> = {
+  builtin: 'builtin_tool',
+  api: 'api_tool',
+  mcp: 'mcp_tool',
+  workflow: 'workflow_tool',
+};
 
 function tools(entries: unknown[], warnings: string[]): AppToolConfig[] {
   const out: AppToolConfig[] = [];

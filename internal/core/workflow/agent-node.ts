@@ -26,7 +26,12 @@ interface ToolChoice {
   parameters?: Record<string, { auto?: number; value?: unknown } | null>;
 }
 
-const TOOL_TYPES: Record<string, ToolEntry['type']> = { builtin: 'builtin_tool', api: 'api_tool', mcp: 'mcp_tool' };
+const TOOL_TYPES: Record<string, ToolEntry['type']> = {
+  builtin: 'builtin_tool',
+  api: 'api_tool',
+  mcp: 'mcp_tool',
+  workflow: 'workflow_tool',
+};
 const DEFAULT_ITERATIONS = 3;
 
 /** Dify's built-in strategies (the `langgenius/agent` plugin) by name; other plugins' strategies cannot run here. */
@@ -111,7 +116,7 @@ async function agentTools(lookup: ToolLookup, providerName: (id: string) => stri
   const tools: AgentTool[] = [];
   for (const choice of choices.filter((c) => c && c.enabled !== false)) {
     const type = TOOL_TYPES[choice.type ?? 'builtin'];
-    if (!type) throw new Error(`${choice.type} tools cannot run here; built-in, API and MCP tools can`);
+    if (!type) throw new Error(`${choice.type} tools cannot run here; built-in, API, MCP and workflow tools can`);
     const rawProvider = String(choice.provider_id ?? choice.provider_name ?? '');
     const provider = type === 'builtin_tool' ? providerName(rawProvider) : rawProvider;
     const settings = Object.fromEntries(

@@ -16,9 +16,7 @@ interface StartVariable {
  * run's inputs are checked against). Kinds the form has no control for (files, JSON) are left out.
  */
 export function startForm(graph: Graph): UserInputFormItem[] {
-  const start = graph.nodes.find((n) => n.data.type === 'start' && !n.parentId);
-  const variables = (Array.isArray(start?.data['variables']) ? start.data['variables'] : []) as StartVariable[];
-  return variables.flatMap((v) => {
+  return startVariables(graph).flatMap((v) => {
     const type = INPUT_FIELD_TYPES.find((t) => t === v.type) as InputFieldType | undefined;
     if (!type || !v.variable) return [];
     return [
@@ -34,4 +32,16 @@ export function startForm(graph: Graph): UserInputFormItem[] {
       },
     ];
   });
+}
+
+/** Required start variables the form has no control for (files, objects): what only a request's own `inputs` can give. */
+export function requiredWithoutControl(graph: Graph): string[] {
+  return startVariables(graph)
+    .filter((v) => v.variable && v.required && !INPUT_FIELD_TYPES.some((t) => t === v.type))
+    .map((v) => v.variable!);
+}
+
+function startVariables(graph: Graph): StartVariable[] {
+  const start = graph.nodes.find((n) => n.data.type === 'start' && !n.parentId);
+  return (Array.isArray(start?.data['variables']) ? start.data['variables'] : []) as StartVariable[];
 }

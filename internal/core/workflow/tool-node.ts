@@ -3,7 +3,7 @@ import type { NodeExecutor } from './engine.js';
 
 /** A tool as an app configures it; the node's provider type named as the app config names it. */
 export interface ToolEntry {
-  type: 'builtin_tool' | 'api_tool' | 'mcp_tool';
+  type: 'builtin_tool' | 'api_tool' | 'mcp_tool' | 'workflow_tool';
   provider_id: string;
   tool_id: string;
   params: Record<string, string | number | boolean>;
@@ -20,7 +20,12 @@ interface ToolNodeData {
   tool_configurations?: Record<string, unknown>;
 }
 
-const TYPES: Record<string, ToolEntry['type']> = { builtin: 'builtin_tool', api: 'api_tool', mcp: 'mcp_tool' };
+const TYPES: Record<string, ToolEntry['type']> = {
+  builtin: 'builtin_tool',
+  api: 'api_tool',
+  mcp: 'mcp_tool',
+  workflow: 'workflow_tool',
+};
 const scalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /**
@@ -32,7 +37,7 @@ export function toolNode(lookup: ToolLookup, providerName: (id: string) => strin
   return async ({ node, pool, signal }) => {
     const data = node.data as unknown as ToolNodeData;
     const type = TYPES[data.provider_type ?? ''];
-    if (!type) throw new Error(`${data.provider_type ?? '(none)'} tools cannot run here; built-in, API and MCP tools can`);
+    if (!type) throw new Error(`${data.provider_type ?? '(none)'} tools cannot run here; built-in, API, MCP and workflow tools can`);
     const providerId = type === 'builtin_tool' ? providerName(String(data.provider_id ?? '')) : String(data.provider_id ?? '');
     const params = Object.fromEntries(
       Object.entries(data.tool_configurations ?? {}).filter((e): e is [string, string | number | boolean] => scalar(e[1])),
