@@ -147,7 +147,7 @@ export class ServiceApiHandler {
   };
 
   parameters = async (req: Validated<object>) =>
-    parametersView(await this.service.publishedConfig(currentAppKey(req).app), {
+    parametersView(await this.service.parameters(currentAppKey(req).app), {
       fileBytes: this.limits.uploadFileMaxBytes,
       imageBytes: this.limits.uploadImageMaxBytes,
     });

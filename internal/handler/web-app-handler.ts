@@ -40,7 +40,8 @@ export class WebAppHandler {
     private readonly service: ServiceApiService,
     private readonly messageFiles: MessageFileService,
     private readonly ssePingIntervalMs: number,
-    private readonly uploadImageMaxBytes: number,
+    /** The larger of the image and document limits; the service holds each kind to its own. */
+    private readonly uploadMaxBytes: number,
     private readonly workflows: WorkflowService,
     private readonly runs: WorkflowRunService,
     private readonly chatflow: ChatflowService,
@@ -48,7 +49,7 @@ export class WebAppHandler {
 
   get = async (req: Validated<{ params: typeof webAppParams }>) => {
     const app = await this.webApps.appByToken(req.params.token);
-    return success(webAppView(app, await this.service.publishedConfig(app)));
+    return success(webAppView(app, await this.service.parameters(app)));
   };
 
   chatMessage = async (req: Validated<{ params: typeof webAppParams; body: typeof webAppChatBody }>, reply: FastifyReply) => {
@@ -139,13 +140,13 @@ export class WebAppHandler {
     return success({ list: page.list.map((m) => messageView(m, files.get(m.id), page.thoughts.get(m.id))), has_more: page.hasMore });
   };
 
-  /** An image to send with the visitor's next message (multipart, one part named file); counts toward the visitor's rate. */
-  uploadImage = async (req: Validated<{ params: typeof webAppParams }>, reply: FastifyReply) => {
+  /** A file for the visitor's next message or run (multipart, one part named file); counts toward the visitor's rate. */
+  upload = async (req: Validated<{ params: typeof webAppParams }>, reply: FastifyReply) => {
     const app = await this.webApps.appByToken(req.params.token);
     const visitor = this.visitor(req, reply);
     await this.webApps.checkRate(req.params.token, visitor);
-    const file = await this.webApps.uploadImage(app, visitor, await receiveFile(req, this.uploadImageMaxBytes));
-    return success(uploadFileView(file), 'image uploaded');
+    const file = await this.webApps.upload(app, visitor, await receiveFile(req, this.uploadMaxBytes));
+    return success(uploadFileView(file), 'file uploaded');
   };
 
   /** The visitor of this browser; a first visit (or a forged cookie) gets a new signed one. */

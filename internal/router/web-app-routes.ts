@@ -75,12 +75,17 @@ export function registerWebAppRoutes(server: HttpServer, h: { webApp: WebAppHand
   );
   server.post(
     '/web-apps/:token/files/upload',
-    route('public', t, 'Upload an image for the next message (multipart, part `file`), when the app takes uploaded images', {
-      params: webAppParams,
-      consumes: ['multipart/form-data'],
-      response: { 200: uploadFileResponse },
-    }),
-    w.uploadImage,
+    route(
+      'public',
+      t,
+      "Upload a file for the next message or run (multipart, part `file`): an image where a chat app takes them; images and documents where a workflow's start variables or file_upload take files",
+      {
+        params: webAppParams,
+        consumes: ['multipart/form-data'],
+        response: { 200: uploadFileResponse },
+      },
+    ),
+    w.upload,
   );
   server.post(
     '/apps/:app_id/regenerate-web-app-token',

@@ -95,6 +95,20 @@ const userInputFormItem = z
       ctx.addIssue({ code: 'custom', path: [type, 'default'], message: 'is longer than max_length' });
   });
 
+const fileField = z.object({
+  label: z.string(),
+  variable: z.string(),
+  required: z.boolean(),
+  allowed_file_types: z.array(z.string()),
+  allowed_file_extensions: z.array(z.string()),
+  allowed_file_upload_methods: z.array(z.string()),
+  max_length: z.number().int().optional(),
+});
+/** A graph app's form as clients see it: the controls, and its file variables (`file`, `file-list`) as Dify shows them. */
+export const startFormResponse = z.array(
+  z.union([userInputFormItem, z.object({ file: fileField }).strict(), z.object({ 'file-list': fileField }).strict()]),
+);
+
 export const userInputForm = z
   .array(userInputFormItem)
   .max(INPUT_FIELDS_MAX, `at most ${INPUT_FIELDS_MAX} input variables`)

@@ -178,7 +178,10 @@ export function conversationView(c: Conversation, introduction: string): z.infer
 }
 
 /** What a client needs to render the app: Dify's `GET /parameters`, features we do not have switched off. */
-export function parametersView(config: AppConfig, limits: { fileBytes: number; imageBytes: number }) {
+export function parametersView(
+  { config, form, fileUpload }: { config: AppConfig; form: unknown[]; fileUpload: unknown },
+  limits: { fileBytes: number; imageBytes: number },
+) {
   return {
     opening_statement: config.opening_statement,
     suggested_questions: config.opening_questions,
@@ -189,8 +192,8 @@ export function parametersView(config: AppConfig, limits: { fileBytes: number; i
     annotation_reply: enabled(false),
     more_like_this: enabled(false),
     sensitive_word_avoidance: enabled(config.review_config.enable),
-    user_input_form: config.user_input_form,
-    file_upload: config.file_upload,
+    user_input_form: form,
+    file_upload: fileUpload,
     system_parameters: {
       file_size_limit: Math.floor(limits.fileBytes / 1024 / 1024),
       image_file_size_limit: Math.floor(limits.imageBytes / 1024 / 1024),

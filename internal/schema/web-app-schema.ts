@@ -4,7 +4,7 @@ import { appMode, type AppConfig } from '../entity/app-config-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { App } from '../model/app.js';
 import type { Conversation } from '../model/conversation.js';
-import { fileUpload, userInputForm } from './app-config-schema.js';
+import { fileUpload, startFormResponse } from './app-config-schema.js';
 import { messageItem } from './service-api-schema.js';
 import { envelope, filesField, inputsField, unixTime } from './common-schema.js';
 
@@ -35,7 +35,7 @@ const webAppItem = z.object({
   opening_statement: z.string(),
   opening_questions: z.array(z.string()),
   suggested_after_answer: z.object({ enable: z.boolean() }),
-  user_input_form: userInputForm,
+  user_input_form: startFormResponse,
   file_upload: fileUpload,
 });
 export const webAppResponse = envelope(webAppItem);
@@ -44,7 +44,10 @@ export const webAppConversationsResponse = envelope(z.object({ list: z.array(con
 export const webAppMessagesResponse = envelope(z.object({ list: z.array(messageItem), has_more: z.boolean() }));
 export const regenerateTokenResponse = envelope(z.object({ web_app_token: z.string() }));
 
-export function webAppView(app: App, config: AppConfig): z.infer<typeof webAppItem> {
+export function webAppView(
+  app: App,
+  { config, form }: { config: AppConfig; form: z.infer<typeof startFormResponse> },
+): z.infer<typeof webAppItem> {
   return {
     name: app.name,
     mode: isGraphMode(app.mode) ? app.mode : appMode(config),
@@ -53,7 +56,7 @@ export function webAppView(app: App, config: AppConfig): z.infer<typeof webAppIt
     opening_statement: config.opening_statement,
     opening_questions: config.opening_questions,
     suggested_after_answer: config.suggested_after_answer,
-    user_input_form: config.user_input_form,
+    user_input_form: form,
     file_upload: config.file_upload,
   };
 }

@@ -1,9 +1,9 @@
 import { thoughtsOf } from './agent-thoughts.js';
 import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { apiToolProviders } from '../model/tool-provider.js';
-import { DEFAULT_APP_CONFIG, type AppConfig } from '../entity/app-config-entity.js';
+import { DEFAULT_APP_CONFIG, type AppConfig, type UserInputFormItem } from '../entity/app-config-entity.js';
 import { isGraphMode } from '../entity/workflow-entity.js';
-import { startForm } from '../core/workflow/start-form.js';
+import { startForm, startFormWithFiles, type FileFormItem } from '../core/workflow/start-form.js';
 import type { WorkflowService } from './workflow-service.js';
 import { InvokeFrom } from '../entity/conversation-entity.js';
 import type { Db } from '../extension/database.js';
@@ -49,6 +49,18 @@ export class ServiceApiService {
     const config = await this.appConfig.published(app);
     if (!config) throw appUnavailable();
     return config;
+  }
+
+  /**
+   * What a client renders the app from: its settings, its input form (a graph app's with its file
+   * variables) and what files a message or run takes (a graph app's `file_upload` feature as saved).
+   */
+  async parameters(app: App): Promise<{ config: AppConfig; form: Array<UserInputFormItem | FileFormItem>; fileUpload: unknown }> {
+    const config = await this.publishedConfig(app);
+    if (!isGraphMode(app.mode)) return { config, form: config.user_input_form, fileUpload: config.file_upload };
+    const workflow = await this.workflows.published(app);
+    if (!workflow) throw appUnavailable();
+    return { config, form: startFormWithFiles(workflow.graph), fileUpload: workflow.spec.features['file_upload'] ?? config.file_upload };
   }
 
   /** Dify's /meta: each configured tool's icon, a built-in's as its icon link, an API tool's as its emoji. */

@@ -8,7 +8,10 @@ import { FailException, NotFoundException, RateLimitedException } from '../excep
 import { deriveKey } from '../lib/crypto.js';
 import { apps, type App } from '../model/app.js';
 import type { UploadFile } from '../model/upload-file.js';
-import { UploadKind } from '../entity/upload-file-entity.js';
+import { UploadKind, uploadKindOf } from '../entity/upload-file-entity.js';
+import { isGraphMode } from '../entity/workflow-entity.js';
+import { takesFiles } from './workflow-files.js';
+import type { WorkflowService } from './workflow-service.js';
 import type { AppConfigService } from './app-config-service.js';
 import type { UploadFileService } from './upload-file-service.js';
 import type { AppService } from './app-service.js';
@@ -19,6 +22,8 @@ import { isUuid } from '../lib/uuid.js';
 export interface WebAppSettings {
   secretKey: string;
   rateLimitWebAppVisitorPerMinute: number;
+  uploadFileMaxBytes: number;
+  uploadImageMaxBytes: number;
 }
 
 /**
@@ -38,6 +43,7 @@ export class WebAppService {
     private readonly uploads: UploadFileService,
     private readonly settings: WebAppSettings,
     feed: ChangeFeed,
+    private readonly workflows: WorkflowService,
   ) {
     this.visitorKey = deriveKey(settings.secretKey, 'web-app-visitor');
     this.links = new AppLinks(db, apps.webAppToken, feed);
@@ -77,12 +83,25 @@ export class WebAppService {
   }
 
   /** A visitor's image for a chat message, kept under the app owner's account; only while the app takes uploaded images. */
-  async uploadImage(app: App, visitorId: string, file: { filename: string; data: Buffer }): Promise<UploadFile> {
-    const config = await this.appConfig.published(app);
-    const image = config?.file_upload.image;
-    if (!image?.enabled || !image.transfer_methods.includes('local_file')) throw new FailException('this app takes no uploaded images');
+  /**
+   * A file for the visitor's next message or run: an image where a chat app takes uploaded images;
+   * for a workflow or chatflow, what its start variables and file_upload may take (images and
+   * documents; the run checks each file against its variable).
+   */
+  async upload(app: App, visitorId: string, file: { filename: string; data: Buffer }): Promise<UploadFile> {
+    const kind = uploadKindOf(file.filename);
+    if (isGraphMode(app.mode)) {
+      const workflow = await this.workflows.published(app);
+      if (!workflow || !takesFiles(workflow.graph, workflow.spec.features)) throw new FailException('this app takes no files');
+    } else {
+      const image = (await this.appConfig.published(app))?.file_upload.image;
+      if (!image?.enabled || !image.transfer_methods.includes('local_file')) throw new FailException('this app takes no uploaded images');
+      if (kind !== UploadKind.Image) throw new FailException('this app takes images only');
+    }
+    const limit = kind === UploadKind.Image ? this.settings.uploadImageMaxBytes : this.settings.uploadFileMaxBytes;
+    if (file.data.length > limit) throw new FailException(`the file is ${file.data.length} bytes; ${kind}s may be at most ${limit}`);
     return this.uploads.upload(app.workspaceId, {
-      kind: UploadKind.Image,
+      kind,
       filename: file.filename,
       data: file.data,
       uploader: { appId: app.id, endUser: visitorId },

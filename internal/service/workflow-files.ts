@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DOCUMENT_TYPES, IMAGE_TYPES } from '../entity/upload-file-entity.js';
 import { ValidateErrorException } from '../exception/app-error.js';
 import type { Graph } from '../core/workflow/graph.js';
+import { FILE_LIST_DEFAULT_MAX, startFileVariables } from '../core/workflow/start-form.js';
 import { fileTypeOf, FILE_IDENTITY, type FileAccess, type WorkflowFile } from '../core/workflow/workflow-file.js';
 import type { SafeFetch } from '../lib/ssrf-fetch.js';
 import type { UploadFile } from '../model/upload-file.js';
@@ -15,20 +16,12 @@ interface FileRule {
   allowed_file_upload_methods?: string[];
 }
 
-interface StartFileVariable extends FileRule {
-  variable?: string;
-  type?: string;
-  required?: boolean;
-  max_length?: number;
-}
-
 /** The files a run starts with: its file inputs resolved, and `sys.files`. */
 export interface RunFiles {
   inputs: Record<string, unknown>;
   sysFiles: WorkflowFile[];
 }
 
-const FILE_LIST_DEFAULT_MAX = 5;
 const MIME_TYPES: Record<string, string> = { ...DOCUMENT_TYPES, ...IMAGE_TYPES };
 
 /**
@@ -55,20 +48,19 @@ export class WorkflowFiles {
   ): Promise<RunFiles> {
     const wanted: Array<{ where: string; given: FileInput; rule: FileRule }> = [];
     const slots: Array<{ name: string; where: string[]; list: boolean }> = [];
-    for (const variable of startFileVariables(graph)) {
-      const name = variable.variable!;
+    for (const { field: variable, list } of startFileVariables(graph)) {
+      const name = variable.variable;
       const value = inputs[name];
       if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) {
         if (variable.required) throw invalid(`inputs.${name}: is required`);
         // An optional list not given is an empty list, so nodes that read it have something to read.
-        if (variable.type === 'file-list') slots.push({ name, where: [], list: true });
+        if (list) slots.push({ name, where: [], list: true });
         continue;
       }
-      const list = variable.type === 'file-list';
       const given = list ? value : [value];
       if (!Array.isArray(given) || (!list && Array.isArray(value)))
         throw invalid(`inputs.${name}: must be ${list ? 'a list of files' : 'one file'}`);
-      const max = Math.max(1, Math.trunc(variable.max_length ?? FILE_LIST_DEFAULT_MAX));
+      const max = variable.max_length ?? FILE_LIST_DEFAULT_MAX;
       if (list && given.length > max) throw invalid(`inputs.${name}: at most ${max} files`);
       const where = given.map((g, i) => {
         const at = list ? `inputs.${name}.${i}` : `inputs.${name}`;
@@ -187,10 +179,9 @@ function checkType(where: string, given: string, file: WorkflowFile, rule: FileR
   );
 }
 
-function startFileVariables(graph: Graph): StartFileVariable[] {
-  const start = graph.nodes.find((n) => n.data.type === 'start' && !n.parentId);
-  const variables = (Array.isArray(start?.data['variables']) ? start.data['variables'] : []) as StartFileVariable[];
-  return variables.filter((v) => (v.type === 'file' || v.type === 'file-list') && typeof v.variable === 'string');
+/** Whether a run of the graph takes files at all: file variables, or `sys.files` through the app's file_upload. */
+export function takesFiles(graph: Graph, features: Record<string, unknown>): boolean {
+  return startFileVariables(graph).length > 0 || fileUploadFeature(features) !== undefined;
 }
 
 /** Dify's `features.file_upload` (newer: allowed_file_*; older: its `image` block), when it takes files. */

@@ -148,6 +148,90 @@ for (const backend of backends) {
       }
     });
 
+    it('the form shows file variables (/v1/parameters, the web app); a visitor uploads a document there and runs the workflow with it', async () => {
+      const graph = line([
+        node('start', {
+          type: 'start',
+          title: 'Start',
+          variables: [
+            { variable: 'note', label: 'Note', type: 'text-input', required: false },
+            {
+              variable: 'doc',
+              label: 'Document',
+              type: 'file',
+              required: true,
+              allowed_file_types: ['document'],
+              allowed_file_upload_methods: ['local_file'],
+            },
+            { variable: 'more', label: 'More', type: 'file-list', required: false, max_length: 3, allowed_file_types: ['document'] },
+          ],
+        }),
+        extractor('one', ['start', 'doc']),
+        end([['text', ['one', 'text']]]),
+      ]);
+      const appId = await appWith(graph);
+      const key = await publishedKey(appId);
+      const docField = {
+        label: 'Document',
+        variable: 'doc',
+        required: true,
+        allowed_file_types: ['document'],
+        allowed_file_extensions: [],
+        allowed_file_upload_methods: ['local_file'],
+      };
+      const form = [
+        { 'text-input': { label: 'Note', variable: 'note', required: false } },
+        { file: docField },
+        { 'file-list': { ...docField, label: 'More', variable: 'more', required: false, allowed_file_upload_methods: [], max_length: 3 } },
+      ];
+      const parameters = await fetch(`${server.baseUrl}/v1/parameters`, { headers: { authorization: `Bearer ${key}` } });
+      expect(((await parameters.json()) as any).user_input_form).toEqual(form);
+      const link = (await server.get(`/apps/${appId}`, { token })).body.data.web_app_token;
+      expect((await server.get(`/web-apps/${link}`)).body.data.user_input_form).toEqual(form);
+
+      const body = new FormData();
+      body.append('file', new Blob([await fixtureFile('faq.md')]), 'faq.md');
+      const uploaded = await fetch(`${server.baseUrl}/web-apps/${link}/files/upload`, { method: 'POST', body });
+      const uploadedBody = (await uploaded.json()) as any;
+      expect(uploaded.status, JSON.stringify(uploadedBody)).toBe(200);
+      const cookie = uploaded.headers.get('set-cookie')!.split(';')[0]!;
+      const runAs = (who: Record<string, string>) =>
+        fetch(`${server.baseUrl}/web-apps/${link}/workflows/run`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...who },
+          body: JSON.stringify({ inputs: { doc: local('document', uploadedBody.data.id) } }),
+        });
+      const run = await runAs({ cookie });
+      expect(run.status).toBe(200);
+      const finished = (await run.text()).split('\n').filter((l) => l.includes('"workflow_finished"'));
+      expect(JSON.parse(finished[0]!.slice('data: '.length)).data).toMatchObject({
+        status: 'succeeded',
+        outputs: { text: expect.stringContaining('Opening hours are 9 to 5.') },
+      });
+      // Another visitor cannot run with that upload.
+      const stranger = await runAs({});
+      expect(stranger.status).toBe(400);
+      expect(((await stranger.json()) as any).message).toMatch(/^inputs\.doc/);
+
+      // A chat app's web app still takes images only (and only with image upload on).
+      const chat = await server.post('/apps', { token, body: { name: 'Chat' } });
+      const chatConfig = await server.post(`/apps/${chat.body.data.id}/draft-app-config`, {
+        token,
+        body: {
+          model_config: { provider: 'openai_compatible', model: 'fake-chat', parameters: {} },
+          file_upload: { image: { enabled: true, number_limits: 2, detail: 'low', transfer_methods: ['local_file'] } },
+        },
+      });
+      expect(chatConfig.status, JSON.stringify(chatConfig.body)).toBe(200);
+      expect((await server.post(`/apps/${chat.body.data.id}/publish`, { token })).status).toBe(200);
+      const chatLink = (await server.get(`/apps/${chat.body.data.id}`, { token })).body.data.web_app_token;
+      const doc = new FormData();
+      doc.append('file', new Blob([await fixtureFile('faq.md')]), 'faq.md');
+      const refused = await fetch(`${server.baseUrl}/web-apps/${chatLink}/files/upload`, { method: 'POST', body: doc });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as any).message).toBe('this app takes images only');
+    });
+
     it('a file the extractor cannot read fails the node with a clear message', async () => {
       const graph = line([
         fileStart({ variable: 'doc', allowed_file_types: ['custom'], allowed_file_extensions: ['.png'] }),
