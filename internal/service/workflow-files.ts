@@ -109,6 +109,14 @@ export class WorkflowFiles {
         const { data, mimeType } = await bytes(file, signal);
         return `data:${mimeType};base64,${data.toString('base64')}`;
       },
+      uploaded: async (ids) => {
+        if (ids.length === 0) return [];
+        const owned = await this.uploads.owned(workspaceId, [...ids], 'anyone');
+        return ids.flatMap((id) => {
+          const u = owned.get(id);
+          return u ? [fileObject(workspaceId, u.name, u.mimeType, u.size, { related_id: u.id, url: this.previewPath(u) })] : [];
+        });
+      },
     };
   }
 

@@ -138,5 +138,75 @@ for (const backend of backends) {
         upstream.script = undefined;
       }
     });
+
+    it("in a workflow, the tool node's and the agent node's files are the images DALL·E made, as Dify's file objects", async () => {
+      const node = (id: string, data: Record<string, unknown>) => ({ id, type: 'custom', position: { x: 0, y: 0 }, data });
+      const edge = (source: string, target: string) => ({ id: `${source}-${target}`, source, target, sourceHandle: 'source' });
+      const settings = { size: '256x256', model: 'dall-e-2' };
+      const graph = {
+        nodes: [
+          node('start', { type: 'start', title: 'Start', variables: [] }),
+          node('draw', {
+            type: 'tool',
+            title: 'Draw',
+            provider_type: 'builtin',
+            provider_id: 'dalle',
+            tool_name: 'dalle_image',
+            tool_parameters: { prompt: { type: 'constant', value: 'a blue whale' } },
+            tool_configurations: settings,
+          }),
+          node('ag', {
+            type: 'agent',
+            title: 'Agent',
+            agent_strategy_provider_name: 'langgenius/agent/agent',
+            agent_strategy_name: 'function_calling',
+            agent_parameters: {
+              model: {
+                type: 'constant',
+                value: { provider: 'openai_compatible', model: 'fake-chat', mode: 'chat', completion_params: {} },
+              },
+              tools: {
+                type: 'constant',
+                value: [{ enabled: true, type: 'builtin', provider_name: 'dalle', tool_name: 'dalle_image', parameters: {}, settings }],
+              },
+              query: { type: 'constant', value: 'Draw a fox' },
+            },
+          }),
+          node('end', {
+            type: 'end',
+            title: 'End',
+            outputs: [
+              { variable: 'drawn', value_selector: ['draw', 'files'] },
+              { variable: 'agent_files', value_selector: ['ag', 'files'] },
+            ],
+          }),
+        ],
+        edges: [edge('start', 'draw'), edge('draw', 'ag'), edge('ag', 'end')],
+      };
+      const app = await server.post('/apps', { token, body: { name: 'Painter', mode: 'workflow' } });
+      const appId = app.body.data.id;
+      expect((await server.post(`/apps/${appId}/workflows/draft`, { token, body: { graph } })).status).toBe(200);
+      upstream.script = drawScript;
+      try {
+        const stream = await postStream(`${server.baseUrl}/apps/${appId}/workflows/draft/run`, token, { inputs: {} });
+        const finished = (await stream.all()).at(-1)!.data.data;
+        const image = {
+          dify_model_identity: '__dify__file__',
+          type: 'image',
+          transfer_method: 'local_file',
+          related_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          extension: '.png',
+          mime_type: 'image/png',
+        };
+        expect(finished, JSON.stringify(finished)).toMatchObject({
+          status: 'succeeded',
+          outputs: { drawn: [image], agent_files: [image] },
+        });
+        expect(finished.outputs.drawn[0].related_id).not.toBe(finished.outputs.agent_files[0].related_id);
+        expect(finished.files).toHaveLength(2);
+      } finally {
+        upstream.script = undefined;
+      }
+    });
   });
 }

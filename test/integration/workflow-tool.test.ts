@@ -194,12 +194,53 @@ for (const backend of backends) {
       expect(runs.body.data.list[0]).toMatchObject({ status: 'succeeded', triggered_from: 'app-run', outputs: { result: 'hi-hi' } });
     });
 
-    it('a tool node calls the workflow with its settings; the JSON is also the json output', async () => {
+    it('a tool node calls the workflow with its settings, and an agent node as one of its tools; the JSON is also their json output', async () => {
       const appId = await workflowApp('Caller', CALLER(toolId, 'doubler'), false);
       const events = await draftRun(appId, { word: 'yes' });
       expect(events.at(-1)!.data.data, JSON.stringify(events.at(-1))).toMatchObject({
         status: 'succeeded',
         outputs: { text: '{"result":"YES-YES"}', json: [{ result: 'YES-YES' }] },
+      });
+
+      const agent = node('ag', {
+        type: 'agent',
+        title: 'Agent',
+        agent_strategy_provider_name: 'langgenius/agent/agent',
+        agent_strategy_name: 'function_calling',
+        agent_parameters: {
+          model: { type: 'constant', value: { provider: 'openai_compatible', model: 'fake-chat', mode: 'chat', completion_params: {} } },
+          tools: {
+            type: 'constant',
+            value: [
+              {
+                enabled: true,
+                type: 'workflow',
+                provider_id: toolId,
+                tool_name: 'doubler',
+                parameters: {},
+                settings: { style: { value: 'loud' } },
+              },
+            ],
+          },
+          query: { type: 'constant', value: '[[tool_once:doubler:{"word":"{{#start.word#}}"}]]' },
+        },
+      });
+      const agentApp = await workflowApp(
+        'Agent caller',
+        {
+          nodes: [
+            start,
+            agent,
+            node('end', { type: 'end', title: 'End', outputs: [{ variable: 'json', value_selector: ['ag', 'json'] }] }),
+          ],
+          edges: [edge('start', 'ag'), edge('ag', 'end')],
+        },
+        false,
+      );
+      const ran = await draftRun(agentApp, { word: 'ok' });
+      expect(ran.at(-1)!.data.data, JSON.stringify(ran.at(-1))).toMatchObject({
+        status: 'succeeded',
+        outputs: { json: [{ result: 'OK-OK' }] },
       });
     });
 

@@ -5,7 +5,8 @@ import type { ChatMessage } from '../llm/llm-types.js';
 import type { NodeExecutor } from './engine.js';
 import { remembered, type ChatTurn } from './llm-node.js';
 import { nodeParameters, spent, type ModelAccess } from './model-call.js';
-import type { ToolEntry, ToolLookup } from './tool-node.js';
+import { jsonOf, type ToolEntry, type ToolLookup } from './tool-node.js';
+import type { FileAccess } from './workflow-file.js';
 import type { VariablePool } from './variable-pool.js';
 
 /** One of the node's `agent_parameters`, as Dify's canvas writes it. */
@@ -51,10 +52,16 @@ const valueOf = (input: AgentInput | undefined, pool: VariablePool): unknown =>
 
 /**
  * `agent`: a model that calls tools in a loop (function calling or ReAct, Dify's two built-in
- * strategies) on the node's instruction and query, with the workspace's built-in, API and MCP tools.
+ * strategies) on the node's instruction and query, with the workspace's built-in, API, MCP and workflow tools.
  * Its answer streams as it comes; outputs `text`, `usage`, `files` and `json` as Dify's node does.
  */
-export function agentNode(access: ModelAccess, lookup: ToolLookup, toolTimeoutMs: number, history: readonly ChatTurn[] = []): NodeExecutor {
+export function agentNode(
+  access: ModelAccess,
+  lookup: ToolLookup,
+  files: FileAccess,
+  toolTimeoutMs: number,
+  history: readonly ChatTurn[] = [],
+): NodeExecutor {
   return async ({ node, pool, signal, stream }) => {
     const strategy = strategyOf(node.data['agent_strategy_name']);
     const params = (node.data['agent_parameters'] ?? {}) as Record<string, AgentInput | undefined>;
@@ -78,6 +85,9 @@ export function agentNode(access: ModelAccess, lookup: ToolLookup, toolTimeoutMs
     let promptTokens = 0;
     let completionTokens = 0;
     const steps: unknown[] = [];
+    // What the tools gave besides text, as Dify's node outputs them: files they made, JSON they answered.
+    const made: string[] = [];
+    const json: unknown[] = [];
     const run = {
       call: (messages: ChatMessage[], offered: Parameters<typeof llm.chatStream>[0]['tools']) =>
         llm.chatStream({ model: spec.model, messages, parameters, signal, ...(offered ? { tools: offered } : {}) }),
@@ -98,13 +108,17 @@ export function agentNode(access: ModelAccess, lookup: ToolLookup, toolTimeoutMs
       } else if (event.observed) {
         const { position, thought, calls } = event.step;
         steps.push({ position, thought, tool_calls: calls.map((c) => ({ tool: c.tool, input: c.input, observation: c.observation })) });
+        for (const call of calls) {
+          made.push(...(call.files ?? []));
+          json.push(...jsonOf(call.observation ?? ''));
+        }
       }
     }
     const { report, usage } = spent(spec, promptTokens, completionTokens, began, firstToken);
     return {
       inputs: { instruction, query, tools: tools.map((t) => t.name), strategy },
       processData: { model_provider: spec.provider, model_name: spec.model, steps },
-      outputs: { text, usage: report, files: [], json: [] },
+      outputs: { text, usage: report, files: await files.uploaded(made), json },
       usage,
     };
   };

@@ -67,7 +67,7 @@ export function nodeExecutors(inputs: Record<string, unknown>, services: NodeSer
     'list-operator': listOperatorNode,
     llm: llmNode(services, services.runSandboxed, services.files, services.history),
     'document-extractor': documentExtractorNode(services.files),
-    agent: agentNode(services, services.tool, services.toolTimeoutMs, services.history),
+    agent: agentNode(services, services.tool, services.files, services.toolTimeoutMs, services.history),
     'knowledge-retrieval': knowledgeRetrievalNode(services.search),
     'question-classifier': questionClassifierNode(services),
     'parameter-extractor': parameterExtractorNode(services, services.supportsTools),
@@ -78,7 +78,7 @@ export function nodeExecutors(inputs: Record<string, unknown>, services: NodeSer
     'loop-start': markerNode,
     'loop-end': markerNode,
     assigner: assignerNode,
-    tool: toolNode(services.tool, services.providerName),
+    tool: toolNode(services.tool, services.providerName, services.files),
     'template-transform': templateTransformNode(services.runSandboxed),
     'http-request': httpRequestNode(services.fetch, services.httpTimeoutMs),
   };

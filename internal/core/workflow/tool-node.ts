@@ -1,3 +1,4 @@
+import type { FileAccess } from './workflow-file.js';
 import type { AgentTool } from '../agent/agent-types.js';
 import type { NodeExecutor } from './engine.js';
 
@@ -29,11 +30,11 @@ const TYPES: Record<string, ToolEntry['type']> = {
 const scalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /**
- * `tool`: one of the workspace's tools (built-in, from an OpenAPI document, or an MCP server's)
+ * `tool`: one of the workspace's tools (built-in, from an OpenAPI document, an MCP server's, or a workflow)
  * called with the node's arguments (a variable, text with `{{#...#}}`, or a constant) and its fixed
- * settings. Outputs `text`, `files` (ids of files it made) and `json` (the text, when it is JSON).
+ * settings. Outputs `text`, `files` (the files it made, as file objects) and `json` (the text, when it is JSON).
  */
-export function toolNode(lookup: ToolLookup, providerName: (id: string) => string): NodeExecutor {
+export function toolNode(lookup: ToolLookup, providerName: (id: string) => string, files: FileAccess): NodeExecutor {
   return async ({ node, pool, signal }) => {
     const data = node.data as unknown as ToolNodeData;
     const type = TYPES[data.provider_type ?? ''];
@@ -55,12 +56,13 @@ export function toolNode(lookup: ToolLookup, providerName: (id: string) => strin
     }
     const output = await tool.invoke(args, signal);
     const text = typeof output === 'string' ? output : output.text;
-    const files = typeof output === 'string' ? [] : output.files;
-    return { inputs: args, outputs: { text, files, json: jsonOf(text) } };
+    const made = await files.uploaded(typeof output === 'string' ? [] : output.files);
+    return { inputs: args, outputs: { text, files: made, json: jsonOf(text) } };
   };
 }
 
-function jsonOf(text: string): unknown[] {
+/** A tool's answer as Dify's `json` output: the object it is, when it is JSON. */
+export function jsonOf(text: string): unknown[] {
   try {
     const value = JSON.parse(text) as unknown;
     return value && typeof value === 'object' ? [value] : [];

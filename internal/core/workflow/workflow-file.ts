@@ -32,6 +32,8 @@ export interface FileAccess {
   readFile(file: WorkflowFile, signal: AbortSignal): Promise<Buffer>;
   /** An image as a model takes it: a data: URL of an upload, the address of a remote one. */
   imageUrl(file: WorkflowFile, signal: AbortSignal): Promise<string>;
+  /** Uploads a tool made (an image it drew), as file objects; ids that are gone are left out. */
+  uploaded(ids: readonly string[]): Promise<WorkflowFile[]>;
 }
 
 /** The files a variable holds: one file, a list of them (anything else is left out). */
