@@ -88,10 +88,13 @@ export class WorkflowFiles {
     return { inputs: resolvedInputs, sysFiles: sysFiles.map((_, i) => resolved.get(`files.${i}`)!) };
   }
 
-  /** What the run's nodes read files through, for uploads of this workspace only. */
-  access(workspaceId: string): FileAccess {
+  /** What a run's nodes read files through: uploads of this workspace, and where `issued` is given, only those. */
+  access(workspaceId: string, issued?: Set<string>): FileAccess {
     const bytes = async (file: WorkflowFile, signal: AbortSignal): Promise<{ data: Buffer; mimeType: string }> => {
       if (file.transfer_method === 'local_file') {
+        // A file object a node made up (a code node's output, say) does not open someone else's upload.
+        if (issued && file.related_id && !issued.has(file.related_id))
+          throw new Error(`${file.filename}: this run was not given that file`);
         const upload = file.related_id
           ? (await this.uploads.owned(workspaceId, [file.related_id], 'anyone')).get(file.related_id)
           : undefined;
@@ -111,6 +114,7 @@ export class WorkflowFiles {
       },
       uploaded: async (ids) => {
         if (ids.length === 0) return [];
+        for (const id of ids) issued?.add(id);
         const owned = await this.uploads.owned(workspaceId, [...ids], 'anyone');
         return ids.flatMap((id) => {
           const u = owned.get(id);

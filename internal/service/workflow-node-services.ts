@@ -24,14 +24,21 @@ export interface WorkflowReach {
   files: WorkflowFiles;
 }
 
+/** Who a run is for, its chatflow turns, and the uploads it may read (all of the workspace's where absent: the editor's single step). */
+export interface RunScope {
+  caller: ToolCaller;
+  history?: ChatTurn[] | undefined;
+  issued?: Set<string> | undefined;
+}
+
 /** The node services of one run in a workspace: its models, datasets and tools, the sandbox, the guarded fetch. */
 export function nodeServicesFor(
   reach: WorkflowReach,
   settings: { outboundTimeoutMs: number; toolTimeoutMs: number },
   workspaceId: string,
-  caller: ToolCaller,
-  history?: ChatTurn[],
+  run: RunScope,
 ): NodeServices {
+  const { caller, history, issued } = run;
   const { llmModels } = reach;
   return {
     resolveModel: (provider, model) => llmModels.resolve(workspaceId, provider, model),
@@ -40,7 +47,7 @@ export function nodeServicesFor(
     runSandboxed: (job, signal) => reach.sandbox.run(job, signal),
     fetch: reach.fetch,
     tool: (entry) => toolFor(reach, workspaceId, entry, caller),
-    files: reach.files.access(workspaceId),
+    files: reach.files.access(workspaceId, issued),
     httpTimeoutMs: settings.outboundTimeoutMs,
     toolTimeoutMs: settings.toolTimeoutMs,
     search: (datasetIds, query, k, score) => searchKnowledge(reach.retrieval, workspaceId, datasetIds, query, k, score),

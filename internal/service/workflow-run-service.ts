@@ -23,7 +23,7 @@ import { RunEventTranslator, type FinishedNode, type RunSummary, type WorkflowSt
 import type { RunnableWorkflow } from './workflow-service.js';
 import { nodeServicesFor, type WorkflowReach } from './workflow-node-services.js';
 import type { ToolCaller } from './workflow-tool-service.js';
-import { filesOfOutputs, type WorkflowFile } from '../core/workflow/workflow-file.js';
+import { filesIn, filesOfOutputs, type WorkflowFile } from '../core/workflow/workflow-file.js';
 import type { FileInput } from './message-file-service.js';
 import type { Uploader } from './upload-file-service.js';
 import { isUuid } from '../lib/uuid.js';
@@ -180,7 +180,14 @@ export class WorkflowRunService {
     });
     translator.readFrom(pool);
     const caller = { depth: input.callDepth ?? 0, endUser: input.endUser, accountId: input.accountId, invokeFrom: input.invokeFrom };
-    const executors = nodeExecutors(input.inputs, nodeServicesFor(this.reach, this.settings, app.workspaceId, caller, chat?.history));
+    // Nodes read only the uploads this run was given (its inputs, sys.files, the conversation's variables) or its tools made.
+    const issued = new Set(
+      [...Object.values(input.inputs), sysFiles, ...Object.values(chat?.variables ?? {})].flatMap((v) =>
+        filesIn(v).flatMap((f) => (f.related_id ? [f.related_id] : [])),
+      ),
+    );
+    const services = nodeServicesFor(this.reach, this.settings, app.workspaceId, { caller, history: chat?.history, issued });
+    const executors = nodeExecutors(input.inputs, services);
     const writes: Array<Promise<unknown>> = [];
     yield {
       event: 'workflow_started',
@@ -285,7 +292,7 @@ export class WorkflowRunService {
       if (!scope || !name) throw new ValidateErrorException(`inputs: ${key} is not node_id.variable`);
       pool.set(scope, { ...(pool.get([scope]) as Record<string, unknown> | undefined), [name]: value });
     }
-    const executor = nodeExecutors({}, nodeServicesFor(this.reach, this.settings, app.workspaceId, EDITOR))[node.data.type];
+    const executor = nodeExecutors({}, nodeServicesFor(this.reach, this.settings, app.workspaceId, { caller: EDITOR }))[node.data.type];
     if (!executor) throw new ValidateErrorException(`the node type ${node.data.type} cannot run here`);
     const started = performance.now();
     const noop = () => undefined;

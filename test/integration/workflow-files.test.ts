@@ -244,6 +244,33 @@ for (const backend of backends) {
       expect(ran.body.data).toMatchObject({ status: 'failed', error: expect.stringContaining('tiny.png: .png files cannot be read here') });
     });
 
+    it("a file object a node makes up does not open another end user's upload", async () => {
+      const graph = line([
+        node('start', {
+          type: 'start',
+          title: 'Start',
+          variables: [{ variable: 'id', label: 'id', type: 'text-input', required: true, max_length: 64 }],
+        }),
+        node('code', {
+          type: 'code',
+          title: 'Forge',
+          code_language: 'javascript',
+          code: `function main({ id }) {
+  return { f: { dify_model_identity: '__dify__file__', type: 'document', transfer_method: 'local_file', related_id: id,
+    filename: 'faq.md', extension: '.md', mime_type: 'text/markdown', size: 1, url: null, remote_url: null } };
+}`,
+          variables: [{ variable: 'id', value_selector: ['start', 'id'] }],
+          outputs: { f: { type: 'object' } },
+        }),
+        extractor('read', ['code', 'f']),
+        end([['text', ['read', 'text']]]),
+      ]);
+      const key = await publishedKey(await appWith(graph));
+      const bobs = await upload(key, 'bob', 'faq.md');
+      const ran = await v1(key, '/workflows/run', { inputs: { id: bobs }, user: 'ann' });
+      expect(ran.body.data).toMatchObject({ status: 'failed', error: expect.stringContaining('faq.md: this run was not given that file') });
+    });
+
     it('sys.files: images given with the run go to a vision LLM node with the user message, as data: URLs', async () => {
       const graph = line([
         node('start', { type: 'start', title: 'Start', variables: [] }),
@@ -285,6 +312,35 @@ for (const backend of backends) {
       });
       expect(refused.status).toBe(400);
       expect((await refused.json()).message).toContain('files.0.transfer_method: must be one of local_file');
+
+      // An image variable named in a message's text is shown instead of written out, once: with that message, or
+      // (models take images from the user only) with the last user message.
+      const inline = await appWith(
+        line([
+          fileStart({ variable: 'photo', allowed_file_types: ['image'] }),
+          node('llm', {
+            type: 'llm',
+            title: 'Look',
+            model: { provider: 'openai_compatible', name: 'fake-chat', mode: 'chat', completion_params: {} },
+            prompt_template: [
+              { role: 'system', text: 'Describe {{#start.photo#}}briefly.' },
+              { role: 'user', text: 'inline-marker' },
+            ],
+            vision: { enabled: true, configs: { variable_selector: ['start', 'photo'], detail: 'high' } },
+          }),
+          end([['answer', ['llm', 'text']]]),
+        ]),
+      );
+      const ran = await postStream(`${server.baseUrl}/apps/${inline}/workflows/draft/run`, token, {
+        inputs: { photo: local('image', imageId) },
+      });
+      expect((await ran.all()).at(-1)!.data.data.status).toBe('succeeded');
+      const [system, user] = upstream.findChat('inline-marker')!.body.messages;
+      expect(system.content).toBe('Describe briefly.');
+      expect(user.content).toEqual([
+        { type: 'text', text: 'inline-marker' },
+        { type: 'image_url', image_url: { url: expect.stringMatching(/^data:image\/png;base64,/), detail: 'high' } },
+      ]);
     });
   });
 }

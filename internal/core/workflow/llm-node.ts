@@ -4,7 +4,8 @@ import type { NodeExecutor } from './engine.js';
 import type { RunSandboxed } from './code-nodes.js';
 import { namedValues } from './code-nodes.js';
 import { asText, type VariablePool } from './variable-pool.js';
-import { filesIn, type FileAccess } from './workflow-file.js';
+import { TEMPLATE_REFERENCE } from './graph.js';
+import { filesIn, type FileAccess, type WorkflowFile } from './workflow-file.js';
 
 interface PromptMessage {
   role?: string;
@@ -68,9 +69,10 @@ export function llmNode(
   return async ({ node, pool, signal, stream }) => {
     const data = node.data as unknown as LlmNodeData;
     const context = data.context?.enabled && data.context.variable_selector ? contextText(pool.get(data.context.variable_selector)) : '';
-    const messages = await promptMessages(data, pool, context, runSandboxed, signal);
+    const vision = data.vision?.enabled ? { configs: data.vision.configs, files, signal } : undefined;
+    const messages = await promptMessages(data, pool, context, runSandboxed, signal, vision);
     if (data.memory) messages.push(...remembered(data.memory, history, pool));
-    if (data.vision?.enabled) await attachImages(messages, data.vision.configs, pool, files, signal);
+    if (vision) await attachImages(messages, vision, pool);
     if (!messages.some((m) => m.content.trim() || m.images?.length)) throw new Error('the prompt is empty');
     const answer = await callModel(access, data.model, messages, { signal, onText: (text) => stream(text, [node.id, 'text']) });
     return {
@@ -95,11 +97,13 @@ async function promptMessages(
   context: string,
   runSandboxed: RunSandboxed,
   signal: AbortSignal,
+  vision: Vision | undefined,
 ): Promise<ChatMessage[]> {
   // A completion-model node keeps one prompt; it is sent as the user's message.
   const template = Array.isArray(data.prompt_template) ? data.prompt_template : [{ role: 'user', ...data.prompt_template }];
   const jinjaVariables = template.some((m) => m.edition_type === 'jinja2') ? namedValues(pool, data.prompt_config?.jinja2_variables) : {};
   const messages: ChatMessage[] = [];
+  const elsewhere: WorkflowFile[] = [];
   for (const message of template) {
     const role = (ROLES.has(message.role ?? '') ? message.role : 'user') as ChatRole;
     const content =
@@ -107,26 +111,58 @@ async function promptMessages(
         ? String(
             await runSandboxed({ kind: 'jinja', template: message.jinja2_text ?? '', variables: { ...jinjaVariables, context } }, signal),
           )
-        : pool.render(message.text ?? '').replaceAll('{{#context#}}', context);
-    messages.push({ role, content });
+        : pool.render(vision ? withoutImages(message.text ?? '', pool) : (message.text ?? '')).replaceAll('{{#context#}}', context);
+    const images = vision && message.edition_type !== 'jinja2' ? imagesReferenced(message.text ?? '', pool) : [];
+    // Models take images from the user only: one named in another role's text goes with the last user message.
+    if (role === 'user' || images.length === 0)
+      messages.push({ role, content, ...(images.length ? { images: await imageParts(images, vision!) } : {}) });
+    else {
+      messages.push({ role, content });
+      elsewhere.push(...images);
+    }
   }
+  if (elsewhere.length > 0) attachToUser(messages, await imageParts(elsewhere, vision!));
   return messages;
 }
 
-/** Vision: the image files of the configured variable go with the last user message (one is added if there is none). */
-async function attachImages(
-  messages: ChatMessage[],
-  configs: NonNullable<LlmNodeData['vision']>['configs'],
-  pool: VariablePool,
-  files: FileAccess,
-  signal: AbortSignal,
-): Promise<void> {
-  const selector = configs?.variable_selector?.length ? configs.variable_selector : ['sys', 'files'];
-  const images = filesIn(pool.get(selector)).filter((f) => f.type === 'image');
-  if (images.length === 0) return;
-  const detail = configs?.detail === 'low' ? 'low' : 'high';
-  const urls = await Promise.all(images.map((file) => files.imageUrl(file, signal)));
+function attachToUser(messages: ChatMessage[], parts: NonNullable<ChatMessage['images']>): void {
   let target = messages.findLast((m) => m.role === 'user');
   if (!target) messages.push((target = { role: 'user', content: '' }));
-  target.images = [...(target.images ?? []), ...urls.map((url) => ({ url, detail }) as const)];
+  target.images = [...(target.images ?? []), ...parts];
+}
+
+interface Vision {
+  configs: NonNullable<LlmNodeData['vision']>['configs'];
+  files: FileAccess;
+  signal: AbortSignal;
+}
+
+const referenced = (template: string) => [...template.matchAll(TEMPLATE_REFERENCE)].map((m) => m[1]!.split('.'));
+const imagesOf = (value: unknown) => filesIn(value).filter((f) => f.type === 'image');
+
+/** With vision on, an image variable in a message's text (`{{#start.photo#}}`) is shown with that message, as Dify does. */
+function imagesReferenced(template: string, pool: VariablePool): WorkflowFile[] {
+  return referenced(template).flatMap((path) => imagesOf(pool.get(path)));
+}
+
+/** The text of a message whose image references are shown as images rather than written out. */
+function withoutImages(template: string, pool: VariablePool): string {
+  return template.replace(TEMPLATE_REFERENCE, (whole, path: string) => (imagesOf(pool.get(path.split('.'))).length > 0 ? '' : whole));
+}
+
+async function imageParts(images: WorkflowFile[], vision: Vision): Promise<NonNullable<ChatMessage['images']>> {
+  const detail = vision.configs?.detail === 'low' ? 'low' : 'high';
+  const urls = await Promise.all(images.map((file) => vision.files.imageUrl(file, vision.signal)));
+  return urls.map((url) => ({ url, detail }));
+}
+
+/**
+ * Vision: the image files of the configured variable go with the last user message (one is added if
+ * there is none), unless a message already shows them through a reference in its text.
+ */
+async function attachImages(messages: ChatMessage[], vision: Vision, pool: VariablePool): Promise<void> {
+  const selector = vision.configs?.variable_selector?.length ? vision.configs.variable_selector : ['sys', 'files'];
+  const shown = new Set(messages.flatMap((m) => m.images ?? []).map((i) => i.url));
+  const parts = (await imageParts(imagesOf(pool.get(selector)), vision)).filter((p) => !shown.has(p.url));
+  if (parts.length > 0) attachToUser(messages, parts);
 }
