@@ -14,12 +14,12 @@ import type { Db } from '../extension/database.js';
 import type { StopSignal } from '../extension/stop-signal.js';
 import { NotFoundException, ServiceApiException, ValidateErrorException } from '../exception/app-error.js';
 import { containsPattern } from '../lib/pg-error.js';
-import { TickBatcher } from '../lib/tick-batcher.js';
 import type { App } from '../model/app.js';
 import { workflowNodeExecutions, workflowRuns, type WorkflowNodeExecution, type WorkflowRun } from '../model/workflow.js';
 import { pageOffset, type PageRequest } from '../../pkg/paginator/paginator.js';
 import { RunningAnswers, SERVER_SHUTDOWN } from './running-answers.js';
-import { RunEventTranslator, type FinishedNode, type RunSummary, type WorkflowStreamEvent } from './workflow-events.js';
+import { RunEventTranslator, type RunSummary, type WorkflowStreamEvent } from './workflow-events.js';
+import { NodeRows } from './workflow-node-rows.js';
 import type { RunnableWorkflow } from './workflow-service.js';
 import { nodeServicesFor, type WorkflowReach } from './workflow-node-services.js';
 import type { ToolCaller } from './workflow-tool-service.js';
@@ -87,6 +87,7 @@ const EDITOR: ToolCaller = { depth: 0, endUser: '', accountId: null, invokeFrom:
  */
 export class WorkflowRunService {
   private readonly running: RunningAnswers;
+  private readonly nodeRows: NodeRows;
 
   constructor(
     private readonly db: Db,
@@ -95,6 +96,7 @@ export class WorkflowRunService {
     private readonly settings: WorkflowSettings,
   ) {
     this.running = new RunningAnswers(db, stopSignal);
+    this.nodeRows = new NodeRows(db);
   }
 
   listenForStops(): Promise<void> {
@@ -205,7 +207,7 @@ export class WorkflowRunService {
       for await (const event of run) {
         if (event.type !== 'run_finished') {
           const { out, finished } = translator.translate(event);
-          if (finished) writes.push(this.saveNode(runId, finished));
+          if (finished) writes.push(this.nodeRows.save(runId, finished));
           yield* out;
         } else {
           const interrupted = controller.signal.aborted && controller.signal.reason === SERVER_SHUTDOWN;
@@ -319,38 +321,6 @@ export class WorkflowRunService {
       if (node.data.type === 'code') this.reach.sandbox.warm(node.data['code_language'] === 'javascript' ? 'javascript' : 'python');
       else if (node.data.type === 'template-transform') this.reach.sandbox.warm('javascript');
     }
-  }
-
-  /** Node rows finished in the same tick (this run's and others') go in one statement. */
-  private readonly nodeRows = new TickBatcher<typeof workflowNodeExecutions.$inferInsert, undefined>(async (rows) => {
-    await this.db.insert(workflowNodeExecutions).values(rows);
-    return rows.map(() => undefined);
-  });
-
-  private saveNode(runId: string, { data, startedAt, retries, price }: FinishedNode) {
-    return this.nodeRows.add({
-      id: data.id,
-      workflowRunId: runId,
-      index: data.index,
-      nodeId: data.node_id,
-      nodeType: data.node_type,
-      title: data.title.slice(0, 255),
-      predecessorNodeId: data.predecessor_node_id,
-      status: data.status,
-      inputs: data.inputs,
-      processData: data.process_data,
-      outputs: data.outputs,
-      error: data.error ?? '',
-      elapsedTime: data.elapsed_time,
-      totalTokens: data.execution_metadata?.total_tokens ?? 0,
-      totalPrice: price,
-      retries,
-      iterationId: data.iteration_id,
-      loopId: data.loop_id,
-      containerRound: data.execution_metadata?.iteration_index ?? data.execution_metadata?.loop_index ?? null,
-      createdAt: new Date(startedAt),
-      finishedAt: new Date(startedAt + data.elapsed_time * 1000),
-    });
   }
 
   /** The console's stop, on any node; the run row proves the app owns the task. */
