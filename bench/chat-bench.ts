@@ -90,7 +90,8 @@ try {
   await drive(200, 20, paths.direct, PROFILE_DIRECTIVES.instant!);
 
   const ratios: Array<{ profile: string; level: number; path: PathName; ratio: number; p50: number; p99: number; errors: number }> = [];
-  const rssAtLevel = new Map<number, number>();
+  /** Highest server RSS seen while each profile ran at each level. */
+  const rssAtLevel = new Map<string, number>();
   for (const profile of PROFILES) {
     out();
     out(`— ${profile} upstream —`);
@@ -116,7 +117,8 @@ try {
       for (const name of PATHS) {
         const sampler = new RssSampler(server.child.pid!);
         const run = await measured(paths[name]);
-        rssAtLevel.set(level, Math.max(rssAtLevel.get(level) ?? 0, await sampler.stop()));
+        const key = `${profile} upstream, ${level} streams`;
+        rssAtLevel.set(key, Math.max(rssAtLevel.get(key) ?? 0, await sampler.stop()));
         const r = row(name, level, run, base);
         ratios.push({ profile, level, path: name, ...r });
       }
@@ -143,7 +145,7 @@ try {
       );
     }
   }
-  for (const [level, mib] of rssAtLevel) out(`server RSS at ${level} streams: ${fmt(mib)} MiB`);
+  for (const [key, mib] of rssAtLevel) out(`server RSS, ${key}: ${fmt(mib)} MiB`);
   if (open)
     out(`${OPEN_STREAMS} open streams (slow upstream): errors ${open.errors}, server RSS ${fmt(open.peakMiB)} MiB, ${fmt(open.seconds)} s`);
   out(`server peak RSS (whole run): ${fmt(await peakRssMiB(server.child.pid!))} MiB`);
