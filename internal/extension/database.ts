@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { defaultConfig } from '../../config/default-config.js';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import * as schema from '../model/index.js';
@@ -12,7 +13,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.databaseUrl ? (await import('./postgres-database.js')).openPostgres(options) : openPglite(options);
 }
 
-async function openPglite({ storageDir, logger, migrate, sharedBuffersMb = 32 }: DatabaseOptions): Promise<Database> {
+async function openPglite({
+  storageDir,
+  logger,
+  migrate,
+  sharedBuffersMb = defaultConfig.embeddedDbSharedBuffersMb,
+}: DatabaseOptions): Promise<Database> {
   const client = await PgliteThread.start({ dataDir: embeddedDataDir(storageDir), sharedBuffersMb });
   const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
   try {
