@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+import { loadUndici } from './undici-loader.js';
 import { ipLiteral, refusedAddress } from './ssrf-address.js';
 
 /** The request was refused before any connection was made: the reason is fit to show to a model or a user. */
@@ -30,19 +31,23 @@ function guardedLookup(hostname: string, options: { all?: boolean; family?: numb
  * Which connection pool a URL may use, or why it may not be fetched: allowed hosts go straight,
  * literal addresses are checked here (a socket to one makes no lookup), names in the guarded lookup.
  */
-export function outboundDispatchers(allowHosts: readonly string[]): (url: URL) => Dispatcher {
+export function outboundDispatchers(allowHosts: readonly string[]): (url: URL) => Promise<Dispatcher> {
   const allowed = new Set(allowHosts.map((h) => h.trim().toLowerCase()).filter(Boolean));
-  const guarded = new Agent({ connect: { lookup: guardedLookup } as never, connections: 32 });
-  const open = new Agent({ connections: 32 });
-  return (url) => {
+  let pools: Promise<{ guarded: Agent; open: Agent }> | undefined;
+  const poolsOf = () =>
+    (pools ??= loadUndici().then(({ Agent }) => ({
+      guarded: new Agent({ connect: { lookup: guardedLookup } as never, connections: 32 }),
+      open: new Agent({ connections: 32 }),
+    })));
+  return async (url) => {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BlockedRequestError(`${url.protocol} URLs are not fetched`);
     if (url.username || url.password) throw new BlockedRequestError('URLs with credentials are not fetched');
     const host = url.hostname.toLowerCase();
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-    if (allowed.has(host) || allowed.has(`${host}:${port}`)) return open;
+    if (allowed.has(host) || allowed.has(`${host}:${port}`)) return (await poolsOf()).open;
     const literal = ipLiteral(host);
     const refused = literal === undefined ? undefined : refusedAddress(literal);
     if (refused) throw new BlockedRequestError(refused);
-    return guarded;
+    return (await poolsOf()).guarded;
   };
 }

@@ -1,5 +1,6 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { BlockedRequestError, outboundDispatchers } from './ssrf-dispatcher.js';
+import { loadUndici } from './undici-loader.js';
 
 export { BlockedRequestError } from './ssrf-dispatcher.js';
 
@@ -63,7 +64,8 @@ export function createSafeFetch(settings: SafeFetchSettings): SafeFetch {
     let method = (init.method ?? 'GET').toUpperCase();
     let body = init.body;
     for (let hop = 0; ; hop++) {
-      const dispatcher = dispatcherFor(url);
+      const dispatcher = await dispatcherFor(url);
+      const { request } = await loadUndici();
       let res: Dispatcher.ResponseData;
       try {
         res = await request(url, { method: method as Dispatcher.HttpMethod, headers: init.headers, body, signal, dispatcher });

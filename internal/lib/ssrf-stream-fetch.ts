@@ -1,5 +1,6 @@
-import { fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
+import type { RequestInit as UndiciRequestInit } from 'undici';
 import { BlockedRequestError, outboundDispatchers } from './ssrf-dispatcher.js';
+import { loadUndici } from './undici-loader.js';
 
 /** fetch's shape, for libraries that take one (the MCP SDK's transports). */
 export type GuardedFetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
@@ -15,7 +16,8 @@ export function createGuardedFetch(settings: { allowHosts: readonly string[]; ma
   return async (input, init = {}) => {
     let url = new URL(String(input));
     for (let hop = 0; ; hop++) {
-      const res = await undiciFetch(url, { ...(init as UndiciRequestInit), redirect: 'manual', dispatcher: dispatcherFor(url) });
+      const [{ fetch: undiciFetch }, dispatcher] = await Promise.all([loadUndici(), dispatcherFor(url)]);
+      const res = await undiciFetch(url, { ...(init as UndiciRequestInit), redirect: 'manual', dispatcher });
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {
         await res.body?.cancel();

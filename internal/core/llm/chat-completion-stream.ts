@@ -1,8 +1,8 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type * as Undici from 'undici';
 import type { Dispatcher } from 'undici';
 import { LlmError } from './llm-types.js';
+import { loadUndici } from '../../lib/undici-loader.js';
 
 export interface StreamOptions {
   apiKey: string;
@@ -16,12 +16,8 @@ export interface StreamOptions {
  * WHATWG stream per chunk) and eventsource-parser, yielding each parsed chunk. Errors come out as
  * LlmError, classified as the SDK's are (see toLlmError in openai-compatible-provider.ts), so callers cannot tell the two apart.
  */
-let undici: Promise<typeof Undici> | undefined;
-
 /** undici loads with the first chat (or loadLlmClients), not at start-up. */
-export function loadStreamClient(): Promise<typeof Undici> {
-  return (undici ??= import('undici'));
-}
+export const loadStreamClient = loadUndici;
 
 export async function* streamChatCompletion(url: string, body: object, options: StreamOptions): AsyncGenerator<ChatCompletionChunk> {
   // undici's own timeouts tick in half-second steps; this timer is exact, and refresh() re-arms it cheaply.
