@@ -48,9 +48,20 @@ export interface FileUploadConfig {
   image: { enabled: boolean; number_limits: number; detail: 'low' | 'high'; transfer_methods: FileTransferMethod[] };
 }
 
+export const APP_TOOL_TYPES = ['builtin_tool', 'api_tool', 'mcp_tool', 'workflow_tool'] as const;
+export type AppToolType = (typeof APP_TOOL_TYPES)[number];
+
+/** Dify's `provider_type` of a tool (DSL files, tool and agent nodes) as the type it has here. */
+export const TOOL_TYPE_OF_PROVIDER: Readonly<Record<string, AppToolType>> = {
+  builtin: 'builtin_tool',
+  api: 'api_tool',
+  mcp: 'mcp_tool',
+  workflow: 'workflow_tool',
+};
+
 /** A tool the app's agent may call; `params` fix the tool's form arguments (the model fills the rest). */
 export interface AppToolConfig {
-  type: 'builtin_tool' | 'api_tool' | 'mcp_tool' | 'workflow_tool';
+  type: AppToolType;
   /** For built-ins, the provider's name, such as `time`; for API tools, MCP servers and workflow tools, their id. */
   provider_id: string;
   tool_id: string;

@@ -7,6 +7,7 @@ import {
   APP_DATASETS_MAX,
   APP_TOOLS_MAX,
   DIALOG_ROUND_MAX,
+  APP_TOOL_TYPES,
   FILE_TRANSFER_METHODS,
   IMAGES_PER_MESSAGE_MAX,
   INPUT_FIELD_TYPES,
@@ -145,9 +146,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const appTools = z
   .array(
     z.object({
-      type: z.enum(['builtin_tool', 'api_tool', 'mcp_tool', 'workflow_tool'], {
-        error: 'must be builtin_tool, api_tool, mcp_tool or workflow_tool',
-      }),
+      type: z.enum(APP_TOOL_TYPES, { error: 'must be builtin_tool, api_tool, mcp_tool or workflow_tool' }),
       provider_id: z.string().min(1),
       tool_id: z.string().min(1),
       params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),

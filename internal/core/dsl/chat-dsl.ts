@@ -1,6 +1,7 @@
 import {
   DEFAULT_APP_CONFIG,
   INPUT_FIELD_TYPES,
+  TOOL_TYPE_OF_PROVIDER,
   type AppConfig,
   type AppToolConfig,
   type InputFieldSpec,
@@ -183,18 +184,11 @@ function fileUpload(upload: Obj): AppConfig['file_upload'] {
   };
 }
 
-const TOOL_TYPES: Record<string, AppToolConfig['type']> = {
-  builtin: 'builtin_tool',
-  api: 'api_tool',
-  mcp: 'mcp_tool',
-  workflow: 'workflow_tool',
-};
-
 function tools(entries: unknown[], warnings: string[]): AppToolConfig[] {
   const out: AppToolConfig[] = [];
   for (const entry of entries.map(obj)) {
     if (entry['enabled'] === false) continue;
-    const type = TOOL_TYPES[str(entry['provider_type'])];
+    const type = TOOL_TYPE_OF_PROVIDER[str(entry['provider_type'])];
     const name = `${str(entry['provider_id'])}/${str(entry['tool_name'])}`;
     if (!type) {
       warnings.push(`agent_mode.tools: ${name} is a ${str(entry['provider_type']) || 'untyped'} tool, which this server does not have`);

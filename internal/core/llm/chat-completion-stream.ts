@@ -16,8 +16,6 @@ export interface StreamOptions {
  * WHATWG stream per chunk) and eventsource-parser, yielding each parsed chunk. Errors come out as
  * LlmError, classified as the SDK's are (see toLlmError in openai-compatible-provider.ts), so callers cannot tell the two apart.
  */
-/** undici loads with the first chat (or loadLlmClients), not at start-up. */
-export const loadStreamClient = loadUndici;
 
 export async function* streamChatCompletion(url: string, body: object, options: StreamOptions): AsyncGenerator<ChatCompletionChunk> {
   // undici's own timeouts tick in half-second steps; this timer is exact, and refresh() re-arms it cheaply.
@@ -35,7 +33,7 @@ export async function* streamChatCompletion(url: string, body: object, options: 
   let complete = false;
   try {
     try {
-      const { request } = await loadStreamClient();
+      const { request } = await loadUndici();
       res = await request(url, {
         method: 'POST',
         headers: {

@@ -2,7 +2,8 @@ import type OpenAI from 'openai';
 import type * as OpenAiModule from 'openai';
 import type { APIError } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { httpStatusError, loadStreamClient, streamChatCompletion } from './chat-completion-stream.js';
+import { httpStatusError, streamChatCompletion } from './chat-completion-stream.js';
+import { loadUndici } from '../../lib/undici-loader.js';
 import {
   LlmError,
   type ChatMessage,
@@ -38,7 +39,7 @@ function loadSdk(): Promise<OpenAiSdk> {
 
 /** Loads what model calls use, so the first chat after start-up does not wait for it; the server calls it once it listens. */
 export async function loadLlmClients(): Promise<void> {
-  await Promise.all([loadSdk(), loadStreamClient()]);
+  await Promise.all([loadSdk(), loadUndici()]);
 }
 
 export class OpenAiCompatibleProvider implements LlmProvider {

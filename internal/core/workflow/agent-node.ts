@@ -1,11 +1,12 @@
 import type { AgentStrategy, AgentTool } from '../agent/agent-types.js';
+import { TOOL_TYPE_OF_PROVIDER } from '../../entity/app-config-entity.js';
 import { functionCallAgent } from '../agent/function-call-agent.js';
 import { reactAgent } from '../agent/react-agent.js';
 import type { ChatMessage } from '../llm/llm-types.js';
 import type { NodeExecutor } from './engine.js';
 import { remembered, type ChatTurn } from './llm-node.js';
 import { nodeParameters, spent, type ModelAccess } from './model-call.js';
-import { jsonOf, type ToolEntry, type ToolLookup } from './tool-node.js';
+import { jsonOf, type ToolLookup } from './tool-node.js';
 import type { FileAccess } from './workflow-file.js';
 import type { VariablePool } from './variable-pool.js';
 
@@ -27,12 +28,6 @@ interface ToolChoice {
   parameters?: Record<string, { auto?: number; value?: unknown } | null>;
 }
 
-const TOOL_TYPES: Record<string, ToolEntry['type']> = {
-  builtin: 'builtin_tool',
-  api: 'api_tool',
-  mcp: 'mcp_tool',
-  workflow: 'workflow_tool',
-};
 const DEFAULT_ITERATIONS = 3;
 
 /** Dify's built-in strategies (the `langgenius/agent` plugin) by name; other plugins' strategies cannot run here. */
@@ -129,7 +124,7 @@ async function agentTools(lookup: ToolLookup, providerName: (id: string) => stri
   const choices = (Array.isArray(value) ? value : []) as ToolChoice[];
   const tools: AgentTool[] = [];
   for (const choice of choices.filter((c) => c && c.enabled !== false)) {
-    const type = TOOL_TYPES[choice.type ?? 'builtin'];
+    const type = TOOL_TYPE_OF_PROVIDER[choice.type ?? 'builtin'];
     if (!type) throw new Error(`${choice.type} tools cannot run here; built-in, API, MCP and workflow tools can`);
     const rawProvider = String(choice.provider_id ?? choice.provider_name ?? '');
     const provider = type === 'builtin_tool' ? providerName(rawProvider) : rawProvider;

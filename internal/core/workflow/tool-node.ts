@@ -1,10 +1,11 @@
+import { TOOL_TYPE_OF_PROVIDER, type AppToolType } from '../../entity/app-config-entity.js';
 import type { FileAccess } from './workflow-file.js';
 import type { AgentTool } from '../agent/agent-types.js';
 import type { NodeExecutor } from './engine.js';
 
 /** A tool as an app configures it; the node's provider type named as the app config names it. */
 export interface ToolEntry {
-  type: 'builtin_tool' | 'api_tool' | 'mcp_tool' | 'workflow_tool';
+  type: AppToolType;
   provider_id: string;
   tool_id: string;
   params: Record<string, string | number | boolean>;
@@ -21,12 +22,6 @@ interface ToolNodeData {
   tool_configurations?: Record<string, unknown>;
 }
 
-const TYPES: Record<string, ToolEntry['type']> = {
-  builtin: 'builtin_tool',
-  api: 'api_tool',
-  mcp: 'mcp_tool',
-  workflow: 'workflow_tool',
-};
 const scalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /**
@@ -37,7 +32,7 @@ const scalar = (v: unknown): v is string | number | boolean => typeof v === 'str
 export function toolNode(lookup: ToolLookup, providerName: (id: string) => string, files: FileAccess): NodeExecutor {
   return async ({ node, pool, signal }) => {
     const data = node.data as unknown as ToolNodeData;
-    const type = TYPES[data.provider_type ?? ''];
+    const type = TOOL_TYPE_OF_PROVIDER[data.provider_type ?? ''];
     if (!type) throw new Error(`${data.provider_type ?? '(none)'} tools cannot run here; built-in, API, MCP and workflow tools can`);
     const providerId = type === 'builtin_tool' ? providerName(String(data.provider_id ?? '')) : String(data.provider_id ?? '');
     const params = Object.fromEntries(
