@@ -60,6 +60,26 @@ module.exports = {
       to: { path: '^app/' },
     },
     {
+      name: 'console-over-http-only',
+      comment: 'The console (web/) talks to the server over HTTP; its types come from the generated OpenAPI document.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: ['^internal/', '^app/', '^config/', '^pkg/', '^test/', '^scripts/'] },
+    },
+    {
+      name: 'server-not-into-console',
+      severity: 'error',
+      from: { path: ['^app/', '^internal/', '^pkg/', '^config/'] },
+      to: { path: '^web/' },
+    },
+    {
+      name: 'console-shared-below-pages',
+      comment: 'api, chat, components, layout and i18n serve the pages and never import one.',
+      severity: 'error',
+      from: { path: '^web/src/(api|chat|components|layout|i18n)/' },
+      to: { path: '^web/src/pages/' },
+    },
+    {
       name: 'no-test-code-in-production',
       severity: 'error',
       from: { path: ['^app/', '^internal/', '^pkg/', '^config/'] },

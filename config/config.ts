@@ -52,6 +52,7 @@ const envSchema = {
   LLM_RETRY_BASE_MS: ['llmRetryBaseMs', int(0, 60_000)],
   EMBEDDING_INDEX_RETRIES: ['embeddingIndexRetries', int(0, 20)],
   SSE_PING_INTERVAL_MS: ['ssePingIntervalMs', int(10, 10 * 60 * 1000)],
+  CONSOLE_DIR: ['consoleDir', z.string()],
   CORS_ORIGINS: ['corsOrigins', z.string()],
   BODY_LIMIT_BYTES: ['bodyLimitBytes', int(1024, 1024 * 1024 * 1024)],
   STORAGE_TYPE: ['storageType', z.enum(['local', 's3'])],

@@ -99,6 +99,11 @@ export const defaultConfig = {
 
   /** SSE_PING_INTERVAL_MS: a quiet event stream gets a `ping` event this often, so proxies keep it open. */
   ssePingIntervalMs: 10_000,
+  /**
+   * CONSOLE_DIR: folder of the built web console served at / (index.html and assets/); empty means web/dist
+   * beside the code (what `npm ci` builds), `off` serves no console.
+   */
+  consoleDir: '',
   /** CORS_ORIGINS: comma-separated allowed origins, or * for any. */
   corsOrigins: '*',
   /** STORAGE_TYPE: where uploaded files go: local (STORAGE_DIR/files) or s3 (any S3-compatible store). */

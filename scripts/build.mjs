@@ -1,11 +1,13 @@
 // Compiles the server (app, config, internal, pkg) to dist/ with esbuild, one file per source file,
 // so production runs plain JavaScript: no TypeScript loader thread at run time, a faster start.
 // Skips the work when dist/ is newer than every source file; `--force` rebuilds anyway.
-// Then makes sure dist/pglite-seed (a migrated embedded database, see pglite-seed.mjs) is current.
+// Then makes sure dist/pglite-seed (a migrated embedded database, see pglite-seed.mjs) is current,
+// and builds the web console (web/ -> web/dist) when its sources changed.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib, { brotliCompressSync, gzipSync } from 'node:zlib';
 import { ensureSeed } from './pglite-seed.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -30,6 +32,39 @@ const newest = Math.max(...inputs.map((file) => statSync(file).mtimeMs));
 const force = process.argv.includes('--force');
 if (force || !existsSync(stamp) || statSync(stamp).mtimeMs < newest) await compile();
 await ensureSeed(root, out);
+await buildConsole();
+
+/** The web console (web/) into web/dist, which the server serves at /; skipped when it is current. */
+async function buildConsole() {
+  const web = path.join(root, 'web');
+  const consoleStamp = path.join(web, 'dist', '.build-stamp');
+  const consoleInputs = [
+    ...walk(path.join(web, 'src')),
+    path.join(web, 'index.html'),
+    path.join(web, 'vite.config.ts'),
+    path.join(root, 'package-lock.json'),
+  ];
+  const consoleNewest = Math.max(...consoleInputs.map((file) => statSync(file).mtimeMs));
+  if (!force && existsSync(consoleStamp) && statSync(consoleStamp).mtimeMs >= consoleNewest) return;
+  let vite;
+  try {
+    vite = await import('vite');
+  } catch {
+    // An install without dev dependencies has no bundler: the API runs, the console is absent.
+    if (!existsSync(path.join(web, 'dist', 'index.html'))) process.stderr.write('vite is not installed: the web console is not built\n');
+    return;
+  }
+  const started = performance.now();
+  await vite.build({ configFile: path.join(web, 'vite.config.ts'), logLevel: 'warn' });
+  // Brotli and gzip beside each asset: the server sends them to browsers that accept them (preCompressed).
+  for (const file of walk(path.join(web, 'dist')).filter((f) => /\.(js|css|html|svg)$/.test(f))) {
+    const body = readFileSync(file);
+    writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+    writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+  }
+  writeFileSync(consoleStamp, '');
+  process.stderr.write(`built web/dist in ${Math.round(performance.now() - started)} ms\n`);
+}
 
 async function compile() {
   const started = performance.now();

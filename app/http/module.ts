@@ -42,6 +42,7 @@ import { accountAuthHook } from '../../internal/middleware/auth.js';
 import { registerRoutes } from '../../internal/router/router.js';
 import { registerSchedules } from '../../internal/schedule/schedule.js';
 import { createHttpServer, type HttpServer } from '../../internal/server/http.js';
+import { consoleDirectory } from '../../internal/server/console.js';
 import { AccountService } from '../../internal/service/account-service.js';
 import { ApiKeyService } from '../../internal/service/api-key-service.js';
 import { ServiceApiService } from '../../internal/service/service-api-service.js';
@@ -370,6 +371,7 @@ export async function createModule(config: Config, logger?: Logger): Promise<Mod
       bodyLimitBytes: config.bodyLimitBytes,
       uploadMaxBytes: Math.max(config.uploadFileMaxBytes, config.uploadImageMaxBytes),
       version: VERSION,
+      consoleDir: consoleDirectory(config.consoleDir),
     });
     server.addHook('onRequest', accountAuthHook(core.services.auth));
     server.addHook('onRequest', appKeyAuthHook(core.services.apiKey, core.rateLimiter, config.rateLimitApiKeyPerMinute));

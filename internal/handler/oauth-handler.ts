@@ -4,6 +4,7 @@ import { success } from '../../pkg/response/response.js';
 import { tokenView, type oauthCallbackQuery, type oauthParams } from '../schema/auth-schema.js';
 import type { OAuthService } from '../service/oauth-service.js';
 import type { Validated } from './request-types.js';
+import { AppError } from '../exception/app-error.js';
 
 const COOKIE = 'llmops_oauth';
 
@@ -33,8 +34,22 @@ export class OAuthHandler {
     const sealed = parseCookie(req.headers.cookie ?? '')[COOKIE];
     reply.header('set-cookie', this.cookie(req, '', 0));
     const callbackUrl = new URL(req.url, this.origin(req));
-    const token = await this.oauth.finish(provider, callbackUrl, this.redirectUri(req, provider), sealed, req.ip);
-    return success(tokenView(token), 'logged in');
+    // A person's browser goes back to the console's sign-in page: the session in the fragment (never sent
+    // to a server or written to a log), or the reason it was refused. API clients get the envelope.
+    const browser = (req.headers.accept ?? '').includes('text/html');
+    try {
+      const token = await this.oauth.finish(provider, callbackUrl, this.redirectUri(req, provider), sealed, req.ip);
+      const view = tokenView(token);
+      if (browser)
+        return reply.redirect(
+          `/signin#${new URLSearchParams({ access_token: view.access_token, expire_at: String(view.expire_at) })}`,
+          302,
+        );
+      return success(view, 'logged in');
+    } catch (err) {
+      if (!browser || !(err instanceof AppError)) throw err;
+      return reply.redirect(`/signin?${new URLSearchParams({ error: err.message })}`, 302);
+    }
   };
 
   private origin(req: FastifyRequest): string {

@@ -1,7 +1,7 @@
 import type { AccountHandler } from '../handler/account-handler.js';
 import type { AuthHandler } from '../handler/auth-handler.js';
 import type { PingHandler } from '../handler/ping-handler.js';
-import { accountResponse, updateNameBody, updatePasswordBody } from '../schema/account-schema.js';
+import { accountResponse, updateAvatarBody, updateNameBody, updatePasswordBody } from '../schema/account-schema.js';
 import { passwordLoginBody, registerBody, tokenResponse } from '../schema/auth-schema.js';
 import { errorEnvelope, messageEnvelope } from '../schema/common-schema.js';
 import { pingResponse } from '../schema/ping-schema.js';
@@ -43,6 +43,14 @@ export function registerAuthRoutes(server: HttpServer, h: { ping: PingHandler; a
     '/account/name',
     route('account', 'account', 'Change the display name', { body: updateNameBody, response: { 200: accountResponse } }),
     h.account.updateName,
+  );
+  server.post(
+    '/account/avatar',
+    route('account', 'account', 'Change the avatar: an http(s) image URL, one emoji, or empty for the initial', {
+      body: updateAvatarBody,
+      response: { 200: accountResponse },
+    }),
+    h.account.updateAvatar,
   );
   server.post(
     '/account/password',

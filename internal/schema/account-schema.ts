@@ -3,8 +3,10 @@ import { unixSeconds } from '../lib/time.js';
 import type { Account } from '../model/account.js';
 import { accountName, password } from './auth-schema.js';
 import { envelope, unixTime } from './common-schema.js';
+import { icon } from './app-schema.js';
 
 export const updateNameBody = z.object({ name: accountName });
+export const updateAvatarBody = z.object({ avatar: icon.or(z.literal('')).describe('an http(s) image URL or one emoji; empty clears it') });
 export const updatePasswordBody = z.object({
   old_password: z
     .string()

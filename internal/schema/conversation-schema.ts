@@ -48,6 +48,10 @@ const messageItem = z.object({
   model: z.string(),
   message_files: z.array(messageFileItem),
   agent_thoughts: z.array(agentThoughtItem),
+  feedback: z
+    .object({ rating: z.enum(['like', 'dislike']), content: z.string() })
+    .nullable()
+    .describe("the end user's rating of the answer (service API or web app), or null"),
   created_at: unixTime,
 });
 export const messagePageResponse = envelope(
@@ -92,6 +96,7 @@ export function messageView(m: Message, files: MessageFileItem[] = [], thoughts:
     model: m.model,
     message_files: files,
     agent_thoughts: thoughts,
+    feedback: m.feedbackRating ? { rating: m.feedbackRating, content: m.feedbackContent } : null,
     created_at: unixSeconds(m.createdAt),
   };
 }

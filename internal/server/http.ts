@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -10,6 +11,7 @@ import { OneLineRequestLog } from './request-log.js';
 import { REQUEST_ID_HEADER, requestId } from '../middleware/request-id.js';
 import { NotFoundException } from '../exception/app-error.js';
 import { handleError } from './error-handler.js';
+import { consoleStaticOptions, sendConsolePage, wantsConsolePage } from './console.js';
 
 export interface HttpServerOptions {
   logger: Logger;
@@ -18,6 +20,8 @@ export interface HttpServerOptions {
   /** Largest file one multipart upload may carry. */
   uploadMaxBytes: number;
   version: string;
+  /** The built console's folder (see console.ts), or null to serve none. */
+  consoleDir?: string | null;
 }
 
 declare module 'fastify' {
@@ -50,9 +54,12 @@ export async function createHttpServer(options: HttpServerOptions) {
   server.setErrorHandler(handleError);
   // The API speaks JSON; a text body is a client mistake, answered 415 rather than parsed.
   server.removeContentTypeParser('text/plain');
-  server.setNotFoundHandler((request, reply) =>
-    handleError(new NotFoundException(`no route ${request.method} ${request.url.split('?')[0]}`), request, reply),
-  );
+  const consoleDir = options.consoleDir ?? null;
+  if (consoleDir) await server.register(fastifyStatic, consoleStaticOptions(consoleDir));
+  server.setNotFoundHandler((request, reply) => {
+    if (consoleDir && wantsConsolePage(request)) return sendConsolePage(reply);
+    return handleError(new NotFoundException(`no route ${request.method} ${request.url.split('?')[0]}`), request, reply);
+  });
   // Aborted when a shutdown cuts what is still running: open event streams end with a final error event.
   const streamsShutdown = new AbortController();
   server.decorate('streamsShutdown', streamsShutdown.signal);

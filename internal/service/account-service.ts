@@ -14,8 +14,20 @@ export class AccountService {
     private readonly feed: ChangeFeed,
   ) {}
 
-  async updateName(accountId: string, name: string): Promise<Account> {
-    const [account] = await this.db.update(accounts).set({ name, updatedAt: new Date() }).where(eq(accounts.id, accountId)).returning();
+  updateName(accountId: string, name: string): Promise<Account> {
+    return this.update(accountId, { name });
+  }
+
+  updateAvatar(accountId: string, avatar: string): Promise<Account> {
+    return this.update(accountId, { avatar });
+  }
+
+  private async update(accountId: string, fields: { name?: string; avatar?: string }): Promise<Account> {
+    const [account] = await this.db
+      .update(accounts)
+      .set({ ...fields, updatedAt: new Date() })
+      .where(eq(accounts.id, accountId))
+      .returning();
     if (!account) throw new NotFoundException('account not found');
     await this.feed.publish(accountTag(accountId));
     return account;

@@ -6,7 +6,9 @@ export async function browserSignIn(
   startUrl: string,
   login: string,
   edit: (callback: URL) => URL = (u) => u,
-): Promise<{ status: number; body: any }> {
+  /** Sends Accept: text/html as a real browser does, and stops at the redirect back to the console. */
+  html = false,
+): Promise<{ status: number; body: any; location?: URL }> {
   const jars = new Map<string, Map<string, string>>();
   const jar = (url: URL) => jars.get(url.origin) ?? jars.set(url.origin, new Map()).get(url.origin)!;
   let url = new URL(startUrl);
@@ -17,7 +19,7 @@ export async function browserSignIn(
       method: form ? 'POST' : 'GET',
       body: form,
       redirect: 'manual',
-      headers: cookies ? { cookie: cookies } : {},
+      headers: { ...(cookies ? { cookie: cookies } : {}), ...(html ? { accept: 'text/html,application/xhtml+xml' } : {}) },
     });
     form = undefined;
     for (const line of res.headers.getSetCookie()) {
@@ -28,7 +30,9 @@ export async function browserSignIn(
       else jar(url).delete(pair!.slice(0, at));
     }
     if (res.status >= 300 && res.status < 400) {
-      url = new URL(res.headers.get('location')!, url);
+      const next = new URL(res.headers.get('location')!, url);
+      if (html && url.pathname.startsWith('/oauth/authorize/')) return { status: res.status, body: null, location: next };
+      url = next;
       if (url.pathname.startsWith('/oauth/authorize/')) url = edit(url);
       continue;
     }

@@ -48,6 +48,21 @@ for (const backend of backends) {
       expect(res.body.message).toMatch(/^name:/);
     });
 
+    it('POST /account/avatar takes an image URL or one emoji, clears with empty, and refuses anything else', async () => {
+      const { token } = await registerAccount(server);
+      for (const avatar of ['https://cdn.example.com/me.png', '🦊', '']) {
+        const res = await server.post('/account/avatar', { token, body: { avatar } });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        expect((await server.get('/account', { token })).body.data.avatar).toBe(avatar);
+      }
+      for (const avatar of ['javascript:alert(1)', 'two words', '🦊🦊']) {
+        const res = await server.post('/account/avatar', { token, body: { avatar } });
+        expect(res.status).toBe(400);
+        expect(res.body.message).toMatch(/^avatar:/);
+      }
+      expect((await server.get('/account', { token })).body.data.avatar).toBe('');
+    });
+
     it('POST /account/name needs a token', async () => {
       const res = await server.post('/account/name', { body: { name: 'x' } });
       expect(res.status).toBe(401);

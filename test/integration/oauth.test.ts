@@ -109,6 +109,22 @@ describe('sign-in with GitHub, Google and OpenID Connect against real local serv
     expect(refused.body.message).toContain('verified email');
   });
 
+  it('a browser goes back to the console: the session in the fragment, or the reason it was refused', async () => {
+    oidc.users.set('dora', person('dora', 'dora@corp.example'));
+    const signedIn = await browserSignIn(`${server.baseUrl}/oauth/oidc`, 'dora', undefined, true);
+    expect(signedIn.status).toBe(302);
+    expect(signedIn.location!.pathname).toBe('/signin');
+    const fragment = new URLSearchParams(signedIn.location!.hash.slice(1));
+    expect((await server.get('/account', { token: fragment.get('access_token')! })).body.data.email).toBe('dora@corp.example');
+    expect(Number(fragment.get('expire_at'))).toBeGreaterThan(Date.now() / 1000);
+
+    oidc.users.set('eve', person('eve', `eve-${Date.now()}@example.com`, false));
+    const refused = await browserSignIn(`${server.baseUrl}/oauth/oidc`, 'eve', undefined, true);
+    expect(refused.location!.pathname).toBe('/signin');
+    expect(refused.location!.hash).toBe('');
+    expect(refused.location!.searchParams.get('error')).toContain('verified email');
+  });
+
   it('a callback whose state was changed, or that no sign-in of this browser started, is refused', async () => {
     oidc.users.set('carol', person('carol', 'carol@corp.example'));
     const forged = await browserSignIn(`${server.baseUrl}/oauth/oidc`, 'carol', (url) => {

@@ -12,6 +12,7 @@ const ACCOUNT_LEVEL = new Set([
   'POST /auth/logout',
   'GET /account',
   'POST /account/name',
+  'POST /account/avatar',
   'POST /account/password',
   'GET /workspaces',
   'POST /workspaces',

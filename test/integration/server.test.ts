@@ -118,6 +118,7 @@ describe('HTTP server', () => {
         'GET /oauth/authorize/{provider}',
         'GET /account',
         'POST /account/name',
+        'POST /account/avatar',
         'POST /account/password',
         'GET /apps',
         'POST /apps',

@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Screenshots of the console's pages, kept after the run (CI artefacts; look at them). */
+export const SCREENSHOT_DIR = path.join(ROOT, 'test-results', 'console');
+
+/** Debian's chromium (installed by .ci/run), never a downloaded browser; '' when it is missing. */
+export function chromiumPath(): string {
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+export const CONSOLE_BUILT = existsSync(path.join(ROOT, 'web', 'dist', 'index.html'));
+
+export function browserSkipReason(): string {
+  if (!chromiumPath()) return 'chromium is not installed (apt-get install -y chromium; .ci/run does it)';
+  if (!CONSOLE_BUILT) return 'the console is not built (npm ci builds it; or node scripts/build.mjs)';
+  return '';
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Picks an option of an Ant Design select: opens it, types the text (a searchable select filters its
+ * virtual list down to it; others ignore typing), clicks the option with that text, and checks that the
+ * select shows it. On a loaded CI machine a click during the dropdown's opening animation was once
+ * lost (the model stayed "Chat", and every later step failed on it): the pick is tried again, at most
+ * three times, and a select that still does not show the text fails here, where the cause is.
+ */
+export async function pickOption(page: Page, select: ReturnType<Page['locator']>, text: string): Promise<void> {
+  // Held by handle: a locator filtered by the select's text stops matching it once the pick changes that text.
+  const field = await select.elementHandle();
+  if (!field) throw new Error('no select to pick from');
+  for (let attempt = 1; ; attempt++) {
+    await field.click();
+    await page.keyboard.type(text);
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first().click();
+    for (let wait = 0; wait < 20; wait++) {
+      if ((await field.textContent())?.includes(text)) return;
+      await page.waitForTimeout(100);
+    }
+    if (attempt === 3) throw new Error(`the select does not show "${text}" after ${attempt} picks`);
+    await page.keyboard.press('Escape');
+  }
+}
