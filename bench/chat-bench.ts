@@ -5,7 +5,7 @@ import { HttpClient } from '../test/helpers/http-client.js';
 import { spawnServer, type ServerProcess } from '../test/helpers/server-process.js';
 import { chatPaths, PATH_NAMES, type ChatPath, type PathName } from './chat-paths.js';
 import { drive, RssSampler, type Run } from './chat-drive.js';
-import { fmt, peakRssMiB, rssMiB, summarize } from './stats.js';
+import { cpuMs, fmt, peakRssMiB, rssMiB, summarize } from './stats.js';
 import { accountOnUpstream, startPassThroughProxy, startUpstream, untilUpstreamQuiet } from './upstream-process.js';
 
 /**
@@ -16,7 +16,9 @@ import { accountOnUpstream, startPassThroughProxy, startUpstream, untilUpstreamQ
  * 64 tokens at 200 tokens/s). Then 2,000 streams held open against a slow upstream, and start-up.
  * A bare pass-through proxy is measured beside them as the limit of any hop on this machine.
  * Server, upstream and this client each run in their own process; the embedded database unless
- * BENCH_DATABASE_URL names a PostgreSQL one.
+ * BENCH_DATABASE_URL names a PostgreSQL one. Each row also shows the CPU the hop's process (the
+ * server, or the bare proxy) spent per request, all threads and its main thread: on a shared machine
+ * a steadier figure than the latencies, and where the embedded database's thread shows its share.
  *
  *   BENCH_LEVELS=1,50,500          concurrency levels
  *   BENCH_REQUESTS=1:200,50:1000,500:2000   requests per level
@@ -98,7 +100,7 @@ try {
     out(
       `${'path'.padEnd(8)} ${'streams'.padStart(7)} ${'req/s'.padStart(7)} ${'ratio'.padStart(6)} ` +
         `${'ttft p50'.padStart(9)} ${'p99'.padStart(8)} ${'added p50'.padStart(10)} ${'p99'.padStart(8)} ` +
-        `${'end added p50'.padStart(14)} ${'errors'.padStart(6)}`,
+        `${'end added p50'.padStart(14)} ${'errors'.padStart(6)} ${'cpu ms/req (main thread)'.padStart(24)}`,
     );
     for (const level of LEVELS) {
       const requests = REQUESTS.get(level) ?? level * 20;
@@ -106,17 +108,22 @@ try {
       // background), every client slot's connection, visitor and conversation already there, and the
       // server warmed by the same load (a heap V8 shrank while the direct runs went on grows back
       // first), so a run measures the steady state rather than its first seconds.
-      const measured = async (send: ChatPath) => {
+      // `hop`: the process between client and upstream, whose CPU per request the row shows.
+      const measured = async (send: ChatPath, hop?: number) => {
         await drive(level * 2, level, send, PROFILE_DIRECTIVES[profile]!);
         await untilUpstreamQuiet(upstream);
-        return drive(requests, level, send, PROFILE_DIRECTIVES[profile]!);
+        const before = hop ? await cpuMs(hop) : undefined;
+        const run = await drive(requests, level, send, PROFILE_DIRECTIVES[profile]!);
+        if (!hop || !before) return run;
+        const after = await cpuMs(hop);
+        return { ...run, cpu: { all: (after.all - before.all) / requests, main: (after.main - before.main) / requests } };
       };
       const base = row('direct', level, await measured(paths.direct));
       // The limit of any hop on this machine, for reference: a bare pass-through proxy.
-      row('proxy', level, await measured(paths.proxy), base);
+      row('proxy', level, await measured(paths.proxy, proxy.child.pid), base);
       for (const name of PATHS) {
         const sampler = new RssSampler(server.child.pid!);
-        const run = await measured(paths[name]);
+        const run = await measured(paths[name], server.child.pid);
         const key = `${profile} upstream, ${level} streams`;
         rssAtLevel.set(key, Math.max(rssAtLevel.get(key) ?? 0, await sampler.stop()));
         const r = row(name, level, run, base);
@@ -163,7 +170,7 @@ try {
 function row(
   name: string,
   level: number,
-  run: Run,
+  run: Run & { cpu?: { all: number; main: number } },
   base?: Run & { ttft: ReturnType<typeof summarize>; total: ReturnType<typeof summarize> },
 ) {
   const good = run.samples.filter((s) => s.ok);
@@ -179,7 +186,8 @@ function row(
   out(
     `${name.padEnd(8)} ${String(level).padStart(7)} ${fmt(rate, 1).padStart(7)} ${(base ? `${fmt(ratio * 100, 0)}%` : '').padStart(6)} ` +
       `${fmt(ttft.median, 1).padStart(9)} ${fmt(ttft.p99, 1).padStart(8)} ${(base ? `+${fmt(p50, 1)}` : '').padStart(10)} ` +
-      `${(base ? `+${fmt(p99, 1)}` : '').padStart(8)} ${(base ? `+${fmt(endP50, 1)}` : '').padStart(14)} ${String(errors).padStart(6)}`,
+      `${(base ? `+${fmt(p99, 1)}` : '').padStart(8)} ${(base ? `+${fmt(endP50, 1)}` : '').padStart(14)} ${String(errors).padStart(6)} ` +
+      `${run.cpu ? `${fmt(run.cpu.all, 2)} (${fmt(run.cpu.main, 2)})`.padStart(24) : ''}`,
   );
   return { ...run, ttft, total, ratio, p50, p99, errors };
 }

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { rssMiB } from './stats.js';
 
 export interface Sample {
@@ -15,9 +15,29 @@ export interface Run {
 /** One request of a path: `worker` is the client slot sending it, `i` its number, `directives` the upstream's script. */
 export type Send = (worker: number, i: number, directives: string) => Promise<Sample>;
 
+/**
+ * One connection per client slot, kept between runs, as browsers and SDKs keep theirs. undici's
+ * defaults open a new connection whenever a slot's next request goes out before its last connection
+ * is handed back, and drop idle ones after 4 s, so every run would begin with hundreds of new
+ * connections: on this saturated 2-core machine the last of them wait seconds in the server's accept
+ * queue, which measured the bench's reconnecting rather than the path.
+ */
+const agents = new Map<number, Agent>();
+let dispatcher = agentFor(1);
+function agentFor(slots: number): Agent {
+  let agent = agents.get(slots);
+  if (!agent) {
+    agent = new Agent({ connections: slots, keepAliveTimeout: 120_000, keepAliveMaxTimeout: 600_000 });
+    agents.set(slots, agent);
+  }
+  return agent;
+}
+
 /** `requests` requests from `concurrency` clients, each sending its next as soon as its last has ended. */
 export async function drive(requests: number, concurrency: number, send: Send, directives: string): Promise<Run> {
   const samples: Sample[] = [];
+  // Runs never overlap, so the run under way picks the connections its requests use.
+  dispatcher = agentFor(concurrency);
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -48,6 +68,7 @@ export async function timedStream(
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
+    dispatcher,
   });
   let ttft = 0;
   let tail = '';

@@ -25,3 +25,19 @@ export async function peakRssMiB(pid: number): Promise<number> {
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/** CPU time (user + system) the process has used so far, in ms, from /proc: all its threads, and its main thread's. */
+export async function cpuMs(pid: number): Promise<{ all: number; main: number }> {
+  const [all, main] = await Promise.all([statCpuMs(`/proc/${pid}/stat`), statCpuMs(`/proc/${pid}/task/${pid}/stat`)]);
+  return { all, main };
+}
+
+async function statCpuMs(file: string): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  // Fields after the command name, which sits in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  const stat = await readFile(file, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+}
+/** USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS_PER_S = 100;

@@ -24,6 +24,12 @@ interface Entry {
 
 /** Conversations being chatted in at once that one node keeps in memory; an entry holds a few turns. */
 const MAX_CONVERSATIONS = 2_000;
+/**
+ * How long a conversation nobody writes in stays remembered. This memory exists only where the
+ * process sees every change, so the hot caches' 30 s bound on staleness has nothing to bound here;
+ * with it, a person who reads an answer for more than 30 s before asking again missed every time.
+ */
+const IDLE_CONVERSATION_MS = 15 * 60_000;
 
 /**
  * The conversation a message continues and its remembered turns, kept between the messages of a
@@ -39,7 +45,7 @@ export class ConversationMemory {
   private readonly inFlight = new Map<string, number>();
 
   constructor(feed: ChangeFeed, exact: boolean) {
-    this.cache = exact ? new HotCache<Entry>(feed, MAX_CONVERSATIONS) : undefined;
+    this.cache = exact ? new HotCache<Entry>(feed, MAX_CONVERSATIONS, IDLE_CONVERSATION_MS) : undefined;
   }
 
   async read(key: string, limit: number, load: () => Promise<ConversationWithTurns>): Promise<ConversationWithTurns> {
@@ -101,7 +107,12 @@ export class ConversationMemory {
     }));
   }
 
-  /** The conversation, its summary or its messages changed some other way: read it again next time. */
+  /** Fields of the conversation row changed to values this node knows (a name, a summary): kept, not read again. */
+  patched(conversationId: string, fields: Partial<Conversation>): void {
+    this.cache?.update(conversationTag(conversationId), (e) => ({ ...e, conversation: { ...e.conversation, ...fields } }));
+  }
+
+  /** The conversation or its messages changed some other way: read it again next time. */
   changed(conversationId: string): void {
     this.cache?.invalidate(conversationTag(conversationId));
   }

@@ -231,7 +231,7 @@ export class ConversationService {
       .set({ name, updatedAt: new Date() })
       .where(eq(conversations.id, conversationId))
       .returning();
-    this.memory.changed(conversationId);
+    this.memory.patched(conversationId, updated!);
     return updated!;
   }
 
@@ -242,7 +242,7 @@ export class ConversationService {
       .set({ isPinned, updatedAt: new Date() })
       .where(eq(conversations.id, conversationId))
       .returning();
-    this.memory.changed(conversationId);
+    this.memory.patched(conversationId, updated!);
     return updated!;
   }
 
@@ -256,20 +256,22 @@ export class ConversationService {
     await this.appService.get(actor.workspaceId, appId);
     const conversation = await this.findDebugConversation(actor, appId);
     if (!conversation) throw new NotFoundException('no debug conversation yet; send a message first');
-    await this.db.update(conversations).set({ summary, updatedAt: new Date() }).where(eq(conversations.id, conversation.id));
-    this.memory.changed(conversation.id);
+    const updatedAt = new Date();
+    await this.db.update(conversations).set({ summary, updatedAt }).where(eq(conversations.id, conversation.id));
+    this.memory.patched(conversation.id, { summary, updatedAt });
     return summary;
   }
 
   /** Written by background tasks, which act on behalf of the system, not a request. */
   async storeSummary(conversationId: string, summary: string): Promise<void> {
     await this.db.update(conversations).set({ summary }).where(eq(conversations.id, conversationId));
-    this.memory.changed(conversationId);
+    this.memory.patched(conversationId, { summary });
   }
 
   async storeName(conversationId: string, name: string): Promise<void> {
     await this.db.update(conversations).set({ name }).where(eq(conversations.id, conversationId));
-    this.memory.changed(conversationId);
+    // A new conversation's title arrives while its person reads the first answer: the next message still finds it remembered.
+    this.memory.patched(conversationId, { name });
   }
 
   /** A page of messages with their agent steps. */

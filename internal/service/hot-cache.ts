@@ -17,6 +17,8 @@ interface Entry<V> {
  */
 export class HotCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
+  /** The keys of the entries under each tag: a change touches its few entries, not every entry (thousands of conversations). */
+  private readonly keysByTag = new Map<string, Set<string>>();
   private readonly loading = new Map<string, Promise<V | undefined>>();
   /** Counts changes; `changedAt` says when each tag last changed, for the loads that were under way then. */
   private generation = 0;
@@ -60,8 +62,14 @@ export class HotCache<V> {
       const tags = tagsOf(value);
       // Kept only if none of its tags changed while it was read: a change is never undone by an older read.
       if (started >= this.clearedAt && tags.every((t) => (this.changedAt.get(t) ?? 0) <= started)) {
-        if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+        this.remove(key);
+        if (this.entries.size >= this.maxEntries) this.remove(this.entries.keys().next().value!);
         this.entries.set(key, { value, tags, expiresAt: Date.now() + this.ttlMs });
+        for (const tag of tags) {
+          const keys = this.keysByTag.get(tag);
+          if (keys) keys.add(key);
+          else this.keysByTag.set(tag, new Set([key]));
+        }
       }
       this.forgetOldChanges();
       return value;
@@ -78,12 +86,34 @@ export class HotCache<V> {
    */
   update(tag: string, rewrite: (value: V) => V): void {
     this.changed(tag);
-    for (const entry of this.entries.values()) if (entry.tags.includes(tag)) entry.value = rewrite(entry.value);
+    const now = Date.now();
+    for (const key of [...(this.keysByTag.get(tag) ?? [])]) {
+      const entry = this.entries.get(key)!;
+      // An expired entry is past its bound on staleness: a rewrite must not bring it back.
+      if (entry.expiresAt <= now) {
+        this.remove(key);
+        continue;
+      }
+      entry.value = rewrite(entry.value);
+      // Rewritten with an outcome this node knows: as current as a fresh read.
+      entry.expiresAt = now + this.ttlMs;
+    }
   }
 
   invalidate(tag: string): void {
     this.changed(tag);
-    for (const [key, entry] of this.entries) if (entry.tags.includes(tag)) this.entries.delete(key);
+    for (const key of [...(this.keysByTag.get(tag) ?? [])]) this.remove(key);
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    for (const tag of entry.tags) {
+      const keys = this.keysByTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.keysByTag.delete(tag);
+    }
   }
 
   private changed(tag: string): void {
@@ -107,6 +137,7 @@ export class HotCache<V> {
   clear(): void {
     this.clearedAt = ++this.generation;
     this.entries.clear();
+    this.keysByTag.clear();
     this.loading.clear();
   }
 }

@@ -50,9 +50,22 @@ describe('ConversationMemory', () => {
     await memory.read('k', 2, db.load);
     expect(db.state.reads).toBe(2);
 
-    memory.changed('c1'); // a deleted message, a new summary
+    memory.changed('c1'); // a deleted message
     await memory.read('k', 2, db.load);
     expect(db.state.reads).toBe(3);
+  });
+
+  it('keeps a conversation whose name or summary this node wrote, with the new values', async () => {
+    const memory = new ConversationMemory(new LocalChangeFeed(), true);
+    const db = source([turn(1)]);
+    await memory.read('k', 2, db.load);
+    memory.patched('c1', { name: 'Trip to Lisbon' }); // the title made after the first answer
+    memory.patched('c1', { summary: 'They plan a trip.' });
+    const next = await memory.read('k', 2, db.load);
+    expect(db.state.reads).toBe(1);
+    expect(next.conversation).toMatchObject({ id: 'c1', name: 'Trip to Lisbon', summary: 'They plan a trip.' });
+    expect(next.turns.map((t) => t.id)).toEqual(['m1']);
+    expect(conversation.name).toBeUndefined(); // the row read earlier is not changed under its holders
   });
 
   it('keeps nothing when it cannot see every write (several nodes)', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LocalChangeFeed } from '../../internal/extension/change-feed.js';
 import { HotCache } from '../../internal/service/hot-cache.js';
 
@@ -151,5 +151,59 @@ describe('HotCache', () => {
         () => ['conversation:a'],
       ),
     ).toEqual(['a1', 'a2', 'a3']);
+  });
+
+  it('drops exactly the entries under a changed tag, also after evictions and re-reads under other tags', async () => {
+    const feed = new LocalChangeFeed();
+    const cache = new HotCache<string>(feed, 3);
+    let loads = 0;
+    const read = (key: string, tags: string[]) =>
+      cache.get(
+        key,
+        async () => `${key}${++loads}`,
+        () => tags,
+      );
+    await read('a', ['app:1', 'credentials:w']);
+    await read('b', ['app:1']);
+    await read('c', ['app:2']);
+    await read('d', ['app:3']); // evicts a, the oldest
+    await feed.publish('credentials:w'); // a's other tag: nothing cached carries it any longer
+    expect([await read('b', ['app:1']), await read('c', ['app:2']), await read('d', ['app:3'])]).toEqual(['b2', 'c3', 'd4']);
+    await feed.publish('app:1');
+    expect(await read('b', ['app:9'])).toBe('b5'); // b read again, now under another tag
+    expect(await read('c', ['app:2'])).toBe('c3');
+    await feed.publish('app:1'); // b no longer carries it
+    expect(await read('b', ['app:9'])).toBe('b5');
+    await feed.publish('app:9');
+    expect(await read('b', ['app:9'])).toBe('b6');
+  });
+
+  describe('time', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('trusts an entry for its time after the read, renewed by each update of its tag', async () => {
+      vi.useFakeTimers();
+      const cache = new HotCache<string[]>(new LocalChangeFeed(), 10, 1_000);
+      let loads = 0;
+      const read = () =>
+        cache.get(
+          'a',
+          async () => [`read${++loads}`],
+          () => ['conversation:a'],
+        );
+      expect(await read()).toEqual(['read1']);
+      vi.advanceTimersByTime(800);
+      cache.update('conversation:a', (v) => [...v, 'turn']);
+      vi.advanceTimersByTime(800);
+      expect(await read()).toEqual(['read1', 'turn']);
+      vi.advanceTimersByTime(300);
+      expect(await read()).toEqual(['read2']);
+      // An update after the entry expired does not bring it back.
+      vi.advanceTimersByTime(1_100);
+      cache.update('conversation:a', (v) => [...v, 'late']);
+      expect(await read()).toEqual(['read3']);
+    });
   });
 });

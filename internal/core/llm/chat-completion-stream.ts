@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Dispatcher } from 'undici';
+import { ChunkReader, type StreamedChunk } from './chunk-reader.js';
 import { LlmError } from './llm-types.js';
 import { loadUndici } from '../../lib/undici-loader.js';
 
@@ -13,11 +13,11 @@ export interface StreamOptions {
 
 /**
  * A streaming chat completion, as lean as the hot path needs: undici's request (Node streams, no
- * WHATWG stream per chunk) and eventsource-parser, yielding each parsed chunk. Errors come out as
- * LlmError, classified as the SDK's are (see toLlmError in openai-compatible-provider.ts), so callers cannot tell the two apart.
+ * WHATWG stream per chunk) and eventsource-parser, yielding the text of text-only chunks (a read's
+ * joined) and any other chunk whole. Errors come out as LlmError, classified as the SDK's are (see
+ * toLlmError in openai-compatible-provider.ts), so callers cannot tell the two apart.
  */
-
-export async function* streamChatCompletion(url: string, body: object, options: StreamOptions): AsyncGenerator<ChatCompletionChunk> {
+export async function* streamChatCompletion(url: string, body: object, options: StreamOptions): AsyncGenerator<StreamedChunk> {
   // undici's own timeouts tick in half-second steps; this timer is exact, and refresh() re-arms it cheaply.
   const controller = new AbortController();
   let timedOut: 'headers' | 'body' | undefined;
@@ -59,32 +59,31 @@ export async function* streamChatCompletion(url: string, body: object, options: 
     }
     const pending: EventSourceMessage[] = [];
     const parser = createParser({ onEvent: (event) => pending.push(event) });
+    const reader = new ChunkReader();
     // A character may be split across two reads.
     const decoder = new TextDecoder();
     try {
       for await (const bytes of res.body as AsyncIterable<Buffer>) {
         idle.refresh();
         parser.feed(decoder.decode(bytes, { stream: true }));
-        // Text that arrived in one read goes on as one chunk: no token waits for another, and under
+        // Text that arrived in one read goes on as one piece: no token waits for another, and under
         // load, when reads carry several, every layer above handles (and the client gets) one event for them.
-        let held: ChatCompletionChunk | undefined;
+        let text = '';
         for (let i = 0; i < pending.length; i++) {
           const data = pending[i]!.data;
           // Read on to the end after [DONE]: a response read whole keeps its connection for the next call.
-          const chunk = data === '[DONE]' ? undefined : parseChunk(data);
-          if (!chunk) continue;
-          const text = plainText(chunk);
-          if (held && text !== undefined && !('role' in chunk.choices[0]!.delta)) {
-            held.choices[0]!.delta.content += text;
+          const chunk = data === '[DONE]' ? undefined : reader.read(data);
+          if (chunk === undefined) continue;
+          if (typeof chunk === 'string') {
+            text += chunk;
             continue;
           }
-          if (held) yield held;
-          held = undefined;
-          if (text !== undefined) held = chunk;
-          else yield chunk;
+          if (text) yield text;
+          text = '';
+          yield chunk;
         }
         pending.length = 0;
-        if (held) yield held;
+        if (text) yield text;
       }
       complete = true;
     } catch (err) {
@@ -97,35 +96,6 @@ export async function* streamChatCompletion(url: string, body: object, options: 
     // Leaving early (a stop, a disconnect, an error) must end the upstream request too.
     if (!complete) controller.abort();
   }
-}
-
-/** The text of a chunk that carries nothing else (no tool call, reasoning, finish or usage); undefined otherwise. */
-function plainText(chunk: ChatCompletionChunk): string | undefined {
-  if (chunk.usage || chunk.choices?.length !== 1) return undefined;
-  const choice = chunk.choices[0]!;
-  if (choice.finish_reason || choice.logprobs) return undefined;
-  const delta = choice.delta;
-  if (typeof delta.content !== 'string') return undefined;
-  for (const key in delta) if (key !== 'content' && key !== 'role') return undefined;
-  return delta.content;
-}
-
-/** A chunk, or undefined for an event that is not one; an upstream error sent in the stream is thrown. */
-function parseChunk(data: string): ChatCompletionChunk | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  const error = (parsed as { error?: { message?: unknown } }).error;
-  if (error) {
-    throw new LlmError(
-      'upstream',
-      `the model provider failed mid-answer${typeof error.message === 'string' ? `: ${error.message.slice(0, 300)}` : ''}`,
-    );
-  }
-  return parsed as ChatCompletionChunk;
 }
 
 function streamError(

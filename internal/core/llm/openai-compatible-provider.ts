@@ -74,6 +74,10 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     );
     let finishReason = 'stop';
     for await (const chunk of chunks) {
+      if (typeof chunk === 'string') {
+        yield { type: 'text', text: chunk };
+        continue;
+      }
       const choice = chunk.choices?.[0];
       if (choice?.delta?.content) yield { type: 'text', text: choice.delta.content };
       for (const delta of choice?.delta?.tool_calls ?? []) {
