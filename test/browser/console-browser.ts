@@ -57,3 +57,24 @@ export async function pickOption(page: Page, select: ReturnType<Page['locator']>
     await page.keyboard.press('Escape');
   }
 }
+
+/**
+ * Clicks a dialog's submit button where the dialog closes as soon as the form is accepted (the run
+ * form), and waits for it to close. On a loaded CI machine a click on a dialog that had just opened
+ * was once lost (the dialog stayed open with its field filled, and nothing had been sent): the click
+ * is tried again, at most three times, and each retry is printed so a real fault would still show.
+ */
+export async function submitDialog(page: Page, button: ReturnType<Page['locator']>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await button.click();
+    const closed = await page
+      .getByRole('dialog')
+      .filter({ has: button })
+      .waitFor({ state: 'hidden', timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (closed) return;
+    if (attempt === 3) throw new Error(`the dialog is still open after ${attempt} clicks on its submit button`);
+    process.stderr.write(`submitDialog: the dialog did not close after click ${attempt}; clicking again\n`);
+  }
+}

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
 import { FAKE_API_KEY } from '../fixtures/fake-openai-server.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { browserSkipReason, launchBrowser, pickOption, screenshot } from './console-browser.js';
+import { browserSkipReason, launchBrowser, pickOption, screenshot, submitDialog } from './console-browser.js';
 
 const skip = browserSkipReason();
 const DOC = 'Photosynthesis turns sunlight, water and carbon dioxide into glucose and oxygen inside chloroplasts.';
@@ -203,7 +203,7 @@ describe.skipIf(skip)(`web console in chromium${skip ? ` (skipped: ${skip})` : '
     await page.getByText('All changes saved').waitFor();
     await page.getByTestId('run-workflow').click();
     await page.getByRole('dialog').getByLabel('Name').fill('Ada');
-    await page.getByTestId('run-start').click();
+    await submitDialog(page, page.getByTestId('run-start'));
     await page.getByTestId('run-status').filter({ hasText: 'Succeeded' }).waitFor({ timeout: 60_000 });
     await expect(page.getByTestId('run-outputs').innerText()).resolves.toContain('"greeting": "Ada"');
     await expect(page.getByTestId('node-end').getAttribute('data-status')).resolves.toBe('succeeded');
