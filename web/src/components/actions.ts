@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { App } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -42,4 +42,27 @@ export function useConfirmDelete() {
       }),
     [modal, t],
   );
+}
+
+/**
+ * A dialog's submit: `busy` while it runs, the API's message kept in `error` to show inside the
+ * dialog (cleared when the next try starts). `run` answers whether the work succeeded.
+ */
+export function useDialogSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = useCallback(async (work: () => Promise<unknown>, options: { quiet?: boolean } = {}): Promise<boolean> => {
+    if (!options.quiet) setBusy(true);
+    setError(null);
+    try {
+      await work();
+      return true;
+    } catch (err) {
+      setError((err as Error).message);
+      return false;
+    } finally {
+      if (!options.quiet) setBusy(false);
+    }
+  }, []);
+  return { busy, error, run };
 }

@@ -7,6 +7,7 @@ import { useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { useProviders } from '../../api/hooks';
 import { FormFooter } from '../../components/FormFooter';
+import { useDialogSubmit } from '../../components/actions';
 
 /**
  * Makes an app from a Dify DSL file (a file picked or its URL). A model the workspace cannot call is
@@ -18,9 +19,8 @@ export default function ImportDslModal({ onClose }: { onClose: () => void }) {
   const queryClient = useQueryClient();
   const providers = useProviders();
   const [content, setContent] = useState<{ name: string; text: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [warnings, setWarnings] = useState<{ appId: string; list: string[] } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useDialogSubmit();
   const models = (providers.data ?? [])
     .filter((p) => p.credential.configured)
     .flatMap((p) =>
@@ -29,10 +29,8 @@ export default function ImportDslModal({ onClose }: { onClose: () => void }) {
         .map((m) => ({ value: `${p.provider}::${m.model}`, label: `${p.label} · ${m.label}` })),
     );
 
-  const submit = async (values: { url?: string; model?: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = (values: { url?: string; model?: string }) =>
+    run(async () => {
       const [provider = '', model = ''] = values.model?.split('::') ?? [];
       const default_model = values.model ? { provider, model } : undefined;
       const body = content
@@ -43,12 +41,7 @@ export default function ImportDslModal({ onClose }: { onClose: () => void }) {
       await queryClient.invalidateQueries({ queryKey: ['apps'] });
       if (result.warnings.length) setWarnings({ appId: result.app_id, list: result.warnings });
       else void navigate(`/app/${result.app_id}/configure`);
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   if (warnings)
     return (

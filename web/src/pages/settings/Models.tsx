@@ -27,6 +27,7 @@ import { api, unwrap } from '../../api/client';
 import { useProviders, useRole } from '../../api/hooks';
 import type { PostBody, Provider } from '../../api/types';
 import { PageState } from '../../components/PageState';
+import { useDialogSubmit } from '../../components/actions';
 
 type CredentialBody = PostBody<'/llm-models/{provider}/credentials'>;
 
@@ -34,24 +35,16 @@ function CredentialModal({ provider, onClose }: { provider: Provider; onClose: (
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useDialogSubmit();
   const custom = provider.custom_models ? provider.models : [];
-  const save = async (values: CredentialBody) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const save = (values: CredentialBody) =>
+    run(async () => {
       const body: CredentialBody = { ...values, api_key: values.api_key || undefined, base_url: values.base_url || undefined };
       await unwrap(api.POST('/llm-models/{provider}/credentials', { params: { path: { provider: provider.provider } }, body }));
       await queryClient.invalidateQueries({ queryKey: ['llm-models'] });
       message.success(t('models.saved'));
       onClose();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Modal open title={t('models.setUp', { provider: provider.label })} onCancel={onClose} footer={null} width={640} destroyOnHidden>
       {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} />}

@@ -6,7 +6,7 @@ import { PlusOutlined, SyncOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { FormFooter } from '../../components/FormFooter';
 import { api, unwrap } from '../../api/client';
-import { useAction, useConfirmDelete } from '../../components/actions';
+import { useAction, useConfirmDelete, useDialogSubmit } from '../../components/actions';
 import { PageState } from '../../components/PageState';
 import { CardGrid } from '../../components/CardGrid';
 import { HeaderList } from './HeaderList';
@@ -16,42 +16,28 @@ type Kind = 'api' | 'mcp';
 function AddModal({ kind, onClose }: { kind: Kind; onClose: () => void }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useDialogSubmit();
   const [preview, setPreview] = useState<string[] | null>(null);
   const [form] = Form.useForm();
-  const validate = async () => {
-    setError(null);
-    try {
-      const { tools } = await unwrap(
-        api.POST('/api-tools/validate-openapi-schema', { body: { openapi_schema: form.getFieldValue('openapi_schema') ?? '' } }),
-      );
-      setPreview(tools.map((tool) => `${tool.method.toUpperCase()} ${tool.name}`));
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
-  const save = async (values: {
-    name: string;
-    openapi_schema?: string;
-    server_url?: string;
-    headers?: Array<{ key: string; value: string }>;
-  }) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const validate = () =>
+    run(
+      async () => {
+        const { tools } = await unwrap(
+          api.POST('/api-tools/validate-openapi-schema', { body: { openapi_schema: form.getFieldValue('openapi_schema') ?? '' } }),
+        );
+        setPreview(tools.map((tool) => `${tool.method.toUpperCase()} ${tool.name}`));
+      },
+      { quiet: true },
+    );
+  const save = (values: { name: string; openapi_schema?: string; server_url?: string; headers?: Array<{ key: string; value: string }> }) =>
+    run(async () => {
       const headers = values.headers ?? [];
       if (kind === 'api')
         await unwrap(api.POST('/api-tools', { body: { name: values.name, openapi_schema: values.openapi_schema ?? '', headers } }));
       else await unwrap(api.POST('/mcp-servers', { body: { name: values.name, server_url: values.server_url ?? '', headers } }));
       await queryClient.invalidateQueries({ queryKey: ['tools', kind] });
       onClose();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Modal open title={t(kind === 'api' ? 'tools.addApi' : 'tools.addMcp')} onCancel={onClose} footer={null} width={720} destroyOnHidden>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
