@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { PreparedStatements } from './pglite-prepared.js';
 import type { PgliteRequest, PgliteResponse, PgliteWorkerData } from './pglite-protocol.js';
 
 /**
@@ -65,25 +66,32 @@ try {
   seedNewDatabase();
   const client = await PGlite.create({ dataDir, extensions: { vector }, postgresqlconf: [`shared_buffers=${sharedBuffersMb}MB`] });
   const parserTables = new ParserTables(client);
+  const prepared = new PreparedStatements(client);
   // PGlite runs one statement at a time anyway; answering in order keeps each query's parser table its own.
   let previous = Promise.resolve();
   port.on('message', (request: PgliteRequest) => {
-    previous = previous.then(() => answer(client, parserTables, request));
+    previous = previous.then(() => answer(client, parserTables, prepared, request));
   });
   port.postMessage({ id: 0, ok: true, result: undefined } satisfies PgliteResponse);
 } catch (err) {
   port.postMessage({ id: 0, ok: false, error: errorFields(err) } satisfies PgliteResponse);
 }
 
-async function answer(client: PGlite, parserTables: ParserTables, request: PgliteRequest): Promise<void> {
+/** Whether a transaction holds the session (pglite-thread.ts sends its BEGIN, COMMIT and ROLLBACK as exec). */
+let inTransaction = false;
+
+async function answer(client: PGlite, parserTables: ParserTables, prepared: PreparedStatements, request: PgliteRequest): Promise<void> {
   let response: PgliteResponse;
   try {
     if (request.op === 'query') {
       // The caller's parsers run on its side: these types come back as Postgres wrote them.
       const { sql, params, rowMode } = request;
-      const result = await parserTables.run(request.rawTypes, () => client.query(sql, params, { rowMode }));
+      const result = await parserTables.run(request.rawTypes, () => prepared.query(sql, params, rowMode, inTransaction));
       response = { id: request.id, ok: true, result };
     } else if (request.op === 'exec') {
+      const command = request.sql.trim().toUpperCase();
+      if (command === 'BEGIN') inTransaction = true;
+      else if (command === 'COMMIT' || command === 'ROLLBACK') inTransaction = false;
       response = { id: request.id, ok: true, result: await client.exec(request.sql) };
     } else {
       await client.close();

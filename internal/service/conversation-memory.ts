@@ -45,7 +45,7 @@ export class ConversationMemory {
   private readonly inFlight = new Map<string, number>();
 
   constructor(feed: ChangeFeed, exact: boolean) {
-    this.cache = exact ? new HotCache<Entry>(feed, MAX_CONVERSATIONS, IDLE_CONVERSATION_MS) : undefined;
+    this.cache = exact ? new HotCache<Entry>(feed, MAX_CONVERSATIONS, IDLE_CONVERSATION_MS, false) : undefined;
   }
 
   async read(key: string, limit: number, load: () => Promise<ConversationWithTurns>): Promise<ConversationWithTurns> {

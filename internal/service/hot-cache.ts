@@ -2,6 +2,8 @@ import type { ChangeFeed } from '../extension/change-feed.js';
 
 /** How long an entry is trusted without news from the change feed: the bound on staleness if a change message is lost. */
 export const HOT_CACHE_TTL_MS = 30_000;
+/** The last part of an entry's life in which a read also refreshes it. */
+const REFRESH_AHEAD = 1 / 3;
 
 interface Entry<V> {
   value: V;
@@ -32,6 +34,8 @@ export class HotCache<V> {
     feed: ChangeFeed,
     private readonly maxEntries = 10_000,
     private readonly ttlMs = HOT_CACHE_TTL_MS,
+    /** Whether a read near the end of an entry's life refreshes it (off where the life is an idle time). */
+    private readonly refreshAhead = true,
   ) {
     feed.listen(
       (topic) => this.invalidate(topic),
@@ -42,9 +46,21 @@ export class HotCache<V> {
   /** The cached value, else `load`'s (undefined is not kept: a missing thing is looked up again). */
   get(key: string, load: () => Promise<V | undefined>, tagsOf: (value: V) => string[]): Promise<V | undefined> {
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > Date.now()) return Promise.resolve(entry.value);
-    const shared = this.loading.get(key);
-    if (shared) return shared;
+    const now = Date.now();
+    if (entry && entry.expiresAt > now) {
+      // Read again in the background before the bound runs out, so an entry in use never expires
+      // under a request (on the embedded database, a miss costs a few ms of the request's time).
+      if (this.refreshAhead && entry.expiresAt - now < this.ttlMs * REFRESH_AHEAD && !this.loading.has(key)) {
+        this.load(key, load, tagsOf).catch(() => {
+          // The entry stays until its bound; the request that misses then reads it and hears the error.
+        });
+      }
+      return Promise.resolve(entry.value);
+    }
+    return this.loading.get(key) ?? this.load(key, load, tagsOf);
+  }
+
+  private load(key: string, load: () => Promise<V | undefined>, tagsOf: (value: V) => string[]): Promise<V | undefined> {
     const started = this.generation;
     this.loadsFrom.set(started, (this.loadsFrom.get(started) ?? 0) + 1);
     let done = false;

@@ -205,5 +205,68 @@ describe('HotCache', () => {
       cache.update('conversation:a', (v) => [...v, 'late']);
       expect(await read()).toEqual(['read3']);
     });
+
+    it('reads an entry in use again in the background before it expires, so no request waits for the load', async () => {
+      vi.useFakeTimers();
+      const cache = new HotCache<string>(new LocalChangeFeed(), 10, 900);
+      let loads = 0;
+      let loading = deferred<void>();
+      const load = async () => {
+        loads += 1;
+        if (loads > 1) await loading.promise;
+        return `read${loads}`;
+      };
+      const read = () => cache.get('a', load, () => ['app:a']);
+      expect(await read()).toBe('read1');
+      vi.advanceTimersByTime(500);
+      expect(await read()).toBe('read1');
+      expect(loads).toBe(1);
+      // In the last third of its life a read is still answered from memory, and starts one load.
+      vi.advanceTimersByTime(200);
+      expect(await read()).toBe('read1');
+      expect(await read()).toBe('read1');
+      expect(loads).toBe(2);
+      loading.resolve();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(await read()).toBe('read2');
+      // Its bound starts again from the refresh: well past the first read's 900 ms it is still kept.
+      vi.advanceTimersByTime(500);
+      expect(await read()).toBe('read2');
+      expect(loads).toBe(2);
+      // A refresh that fails leaves the entry until its bound, and the next miss loads it.
+      loading = deferred<void>();
+      vi.advanceTimersByTime(200);
+      const failing = cache.get(
+        'a',
+        async () => {
+          loads += 1;
+          throw new Error('database gone');
+        },
+        () => ['app:a'],
+      );
+      expect(await failing).toBe('read2');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(loads).toBe(3);
+      vi.advanceTimersByTime(300);
+      loading.resolve();
+      expect(await read()).toBe('read4');
+    });
+
+    it('does not refresh ahead where the life is an idle time', async () => {
+      vi.useFakeTimers();
+      const cache = new HotCache<string>(new LocalChangeFeed(), 10, 900, false);
+      let loads = 0;
+      const read = () =>
+        cache.get(
+          'a',
+          async () => `read${++loads}`,
+          () => ['conversation:a'],
+        );
+      await read();
+      vi.advanceTimersByTime(800);
+      expect(await read()).toBe('read1');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(loads).toBe(1);
+    });
   });
 });

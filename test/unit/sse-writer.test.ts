@@ -38,6 +38,34 @@ describe('SseWriter', () => {
     sse.end();
   });
 
+  it('writes again no sooner than the write interval after the last write, with what came meanwhile; the end at once', async () => {
+    const { res, writes } = recordingResponse();
+    const sse = new SseWriter(res, 60_000, 'event', 40);
+    sse.open();
+    const started = performance.now();
+    sse.send({ n: 1 });
+    await turn();
+    expect(writes).toEqual(['data: {"n":1}\n\n']);
+    sse.send({ n: 2 });
+    await turn();
+    sse.send({ n: 3 });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(writes).toHaveLength(1);
+    while (writes.length < 2) await new Promise((r) => setTimeout(r, 5));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(38);
+    expect(writes[1]).toBe('data: {"n":2}\n\ndata: {"n":3}\n\n');
+    // After a quiet while the next event leaves in the same turn again.
+    await new Promise((r) => setTimeout(r, 50));
+    sse.send({ n: 4 });
+    await turn();
+    expect(writes).toHaveLength(3);
+    sse.send({ n: 5 });
+    sse.end();
+    expect(writes.at(-1)).toBe('data: {"n":5}\n\n');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(writes).toHaveLength(4);
+  });
+
   it('pings a quiet stream, and each event pushes the ping back', async () => {
     const { res, writes } = recordingResponse();
     const sse = new SseWriter(res, 30);
