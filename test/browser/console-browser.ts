@@ -38,8 +38,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
  * Picks an option of an Ant Design select: opens it, types the text (a searchable select filters its
  * virtual list down to it; others ignore typing), clicks the option with that text, and checks that the
  * select shows it. On a loaded CI machine a click during the dropdown's opening animation was once
- * lost (the model stayed "Chat", and every later step failed on it): the pick is tried again, at most
- * three times, and a select that still does not show the text fails here, where the cause is.
+ * lost (the model stayed "Chat", and every later step failed on it), and once the typed text (the
+ * list offered nothing for 30 s): the pick is tried again, at most three times, each retry printed, and a select that still does not show the text fails here, where the cause is.
  */
 export async function pickOption(page: Page, select: ReturnType<Page['locator']>, text: string): Promise<void> {
   // Held by handle: a locator filtered by the select's text stops matching it once the pick changes that text.
@@ -48,7 +48,20 @@ export async function pickOption(page: Page, select: ReturnType<Page['locator']>
   for (let attempt = 1; ; attempt++) {
     await field.click();
     await page.keyboard.type(text);
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first().click();
+    const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first();
+    // Keystrokes typed while the select was still taking focus were once lost, and the list showed no match.
+    const clicked = await option.click({ timeout: 5_000 }).then(
+      () => true,
+      (err: unknown) => {
+        if (attempt === 3) throw err;
+        return false;
+      },
+    );
+    if (!clicked) {
+      process.stderr.write(`pickOption: "${text}" not offered after typing it (attempt ${attempt}); trying again\n`);
+      await page.keyboard.press('Escape');
+      continue;
+    }
     for (let wait = 0; wait < 20; wait++) {
       if ((await field.textContent())?.includes(text)) return;
       await page.waitForTimeout(100);

@@ -65,6 +65,11 @@ describe.skipIf(skip)(`web console in chromium${skip ? ` (skipped: ${skip})` : '
     await page.getByTestId('provider-openai_compatible').getByRole('button', { name: 'Set up' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('API key').fill(FAKE_API_KEY);
+    // Any http(s) URL is a base URL, also a host without a dot and a one-digit port (a self-hosted model).
+    await dialog.getByLabel('Base URL').fill('not a url');
+    await dialog.getByText('Enter an http(s) URL').waitFor();
+    await dialog.getByLabel('Base URL').fill('http://model-box:8/v1');
+    await dialog.getByText('Enter an http(s) URL').waitFor({ state: 'detached' });
     await dialog.getByLabel('Base URL').fill(upstream.baseUrl);
     await dialog.getByRole('button', { name: 'Add a model' }).click();
     await dialog.getByPlaceholder('Model name').nth(0).fill('fake-chat');

@@ -8,6 +8,7 @@ import { api, unwrap } from '../../api/client';
 import { useProviders } from '../../api/hooks';
 import { FormFooter } from '../../components/FormFooter';
 import { useDialogSubmit } from '../../components/actions';
+import { httpUrlRule } from '../../components/url-rule';
 
 /**
  * Makes an app from a Dify DSL file (a file picked or its URL). A model the workspace cannot call is
@@ -76,12 +77,7 @@ export default function ImportDslModal({ onClose }: { onClose: () => void }) {
           <p className="ant-upload-text">{content ? content.name : t('apps.dropDsl')}</p>
         </Upload.Dragger>
         {!content && (
-          <Form.Item
-            name="url"
-            label={t('apps.dslUrl')}
-            style={{ marginTop: 12 }}
-            rules={[{ type: 'url', message: t('models.baseUrlInvalid') }]}
-          >
+          <Form.Item name="url" label={t('apps.dslUrl')} style={{ marginTop: 12 }} rules={[httpUrlRule(t('models.baseUrlInvalid'))]}>
             <Input placeholder="https://…/app.yml" />
           </Form.Item>
         )}

@@ -28,6 +28,7 @@ import { useProviders, useRole } from '../../api/hooks';
 import type { PostBody, Provider } from '../../api/types';
 import { PageState } from '../../components/PageState';
 import { useDialogSubmit } from '../../components/actions';
+import { httpUrlRule } from '../../components/url-rule';
 
 type CredentialBody = PostBody<'/llm-models/{provider}/credentials'>;
 
@@ -71,7 +72,7 @@ function CredentialModal({ provider, onClose }: { provider: Provider; onClose: (
         >
           <Input.Password autoComplete="off" placeholder={provider.credential.api_key || 'sk-...'} />
         </Form.Item>
-        <Form.Item name="base_url" label={t('models.baseUrl')} rules={[{ type: 'url', message: t('models.baseUrlInvalid') }]}>
+        <Form.Item name="base_url" label={t('models.baseUrl')} rules={[httpUrlRule(t('models.baseUrlInvalid'))]}>
           <Input placeholder="https://api.example.com/v1" />
         </Form.Item>
         {provider.custom_models && (

@@ -10,6 +10,7 @@ import { useAction, useConfirmDelete, useDialogSubmit } from '../../components/a
 import { PageState } from '../../components/PageState';
 import { CardGrid } from '../../components/CardGrid';
 import { HeaderList } from './HeaderList';
+import { httpUrlRule } from '../../components/url-rule';
 
 type Kind = 'api' | 'mcp';
 
@@ -59,9 +60,11 @@ function AddModal({ kind, onClose }: { kind: Kind; onClose: () => void }) {
                 style={{ fontFamily: 'ui-monospace, monospace', fontSize: 12 }}
               />
             </Form.Item>
-            <Button icon={<SyncOutlined />} onClick={() => void validate()} style={{ marginBottom: 12 }}>
-              {t('tools.validate')}
-            </Button>
+            <div style={{ marginBottom: 12 }}>
+              <Button icon={<SyncOutlined />} onClick={() => void validate()}>
+                {t('tools.validate')}
+              </Button>
+            </div>
             {preview && (
               <Flex gap={4} wrap style={{ marginBottom: 12 }}>
                 {preview.map((name) => (
@@ -71,15 +74,13 @@ function AddModal({ kind, onClose }: { kind: Kind; onClose: () => void }) {
             )}
           </>
         ) : (
-          <Form.Item
-            name="server_url"
-            label={t('tools.serverUrl')}
-            rules={[{ required: true, type: 'url', message: t('models.baseUrlInvalid') }]}
-          >
+          <Form.Item name="server_url" label={t('tools.serverUrl')} rules={[httpUrlRule(t('models.baseUrlInvalid'), true)]}>
             <Input placeholder="https://example.com/mcp" />
           </Form.Item>
         )}
-        <Typography.Text type="secondary">{t('tools.headers')}</Typography.Text>
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+          {t('tools.headers')}
+        </Typography.Paragraph>
         <HeaderList />
         <FormFooter onCancel={onClose} busy={busy} />
       </Form>
