@@ -2,6 +2,7 @@ import { ConfigError, ensureSecretKey, loadConfig } from '../config/config.js';
 import { createLogger } from '../internal/extension/logger.js';
 import { createCore, startWorker } from './http/module.js';
 import { onShutdownSignal } from './shutdown.js';
+import { releaseMemoryWhenIdle } from './idle-memory.js';
 
 /** A queue consumer for scale-out mode: runs background and periodic jobs, serves no HTTP. */
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const core = await createCore(config, logger);
   await startWorker(core);
   logger.info({ queue: core.queue.kind }, 'LLMOps worker is ready');
+  releaseMemoryWhenIdle();
   onShutdownSignal(logger, config.shutdownTimeoutMs, {
     drain: () => core.queue.close(),
     cut: () => core.queue.interrupt(),

@@ -1,18 +1,22 @@
-import { ConfigError, ensureSecretKey, loadConfig } from '../../config/config.js';
-import { createLogger } from '../../internal/extension/logger.js';
+import { embeddedDatabaseHint } from '../../config/embedded-database-hint.js';
 import { embeddedDataDir, PgliteThread } from '../../internal/extension/pglite-thread.js';
-import { onShutdownSignal } from '../shutdown.js';
+import { releaseMemoryWhenIdle } from '../idle-memory.js';
+
+// The embedded database boots in its own thread from the first moment, while this one loads the rest
+// of the code (the config's validators included); createModule takes the thread over if the checked
+// config names the same folder.
+const hint = embeddedDatabaseHint();
+if (hint) PgliteThread.prestart({ dataDir: embeddedDataDir(hint.storageDir), sharedBuffersMb: hint.sharedBuffersMb });
+
+const [{ ConfigError, ensureSecretKey, loadConfig }, { createLogger }, { onShutdownSignal }] = await Promise.all([
+  import('../../config/config.js'),
+  import('../../internal/extension/logger.js'),
+  import('../shutdown.js'),
+]);
 
 async function main(): Promise<void> {
   const config = ensureSecretKey(loadConfig());
-  // The embedded database boots in its own thread while this one loads the rest of the code.
-  if (!config.databaseUrl) {
-    PgliteThread.prestart({ dataDir: embeddedDataDir(config.storageDir), sharedBuffersMb: config.embeddedDbSharedBuffersMb });
-  }
-  const [{ createModule }, { loadLlmClients }] = await Promise.all([
-    import('./module.js'),
-    import('../../internal/core/llm/openai-compatible-provider.js'),
-  ]);
+  const [{ createModule }, { loadDeferredModules }] = await Promise.all([import('./module.js'), import('./optional-modules.js')]);
   const logger = createLogger(config.logLevel);
   const module = await createModule(config, logger);
   await module.server.listen({ port: config.port, host: config.host });
@@ -24,8 +28,8 @@ async function main(): Promise<void> {
     },
     'LLMOps is ready',
   );
-  // Off the start-up path: the first chat would otherwise wait for the HTTP client and the SDK to load.
-  loadLlmClients().catch((err: unknown) => logger.error({ err }, 'could not load the model clients'));
+  loadDeferredModules().catch((err: unknown) => logger.error({ err }, 'could not load a deferred module'));
+  releaseMemoryWhenIdle();
 
   onShutdownSignal(logger, config.shutdownTimeoutMs, {
     // server.close() stops accepting and waits for in-flight requests; queue.close() for running jobs.

@@ -1,9 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Config } from '../../config/config.js';
 import { ModelCatalog } from '../../internal/core/llm/model-catalog.js';
 import { openDatabase, type Database } from '../../internal/extension/database.js';
-import { LocalFileStorage, type FileStorage } from '../../internal/extension/file-storage.js';
 import { createLogger, type Logger } from '../../internal/extension/logger.js';
 import { createQueue } from '../../internal/extension/queue/create-queue.js';
 import type { Queue } from '../../internal/extension/queue/queue.js';
@@ -88,10 +85,11 @@ import { McpServerService } from '../../internal/service/mcp-server-service.js';
 import { WorkflowToolService } from '../../internal/service/workflow-tool-service.js';
 import { WorkflowToolHandler } from '../../internal/handler/workflow-tool-handler.js';
 import { BuiltinToolService } from '../../internal/service/builtin-tool-service.js';
-import { anyOAuthProvider } from '../../internal/extension/oauth-providers.js';
 import { createMailer } from '../../internal/extension/mailer.js';
 import { defineTasks } from '../../internal/task/tasks.js';
 import { VERSION } from './version.js';
+import { createFileStorage, createOAuthProviders } from './optional-modules.js';
+import type { FileStorage } from '../../internal/extension/file-storage.js';
 
 export interface Services {
   tokens: TokenService;
@@ -314,31 +312,6 @@ export async function createCore(config: Config, logger = createLogger(config.lo
   };
 }
 
-/** The OpenID client costs start-up time, so it loads only when a provider is on. */
-async function createOAuthProviders(config: Config) {
-  if (!anyOAuthProvider(config)) return new Map();
-  const { createOAuthProviders: create } = await import('../../internal/extension/oauth-clients.js');
-  return create(config);
-}
-
-async function createFileStorage(config: Config): Promise<FileStorage> {
-  if (config.storageType === 's3') {
-    // The AWS SDK loads only when S3 is the storage: it costs start-up time the embedded default does not need.
-    const { S3FileStorage } = await import('../../internal/extension/s3-file-storage.js');
-    return new S3FileStorage({
-      endpoint: config.s3Endpoint,
-      region: config.s3Region,
-      bucket: config.s3Bucket,
-      accessKeyId: config.s3AccessKey,
-      secretAccessKey: config.s3SecretKey,
-      forcePathStyle: config.s3ForcePathStyle,
-    });
-  }
-  const filesDir = path.join(config.storageDir, 'files');
-  mkdirSync(filesDir, { recursive: true });
-  return new LocalFileStorage(filesDir);
-}
-
 /** Starts consuming jobs and registers periodic ones (API process in embedded mode, or a worker). */
 export async function startWorker(core: Core): Promise<void> {
   await registerSchedules(core.queue, core.config);
@@ -362,17 +335,27 @@ async function interruptLeftAnswers(core: Core): Promise<void> {
   if (runs > 0) logger.warn({ runs }, 'workflow runs left unfinished by a stopped process marked failed');
 }
 
-export async function createModule(config: Config, logger?: Logger): Promise<Module> {
-  const core = await createCore(config, logger);
-  try {
-    const server = await createHttpServer({
-      logger: core.logger,
+export async function createModule(config: Config, logger = createLogger(config.logLevel)): Promise<Module> {
+  // The HTTP server is built while the core waits for the database to boot: neither needs the other.
+  const [coreResult, serverResult] = await Promise.allSettled([
+    createCore(config, logger),
+    createHttpServer({
+      logger,
       corsOrigins: config.corsOrigins,
       bodyLimitBytes: config.bodyLimitBytes,
       uploadMaxBytes: Math.max(config.uploadFileMaxBytes, config.uploadImageMaxBytes),
       version: VERSION,
       consoleDir: consoleDirectory(config.consoleDir),
-    });
+    }),
+  ]);
+  if (coreResult.status === 'rejected') {
+    if (serverResult.status === 'fulfilled') await serverResult.value.close();
+    throw coreResult.reason;
+  }
+  const core = coreResult.value;
+  try {
+    if (serverResult.status === 'rejected') throw serverResult.reason;
+    const server = serverResult.value;
     server.addHook('onRequest', accountAuthHook(core.services.auth));
     server.addHook('onRequest', appKeyAuthHook(core.services.apiKey, core.rateLimiter, config.rateLimitApiKeyPerMinute));
     const { services } = core;

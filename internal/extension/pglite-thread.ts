@@ -19,7 +19,7 @@ export function embeddedDataDir(storageDir: string): string {
 /** Made by scripts/pglite-seed.mjs, at dist/pglite-seed from both the sources and dist/. */
 const SEED_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/pglite-seed' : '../../pglite-seed', import.meta.url));
 
-let early: { dataDir: string; thread: Promise<PgliteThread> } | undefined;
+let early: { data: PgliteWorkerData; thread: Promise<PgliteThread> } | undefined;
 
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = Distribute<PgliteRequest>;
@@ -60,13 +60,19 @@ export class PgliteThread implements PgliteClient {
     const thread = PgliteThread.#boot(data);
     // Whoever takes it over sees a failure; until then it must not count as unhandled.
     thread.catch(() => undefined);
-    early = { dataDir: data.dataDir, thread };
+    early = { data, thread };
   }
 
   static start(data: PgliteWorkerData): Promise<PgliteThread> {
-    const prestarted = early?.dataDir === data.dataDir ? early.thread : undefined;
+    const prestarted = early;
     early = undefined;
-    return prestarted ?? PgliteThread.#boot(data);
+    if (prestarted?.data.dataDir === data.dataDir && prestarted.data.sharedBuffersMb === data.sharedBuffersMb) return prestarted.thread;
+    if (!prestarted) return PgliteThread.#boot(data);
+    // Started for another folder or setting: closed first, as two Postgres must never open one folder.
+    return prestarted.thread
+      .then((thread) => thread.close())
+      .catch(() => undefined)
+      .then(() => PgliteThread.#boot(data));
   }
 
   static async #boot(options: PgliteWorkerData): Promise<PgliteThread> {

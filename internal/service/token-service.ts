@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import type * as Jose from 'jose';
 import { UnauthorizedException } from '../exception/app-error.js';
 import { BoundedCache } from '../lib/bounded-cache.js';
 import { deriveKey } from '../lib/crypto.js';
@@ -23,6 +23,12 @@ const AUDIENCE = 'console';
 /** Tokens whose signature was checked, kept so a console session pays for HMAC once, not per request. */
 const VERIFIED_MAX = 10_000;
 
+let jose: Promise<typeof Jose> | undefined;
+/** The JWT library loads with the first token, or with the warm-up after the server listens: start-up does not need it. */
+export function loadJose(): Promise<typeof Jose> {
+  return (jose ??= import('jose'));
+}
+
 /** Signs and verifies console access tokens (HS256 with a key derived from SECRET_KEY). */
 export class TokenService {
   private readonly key: Uint8Array;
@@ -39,6 +45,7 @@ export class TokenService {
   async issue(accountId: string, version: number): Promise<IssuedToken> {
     const nowSeconds = Math.floor(Date.now() / 1000);
     const exp = nowSeconds + this.ttlSeconds;
+    const { SignJWT } = await loadJose();
     const accessToken = await new SignJWT({ ver: version })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(accountId)
@@ -61,6 +68,7 @@ export class TokenService {
   }
 
   private async verifySignature(token: string): Promise<AccessTokenClaims> {
+    const { errors: joseErrors, jwtVerify } = await loadJose();
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
       if (!payload.sub || !payload.jti || typeof payload.ver !== 'number' || !payload.exp) {

@@ -123,3 +123,30 @@ describe('embedded database seed', () => {
     await check.close();
   }, 60_000);
 });
+
+/** The server boots the database before its config is checked (app/http/llmops-app.ts), then takes it over. */
+describe('embedded database started early', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'llmops-pglite-early-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is taken over when the folder and settings match, and closed before a new start when they do not', async () => {
+    const dataDir = path.join(dir, 'db');
+    PgliteThread.prestart({ dataDir, sharedBuffersMb: 16 });
+    const early = await PgliteThread.start({ dataDir, sharedBuffersMb: 16 });
+    expect((await early.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
+    await early.exec("CREATE TABLE marks (label text); INSERT INTO marks VALUES ('kept')");
+    await early.close();
+
+    // Another setting than the early start's: a new thread on the same folder, once the early one has let go.
+    PgliteThread.prestart({ dataDir, sharedBuffersMb: 16 });
+    const other = await PgliteThread.start({ dataDir, sharedBuffersMb: 24 });
+    expect((await other.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '24MB' }]);
+    expect((await other.query('SELECT label FROM marks')).rows).toEqual([{ label: 'kept' }]);
+    await other.close();
+  }, 60_000);
+});
