@@ -50,7 +50,8 @@ export async function pickOption(page: Page, select: ReturnType<Page['locator']>
     await page.keyboard.type(text);
     const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first();
     // Keystrokes typed while the select was still taking focus were once lost, and the list showed no match.
-    const clicked = await option.click({ timeout: 5_000 }).then(
+    // Each try waits longer: under a full test run an option list once took more than 15 s to offer the text.
+    const clicked = await option.click({ timeout: 5_000 * attempt }).then(
       () => true,
       (err: unknown) => {
         if (attempt === 3) throw err;
