@@ -47,6 +47,8 @@ export async function pickOption(page: Page, select: ReturnType<Page['locator']>
   if (!field) throw new Error('no select to pick from');
   for (let attempt = 1; ; attempt++) {
     await field.click();
+    // A try that typed the text leaves it in the search box; typed again it would search for it twice.
+    if (attempt > 1) await (await field.$('input'))?.fill('');
     await page.keyboard.type(text);
     const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first();
     // Keystrokes typed while the select was still taking focus were once lost, and the list showed no match.
