@@ -2,10 +2,10 @@ import { performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-export type Collect = (options: { type: 'minor' | 'major' }) => void;
+type Collect = (options: { type: 'minor' | 'major' }) => void;
 
 /** Node's gc(), exposed at run time when the process was not started with --expose-gc. */
-export function exposedGc(): Collect {
+function exposedGc(): Collect {
   const existing = (globalThis as { gc?: Collect }).gc;
   if (existing) return existing;
   setFlagsFromString('--expose-gc');

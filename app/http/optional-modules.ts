@@ -7,10 +7,7 @@ import { anyOAuthProvider } from '../../internal/extension/oauth-providers.js';
 import { loadPasswordHasher } from '../../internal/lib/password.js';
 import { loadJose } from '../../internal/service/token-service.js';
 
-/*
- * What the process loads only when it is used, so start-up does not pay for it: the S3 client,
- * the OpenID clients, and what the warm-up after listening loads before the first request needs it.
- */
+// What the process loads only when it is used, so start-up does not pay for it.
 
 /**
  * What start-up leaves out because no request has needed it yet (the model clients, JWT, password

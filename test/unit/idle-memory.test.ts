@@ -63,7 +63,7 @@ describe('releaseMemoryWhenIdle', () => {
       const check = setInterval(() => {
         if (young() > grown / 4 && Date.now() - started < 25000) return;
         clearInterval(check);
-        console.log(JSON.stringify({ grown, idle: young(), afterMs: Date.now() - started }));
+        process.stdout.write(JSON.stringify({ grown, idle: young(), afterMs: Date.now() - started }));
       }, 250);
     `;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 40_000 });
