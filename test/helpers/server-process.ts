@@ -55,9 +55,12 @@ async function spawnEntry(
   };
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${entry} did not start in ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    // Once ready, no longer looked at: the whole output searched again at each line costs the reader
+    // time that grows with the output (milliseconds per line after a bench's 15,000 answers).
     const check = () => {
       if (!ready(output)) return;
       clearTimeout(timer);
+      child.stdout!.off('data', check);
       resolve();
     };
     child.stdout!.on('data', check);
