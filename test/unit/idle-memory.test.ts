@@ -15,18 +15,30 @@ function busyFor(ms: number): void {
   while (performance.now() < until);
 }
 
+/** Runs a script in a process of its own; it prints the heap's size before and after going idle. */
+async function runAlone(script: string): Promise<{ grown: number; idle: number }> {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 40_000 });
+  return JSON.parse(stdout) as { grown: number; idle: number };
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await sleep(20);
+}
+
 describe('releaseMemoryWhenIdle', () => {
   it('collects while idle and the young generation is grown, never while the event loop is busy', async () => {
     const collections: string[] = [];
     let young = 32 << 20;
     const stop = releaseMemoryWhenIdle({
       intervalMs: 100,
-      collect: ({ type }) => {
-        collections.push(type);
+      collect: (options) => {
+        collections.push(options?.type ?? 'full');
         // The first collection came too soon after the traffic for V8; the second shrinks it.
         if (collections.length === 2) young = 1 << 20;
       },
       youngBytes: () => young,
+      heapBytes: () => 64 << 20,
     });
     try {
       await sleep(650);
@@ -47,6 +59,63 @@ describe('releaseMemoryWhenIdle', () => {
     }
   });
 
+  it('collects the whole heap once when it grew and the process went idle, again only after it grows anew', async () => {
+    const collections: string[] = [];
+    let heap = 80 << 20;
+    const stop = releaseMemoryWhenIdle({
+      intervalMs: 100,
+      grownHeapBytes: 32 << 20,
+      collect: (options) => {
+        collections.push(options?.type ?? 'full');
+        // A full collection leaves the live data and some room: above where the heap began.
+        if (!options) heap = 120 << 20;
+      },
+      youngBytes: () => 1 << 20,
+      heapBytes: () => heap,
+    });
+    try {
+      await sleep(350);
+      expect(collections).toEqual([]);
+      heap = 220 << 20;
+      await until(() => collections.length > 0);
+      await sleep(350);
+      expect(collections).toEqual(['full']);
+      // Growth counts from where the last full collection left it: 20 MiB more is not enough, 40 is.
+      heap = 140 << 20;
+      await sleep(350);
+      expect(collections).toEqual(['full']);
+      heap = 160 << 20;
+      await until(() => collections.length > 1);
+      expect(collections).toEqual(['full', 'full']);
+    } finally {
+      stop();
+    }
+  });
+
+  it('gives back the old generation a burst left behind, in a process of its own', async () => {
+    // V8 would keep it: a waiting process allocates nothing, so no collection of the old generation comes.
+    const script = `
+      import { getHeapStatistics } from 'node:v8';
+      import { releaseMemoryWhenIdle } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/app/idle-memory.js')).href)};
+      const total = () => getHeapStatistics().total_heap_size;
+      releaseMemoryWhenIdle({ intervalMs: 500 });
+      let keep = [];
+      for (let i = 0; i < 600000; i++) keep.push({ i, text: 'item ' + i });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      keep = null;
+      const grown = total();
+      const started = Date.now();
+      const check = setInterval(() => {
+        if (total() > grown / 2 && Date.now() - started < 25000) return;
+        clearInterval(check);
+        process.stdout.write(JSON.stringify({ grown, idle: total() }));
+      }, 250);
+    `;
+    const { grown, idle } = await runAlone(script);
+    expect(grown).toBeGreaterThanOrEqual(64 * 1024 * 1024);
+    expect(idle).toBeLessThanOrEqual(grown / 2);
+  }, 50_000);
+
   it('gives back the young generation an idle process grew, in a process of its own', async () => {
     // V8 shrinks it at a collection once allocation has been low for a few seconds: nothing else may
     // allocate meanwhile, so this runs alone, on the built module the server runs.
@@ -66,8 +135,7 @@ describe('releaseMemoryWhenIdle', () => {
         process.stdout.write(JSON.stringify({ grown, idle: young(), afterMs: Date.now() - started }));
       }, 250);
     `;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 40_000 });
-    const { grown, idle } = JSON.parse(stdout) as { grown: number; idle: number };
+    const { grown, idle } = await runAlone(script);
     expect(grown).toBeGreaterThanOrEqual(8 * 1024 * 1024);
     expect(idle).toBeLessThanOrEqual(grown / 4);
   }, 50_000);
