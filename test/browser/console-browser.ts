@@ -48,7 +48,11 @@ export async function pickOption(page: Page, select: ReturnType<Page['locator']>
   for (let attempt = 1; ; attempt++) {
     await field.click();
     // A try that typed the text leaves it in the search box; typed again it would search for it twice.
-    if (attempt > 1) await (await field.$('input'))?.fill('');
+    // Cleared by keys, not fill(): a select that is not searchable has a read-only input, which fill() waits on.
+    if (attempt > 1) {
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Backspace');
+    }
     await page.keyboard.type(text);
     const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first();
     // Keystrokes typed while the select was still taking focus were once lost, and the list showed no match.
@@ -70,6 +74,7 @@ export async function pickOption(page: Page, select: ReturnType<Page['locator']>
       await page.waitForTimeout(100);
     }
     if (attempt === 3) throw new Error(`the select does not show "${text}" after ${attempt} picks`);
+    process.stderr.write(`pickOption: the select does not show "${text}" after picking it (attempt ${attempt}); trying again\n`);
     await page.keyboard.press('Escape');
   }
 }
