@@ -16,13 +16,13 @@ export function embeddedDataDir(storageDir: string): string {
   return path.resolve(storageDir, 'pglite');
 }
 
-/** Made by scripts/pglite-seed.mjs, at dist/pglite-seed from both the sources and dist/. */
 /**
  * The thread's JavaScript only moves query text and rows between Postgres and the request thread,
  * and V8's default young generation grew to ~32 MiB it did not need: the thread's heap held 52 MiB
  * for 15-29 live, 31 with this limit (its CPU per statement the same within the bench's noise).
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+/** Made by scripts/pglite-seed.mjs, at dist/pglite-seed from both the sources and dist/. */
 const SEED_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/pglite-seed' : '../../pglite-seed', import.meta.url));
 
 let early: { data: PgliteWorkerData; thread: Promise<PgliteThread> } | undefined;
