@@ -95,7 +95,7 @@ describe.skipIf(skip)(`web console in chromium${skip ? ` (skipped: ${skip})` : '
     await dialog.getByLabel('Name').fill('Biology');
     await pickOption(page, dialog.getByLabel('Embedding model').locator('..').locator('..'), 'fake-embed');
     await page.unroute(slowModels);
-    await dialog.getByRole('button', { name: 'Create' }).click();
+    await submitDialog(page, dialog.getByRole('button', { name: 'Create' }));
     await page.getByTestId('upload-documents').click();
     await page.locator('input[type=file]').setInputFiles({ name: 'plants.txt', mimeType: 'text/plain', buffer: Buffer.from(DOC) });
     await page.getByRole('button', { name: 'Add 1 document', exact: true }).click();
@@ -117,7 +117,7 @@ describe.skipIf(skip)(`web console in chromium${skip ? ` (skipped: ${skip})` : '
     await page.getByRole('menuitem', { name: 'Studio' }).click();
     await page.getByRole('button', { name: 'Create app' }).first().click();
     await page.getByRole('dialog').getByLabel('Name').fill('Botanist');
-    await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
+    await submitDialog(page, page.getByRole('dialog').getByRole('button', { name: 'Create' }));
     await page.getByTestId('model-select').waitFor();
     appUrl = new URL(page.url()).pathname;
     await pickOption(page, page.getByTestId('model-select'), 'fake-chat');
@@ -181,7 +181,7 @@ describe.skipIf(skip)(`web console in chromium${skip ? ` (skipped: ${skip})` : '
     const dialog = page.getByRole('dialog');
     await pickOption(page, dialog.getByLabel('Type').locator('..').locator('..'), 'Workflow');
     await dialog.getByLabel('Name').fill('Greeter');
-    await dialog.getByRole('button', { name: 'Create' }).click();
+    await submitDialog(page, dialog.getByRole('button', { name: 'Create' }));
     await page.getByTestId('node-start').click();
     const workflowPath = new URL(page.url()).pathname.replace(/\/configure$/, '');
     await page
