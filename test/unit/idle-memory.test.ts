@@ -21,6 +21,27 @@ async function runAlone(script: string): Promise<{ grown: number; idle: number }
   return JSON.parse(stdout) as { grown: number; idle: number };
 }
 
+/**
+ * In a process of its own, on the built module the server runs: the heap's size after `burst`, and
+ * once it fell to half of that or `waitMs` passed.
+ */
+function heapAfterBurst(burst: string, waitMs: number): Promise<{ grown: number; idle: number }> {
+  return runAlone(`
+    import { getHeapStatistics } from 'node:v8';
+    import { releaseMemoryWhenIdle } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/app/idle-memory.js')).href)};
+    const total = () => getHeapStatistics().total_heap_size;
+    releaseMemoryWhenIdle({ intervalMs: 500 });
+    ${burst}
+    const grown = total();
+    const started = Date.now();
+    const check = setInterval(() => {
+      if (total() > grown / 2 && Date.now() - started < ${waitMs}) return;
+      clearInterval(check);
+      process.stdout.write(JSON.stringify({ grown, idle: total() }));
+    }, 250);
+  `);
+}
+
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition() && Date.now() < deadline) await sleep(20);
@@ -131,24 +152,13 @@ describe('releaseMemoryWhenIdle', () => {
 
   it('gives back the old generation a burst left behind, in a process of its own', async () => {
     // V8 would keep it: a waiting process allocates nothing, so no collection of the old generation comes.
-    const script = `
-      import { getHeapStatistics } from 'node:v8';
-      import { releaseMemoryWhenIdle } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/app/idle-memory.js')).href)};
-      const total = () => getHeapStatistics().total_heap_size;
-      releaseMemoryWhenIdle({ intervalMs: 500 });
-      let keep = [];
+    const { grown, idle } = await heapAfterBurst(
+      `let keep = [];
       for (let i = 0; i < 600000; i++) keep.push({ i, text: 'item ' + i });
       await new Promise((resolve) => setTimeout(resolve, 100));
-      keep = null;
-      const grown = total();
-      const started = Date.now();
-      const check = setInterval(() => {
-        if (total() > grown / 2 && Date.now() - started < 25000) return;
-        clearInterval(check);
-        process.stdout.write(JSON.stringify({ grown, idle: total() }));
-      }, 250);
-    `;
-    const { grown, idle } = await runAlone(script);
+      keep = null;`,
+      25_000,
+    );
     expect(grown).toBeGreaterThanOrEqual(64 * 1024 * 1024);
     expect(idle).toBeLessThanOrEqual(grown / 2);
   }, 50_000);
@@ -156,24 +166,13 @@ describe('releaseMemoryWhenIdle', () => {
   it('compacts the old generation a burst left fragmented, in a process of its own', async () => {
     // Every 50th object lives on: a collection that does not compact keeps most pages (137 of 173 MiB
     // here). Waited for less than the 8 s after which V8's memory reducer would compact them anyway.
-    const script = `
-      import { getHeapStatistics } from 'node:v8';
-      import { releaseMemoryWhenIdle } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/app/idle-memory.js')).href)};
-      const total = () => getHeapStatistics().total_heap_size;
-      releaseMemoryWhenIdle({ intervalMs: 500 });
-      let all = [];
+    const { grown, idle } = await heapAfterBurst(
+      `let all = [];
       for (let i = 0; i < 1500000; i++) all.push({ i, text: 'item ' + i });
-      const kept = all.filter((_, i) => i % 50 === 0);
-      all = null;
-      const grown = total();
-      const started = Date.now();
-      const check = setInterval(() => {
-        if (total() > grown / 2 && Date.now() - started < 6000) return;
-        clearInterval(check);
-        process.stdout.write(JSON.stringify({ grown, idle: total(), kept: kept.length }));
-      }, 250);
-    `;
-    const { grown, idle } = await runAlone(script);
+      globalThis.kept = all.filter((_, i) => i % 50 === 0);
+      all = null;`,
+      6_000,
+    );
     expect(grown).toBeGreaterThanOrEqual(96 * 1024 * 1024);
     expect(idle).toBeLessThanOrEqual(grown / 2);
   }, 50_000);
