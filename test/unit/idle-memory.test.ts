@@ -15,6 +15,15 @@ function busyFor(ms: number): void {
   while (performance.now() < until);
 }
 
+/** Keeps the event loop busy through whole intervals for `ms`, letting timers run in between. */
+async function stayBusy(ms: number): Promise<void> {
+  const busyUntil = Date.now() + ms;
+  while (Date.now() < busyUntil) {
+    busyFor(60);
+    await sleep(1);
+  }
+}
+
 /** Runs a script in a process of its own; it prints the heap's size before and after going idle. */
 async function runAlone(script: string): Promise<{ grown: number; idle: number }> {
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 40_000 });
@@ -67,11 +76,7 @@ describe('releaseMemoryWhenIdle', () => {
       expect(collections).toEqual(['minor', 'minor']);
       young = 32 << 20;
       // Busy through whole intervals: nothing collected, however grown; idle again: collected.
-      const busyUntil = Date.now() + 400;
-      while (Date.now() < busyUntil) {
-        busyFor(60);
-        await sleep(1);
-      }
+      await stayBusy(400);
       expect(collections).toHaveLength(2);
       await sleep(350);
       expect(collections.length).toBeGreaterThan(2);
@@ -136,11 +141,7 @@ describe('releaseMemoryWhenIdle', () => {
       // One collection, its trim after it; quiet since: nothing more.
       expect(events).toEqual(['minor', 'trim']);
       // Work with nothing for V8 to collect after it: the trim alone, once.
-      const busyUntil = Date.now() + 300;
-      while (Date.now() < busyUntil) {
-        busyFor(60);
-        await sleep(1);
-      }
+      await stayBusy(300);
       expect(events).toEqual(['minor', 'trim']);
       await until(() => events.length > 2);
       await sleep(450);
