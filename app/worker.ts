@@ -1,6 +1,6 @@
 import { ConfigError, ensureSecretKey, loadConfig } from '../config/config.js';
 import { createLogger } from '../internal/extension/logger.js';
-import { createCore, startWorker } from './http/module.js';
+import { createCore, startWorker } from './compose/module.js';
 import { onShutdownSignal } from './shutdown.js';
 import { releaseMemoryWhenIdle } from './idle-memory.js';
 

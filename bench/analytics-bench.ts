@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { openDatabase } from '../internal/extension/database.js';
-import { AnalyticsRollupService } from '../internal/service/analytics-rollup-service.js';
+import { AnalyticsRollupService } from '../internal/service/analytics/analytics-rollup-service.js';
 import { HttpClient } from '../test/helpers/http-client.js';
 import { spawnServer } from '../test/helpers/server-process.js';
 import { fmt, summarize } from './stats.js';

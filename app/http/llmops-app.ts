@@ -16,7 +16,7 @@ const [{ ConfigError, ensureSecretKey, loadConfig }, { createLogger }, { onShutd
 
 async function main(): Promise<void> {
   const config = ensureSecretKey(loadConfig());
-  const [{ createModule }, { loadDeferredModules }] = await Promise.all([import('./module.js'), import('./optional-modules.js')]);
+  const [{ createModule }, { loadDeferredModules }] = await Promise.all([import('../compose/module.js'), import('./optional-modules.js')]);
   const logger = createLogger(config.logLevel);
   const module = await createModule(config, logger);
   await module.server.listen({ port: config.port, host: config.host });

@@ -5,7 +5,7 @@ import { loadLlmClients } from '../../internal/core/llm/openai-compatible-provid
 import { LocalFileStorage, type FileStorage } from '../../internal/extension/file-storage.js';
 import { anyOAuthProvider } from '../../internal/extension/oauth-providers.js';
 import { loadPasswordHasher } from '../../internal/lib/password.js';
-import { loadJose } from '../../internal/service/token-service.js';
+import { loadJose } from '../../internal/service/identity/token-service.js';
 
 // What the process loads only when it is used, so start-up does not pay for it.
 

@@ -19,37 +19,37 @@ export class AppError extends Error {
   }
 }
 
-export class FailException extends AppError {
+export class FailError extends AppError {
   constructor(message: string, data?: Record<string, unknown>) {
     super(HttpCode.Fail, message, data);
   }
 }
 
-export class NotFoundException extends AppError {
+export class NotFoundError extends AppError {
   constructor(message = 'not found') {
     super(HttpCode.NotFound, message);
   }
 }
 
-export class UnauthorizedException extends AppError {
+export class UnauthorizedError extends AppError {
   constructor(message = 'unauthorized') {
     super(HttpCode.Unauthorized, message);
   }
 }
 
-export class ForbiddenException extends AppError {
+export class ForbiddenError extends AppError {
   constructor(message = 'forbidden') {
     super(HttpCode.Forbidden, message);
   }
 }
 
-export class ValidateErrorException extends AppError {
+export class ValidationError extends AppError {
   constructor(message: string, data?: Record<string, unknown>) {
     super(HttpCode.ValidateError, message, data);
   }
 }
 
-export class RateLimitedException extends AppError {
+export class RateLimitedError extends AppError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
@@ -59,14 +59,14 @@ export class RateLimitedException extends AppError {
 }
 
 /** A dependency (database, queue) is down; the client may retry later. */
-export class ServiceUnavailableException extends AppError {
+export class ServiceUnavailableError extends AppError {
   constructor(message: string) {
     super(HttpCode.Fail, message, {}, 503);
   }
 }
 
 /** An error of the Dify-compatible service API, with Dify's own code (`conversation_not_exists`, `app_unavailable` ...). */
-export class ServiceApiException extends AppError {
+export class DifyApiError extends AppError {
   constructor(
     status: number,
     readonly difyCode: string,
@@ -77,6 +77,6 @@ export class ServiceApiException extends AppError {
 }
 
 /** Dify's answer for an app that is not published (or whose published version is gone). */
-export function appUnavailable(): ServiceApiException {
-  return new ServiceApiException(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
+export function appUnavailable(): DifyApiError {
+  return new DifyApiError(400, 'app_unavailable', 'App unavailable, please check your app configurations.');
 }

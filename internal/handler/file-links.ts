@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { MessageFileService, MessageFileView } from '../service/message-file-service.js';
+import type { MessageFileService, MessageFileView } from '../service/files/message-file-service.js';
 
 /** The messages' files, with links to uploads made absolute on the address the client called, as Dify's clients expect. */
 export async function messageFileLinks(

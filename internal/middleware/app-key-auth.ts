@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import { appUnavailable, RateLimitedException, ServiceApiException } from '../exception/app-error.js';
+import { appUnavailable, RateLimitedError, DifyApiError } from '../exception/app-error.js';
 import type { RateLimiter } from '../extension/rate-limiter.js';
 import type { AppApiKey } from '../model/api-key.js';
 import type { App } from '../model/app.js';
-import type { ApiKeyService } from '../service/api-key-service.js';
+import type { ApiKeyService } from '../service/apps/api-key-service.js';
 
 export interface AppKeyAuth {
   key: AppApiKey;
@@ -28,19 +28,19 @@ export function appKeyAuthHook(apiKeys: ApiKeyService, limiter: RateLimiter, per
     if (request.routeOptions.config.auth !== 'app-key') return;
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!match) {
-      throw new ServiceApiException(401, 'unauthorized', "Authorization header must be provided and start with 'Bearer'");
+      throw new DifyApiError(401, 'unauthorized', "Authorization header must be provided and start with 'Bearer'");
     }
     const result = await apiKeys.check(match[1]!);
-    if (!result.ok && result.reason === 'invalid') throw new ServiceApiException(401, 'unauthorized', 'Access token is invalid');
+    if (!result.ok && result.reason === 'invalid') throw new DifyApiError(401, 'unauthorized', 'Access token is invalid');
     if (!result.ok) throw appUnavailable();
     const rate = await limiter.hit(`app-key:${result.key.id}`, perMinute, MINUTE_MS);
     if (!rate.allowed)
-      throw new RateLimitedException(`Rate limit exceeded: at most ${perMinute} requests per minute for this key.`, rate.retryAfterSeconds);
+      throw new RateLimitedError(`Rate limit exceeded: at most ${perMinute} requests per minute for this key.`, rate.retryAfterSeconds);
     request.appKey = { key: result.key, app: result.app };
   };
 }
 
 export function currentAppKey(request: FastifyRequest): AppKeyAuth {
-  if (!request.appKey) throw new ServiceApiException(401, 'unauthorized', 'Access token is invalid');
+  if (!request.appKey) throw new DifyApiError(401, 'unauthorized', 'Access token is invalid');
   return request.appKey;
 }

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { ForbiddenException, UnauthorizedException } from '../exception/app-error.js';
-import type { AuthService, AuthenticatedAccount } from '../service/auth-service.js';
-import { requirePermission, type Actor, type Permission } from '../service/permissions.js';
+import { ForbiddenError, UnauthorizedError } from '../exception/app-error.js';
+import type { AuthService, AuthenticatedAccount } from '../service/identity/auth-service.js';
+import { requirePermission, type Actor, type Permission } from '../service/identity/permissions.js';
 
 /** Who may call a route: anyone, or a signed-in console account. */
 export type RouteAuth = 'public' | 'account' | 'app-key';
@@ -23,9 +23,9 @@ export function accountAuthHook(authService: AuthService) {
   return async (request: FastifyRequest): Promise<void> => {
     if (request.routeOptions.config.auth !== 'account') return;
     const header = request.headers.authorization;
-    if (!header) throw new UnauthorizedException('missing Authorization header; send "Bearer <access_token>"');
+    if (!header) throw new UnauthorizedError('missing Authorization header; send "Bearer <access_token>"');
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new UnauthorizedException('Authorization header must be "Bearer <access_token>"');
+    if (!match) throw new UnauthorizedError('Authorization header must be "Bearer <access_token>"');
     request.auth = await authService.authenticate(match[1]!);
     const permission = request.routeOptions.config.permission;
     if (permission) requirePermission(actorOf(request.auth), permission);
@@ -34,7 +34,7 @@ export function accountAuthHook(authService: AuthService) {
 
 /** The signed-in account of an 'account' route; the hook guarantees it is there. */
 export function currentAuth(request: FastifyRequest): AuthenticatedAccount {
-  if (!request.auth) throw new UnauthorizedException();
+  if (!request.auth) throw new UnauthorizedError();
   return request.auth;
 }
 
@@ -50,7 +50,7 @@ export function currentWorkspaceId(request: FastifyRequest): string {
 
 function actorOf(auth: AuthenticatedAccount): Actor {
   if (!auth.workspace) {
-    throw new ForbiddenException('you are not a member of this workspace any more; switch to another with POST /workspaces/switch');
+    throw new ForbiddenError('you are not a member of this workspace any more; switch to another with POST /workspaces/switch');
   }
   return { accountId: auth.account.id, workspaceId: auth.workspace.id, role: auth.workspace.role };
 }

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { ValidateErrorException } from '../exception/app-error.js';
+import { ValidationError } from '../exception/app-error.js';
 
 /** Where in `value` a string holds U+0000, as a dotted path, or undefined. */
 function nulAt(value: unknown, path: string, depth = 0): string | undefined {
@@ -25,6 +25,6 @@ export async function nulGuardHook(req: FastifyRequest): Promise<void> {
     ['body', req.body],
   ] as const) {
     const field = nulAt(value, '');
-    if (field !== undefined) throw new ValidateErrorException(`${field || where}: must not contain NUL characters (\\u0000)`);
+    if (field !== undefined) throw new ValidationError(`${field || where}: must not contain NUL characters (\\u0000)`);
   }
 }

@@ -1,5 +1,5 @@
 import type { RouteAuth } from '../middleware/auth.js';
-import { Permission, rolesFor } from '../service/permissions.js';
+import { Permission, rolesFor } from '../service/identity/permissions.js';
 import { jsonRpcError } from '../schema/app-mcp-schema.js';
 import { errorResponses } from '../schema/common-schema.js';
 import { openAiErrorBody } from '../schema/openai-schema.js';

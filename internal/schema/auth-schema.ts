@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { envelope, trimmed } from './common-schema.js';
 import { unixSeconds } from '../lib/time.js';
-import type { IssuedToken } from '../service/token-service.js';
+import type { IssuedToken } from '../service/identity/token-service.js';
 import { OAUTH_PROVIDERS } from '../extension/oauth-providers.js';
 
 export const email = z

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { CONVERSATION_NAME_MAX_LENGTH, MessageStatus } from '../entity/conversation-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { Conversation, Message } from '../model/conversation.js';
-import type { ThoughtView } from '../service/agent-thoughts.js';
-import type { MessagePage } from '../service/conversation-service.js';
+import type { ThoughtView } from '../service/chat/agent-thoughts.js';
+import type { MessagePage } from '../service/chat/conversation-service.js';
 import { agentThoughtItem } from './service-api-schema.js';
 import { envelope, filesField, inputsField, messageFileItem, unixTime, type MessageFileItem, unixSecondsQuery } from './common-schema.js';
 

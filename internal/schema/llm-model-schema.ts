@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ModelSpec } from '../core/llm/model-catalog.js';
-import type { CredentialStatus, ProviderView } from '../service/llm-model-service.js';
+import type { CredentialStatus, ProviderView } from '../service/models/llm-model-service.js';
 import { envelope, httpUrl } from './common-schema.js';
 
 const providerId = z.string().regex(/^[a-z0-9_]{1,64}$/, 'must be a provider id such as openai');

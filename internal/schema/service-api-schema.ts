@@ -6,7 +6,7 @@ import { isGraphMode } from '../entity/workflow-entity.js';
 import { unixSeconds } from '../lib/time.js';
 import type { App } from '../model/app.js';
 import type { Conversation, Message } from '../model/conversation.js';
-import type { ThoughtView } from '../service/agent-thoughts.js';
+import type { ThoughtView } from '../service/chat/agent-thoughts.js';
 
 /** Request and response shapes of Dify's service API, field for field. */
 /** The service API's `user`: an id the caller chose for its end user. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ASSIGNABLE_ROLES, INVITE_MAX_EMAILS, WORKSPACE_NAME_MAX_LENGTH, WORKSPACE_ROLES } from '../entity/workspace-entity.js';
 import { unixSeconds } from '../lib/time.js';
-import type { InvitationResult, MemberView } from '../service/member-service.js';
-import type { WorkspaceListItem } from '../service/workspace-service.js';
+import type { InvitationResult, MemberView } from '../service/identity/member-service.js';
+import type { WorkspaceListItem } from '../service/identity/workspace-service.js';
 import { accountName, email, password } from './auth-schema.js';
 import { envelope, trimmed, unixTime } from './common-schema.js';
 

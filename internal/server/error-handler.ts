@@ -3,7 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpCode } from '../../pkg/response/http-code.js';
 import { fail } from '../../pkg/response/response.js';
 import { LlmError } from '../core/llm/llm-types.js';
-import { AppError, RateLimitedException, ServiceApiException } from '../exception/app-error.js';
+import { AppError, RateLimitedError, DifyApiError } from '../exception/app-error.js';
 import { openAiError } from '../schema/openai-schema.js';
 
 interface FieldError {
@@ -30,7 +30,7 @@ declare module 'fastify' {
 /** The one place an error becomes an HTTP status and a body, in the caller's format. */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   const failure = toFailure(error, request);
-  if (error instanceof RateLimitedException) reply.header('retry-after', String(error.retryAfterSeconds));
+  if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
   const format = request.routeOptions?.config?.errorFormat ?? formatOfPath(request.url);
   if (format === 'dify') {
     return reply
@@ -49,8 +49,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
 }
 
 function toFailure(error: FastifyError | Error, request: FastifyRequest): Failure {
-  if (error instanceof ServiceApiException)
-    return { status: error.status, code: error.code, message: error.message, difyCode: error.difyCode };
+  if (error instanceof DifyApiError) return { status: error.status, code: error.code, message: error.message, difyCode: error.difyCode };
   if (error instanceof AppError) return { status: error.status, code: error.code, message: error.message, data: error.data };
   if (error instanceof LlmError) {
     // The model provider failed (unreachable, refused the key, rate limited): the caller's configuration or the

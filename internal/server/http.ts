@@ -9,7 +9,7 @@ import type { Logger } from '../extension/logger.js';
 import { nulGuardHook } from '../middleware/nul-guard.js';
 import { OneLineRequestLog } from './request-log.js';
 import { REQUEST_ID_HEADER, requestId } from '../middleware/request-id.js';
-import { NotFoundException } from '../exception/app-error.js';
+import { NotFoundError } from '../exception/app-error.js';
 import { handleError } from './error-handler.js';
 import { consoleStaticOptions, sendConsolePage, wantsConsolePage } from './console.js';
 
@@ -66,7 +66,7 @@ export async function createHttpServer(options: HttpServerOptions) {
   if (consoleDir) await server.register(fastifyStatic, consoleStaticOptions(consoleDir));
   server.setNotFoundHandler((request, reply) => {
     if (consoleDir && wantsConsolePage(request)) return sendConsolePage(reply);
-    return handleError(new NotFoundException(`no route ${request.method} ${request.url.split('?')[0]}`), request, reply);
+    return handleError(new NotFoundError(`no route ${request.method} ${request.url.split('?')[0]}`), request, reply);
   });
   // Aborted when a shutdown cuts what is still running: open event streams end with a final error event.
   const streamsShutdown = new AbortController();

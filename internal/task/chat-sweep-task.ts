@@ -1,8 +1,8 @@
 import { JobName } from '../entity/job-entity.js';
 import type { Logger } from '../extension/logger.js';
 import type { Queue } from '../extension/queue/queue.js';
-import type { ChatService } from '../service/chat-service.js';
-import type { WorkflowRunService } from '../service/workflow-run-service.js';
+import type { ChatService } from '../service/chat/chat-service.js';
+import type { WorkflowRunService } from '../service/workflow/workflow-run-service.js';
 
 /**
  * Marks answers a crashed node left running for longer than the bound as interrupted, and workflow

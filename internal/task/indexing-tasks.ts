@@ -1,7 +1,7 @@
 import { JobName } from '../entity/job-entity.js';
 import type { Queue } from '../extension/queue/queue.js';
-import type { IndexJob } from '../service/document-service.js';
-import type { IndexingService } from '../service/indexing-service.js';
+import type { IndexJob } from '../service/knowledge/document-service.js';
+import type { IndexingService } from '../service/knowledge/indexing-service.js';
 
 /** One job per document; failures end in the document's error status, so the queue never retries. */
 export function defineIndexingTasks(queue: Queue, indexing: IndexingService): void {

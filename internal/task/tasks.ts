@@ -1,11 +1,11 @@
 import type { Logger } from '../extension/logger.js';
 import type { Queue } from '../extension/queue/queue.js';
-import type { AiHelperService } from '../service/ai-helper-service.js';
-import type { AnalyticsRollupService } from '../service/analytics-rollup-service.js';
-import type { AuthService } from '../service/auth-service.js';
-import type { ChatService } from '../service/chat-service.js';
-import type { IndexingService } from '../service/indexing-service.js';
-import type { WorkflowRunService } from '../service/workflow-run-service.js';
+import type { AiHelperService } from '../service/apps/ai-helper-service.js';
+import type { AnalyticsRollupService } from '../service/analytics/analytics-rollup-service.js';
+import type { AuthService } from '../service/identity/auth-service.js';
+import type { ChatService } from '../service/chat/chat-service.js';
+import type { IndexingService } from '../service/knowledge/indexing-service.js';
+import type { WorkflowRunService } from '../service/workflow/workflow-run-service.js';
 import { defineAnalyticsRollupTask } from './analytics-rollup-task.js';
 import { defineAuthCleanupTask } from './auth-cleanup-task.js';
 import { defineChatSweepTask } from './chat-sweep-task.js';

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createModule, type Module } from '../../app/http/module.js';
+import { createModule, type Module } from '../../app/compose/module.js';
 import { loadConfig, type Config } from '../../config/config.js';
 import { createLogger } from '../../internal/extension/logger.js';
 import { TEST_REDIS_URL, type Backend } from './environment.js';
