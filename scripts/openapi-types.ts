@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { createModule } from '../app/http/module.js';
+import { createModule } from '../app/compose/module.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../internal/extension/logger.js';
 
