@@ -16,12 +16,11 @@ function exposedGc(): Collect {
 }
 
 /**
- * The full collection compacts every page, not only V8's pick of the most fragmented: after 500
- * streams a plain one left 132 MiB of heap pages for 53 MiB of live data, which V8's memory reducer
- * compacted ~10 s later if the process was still quiet by then, and not while traffic came back (RSS
- * at 50 streams after the burst 393 MiB in such a run, 323 when the reducer came first). Compacting,
- * the same collection left 87 MiB, in 70 ms. The flag holds for this one collection: compacting
- * every page of V8's own collections under load would cost the requests' latency.
+ * The full collection compacts every page, not only V8's pick of the most fragmented: after a burst
+ * a plain one leaves the heap holding pages well beyond its live data, which V8's memory reducer
+ * compacts only if the process is still quiet some seconds later, and not while traffic comes back.
+ * The flag holds for this one collection: compacting every page of V8's own collections under load
+ * would cost the requests' latency.
  */
 function compactingGc(gc: Collect): Collect {
   return (options) => {
@@ -49,15 +48,14 @@ function committedHeapBytes(): number {
  * Gives back what a burst of traffic left the heap holding once the process has gone quiet. V8
  * returns memory only at a collection, and a server that waits allocates nothing, so none comes:
  * - the young generation (grown to 32 MiB on this thread under allocation): after an idle interval,
- *   one young-generation collection (about 2 ms) lets V8 shrink it. V8 does so only once allocation
+ *   one young-generation collection lets V8 shrink it. V8 does so only once allocation
  *   was low over its last ~5 s, so a collection too soon after the traffic may leave it as it was:
  *   the next idle interval tries again.
- * - the old generation: 500 streams at once grew this thread's heap to ~224 MiB for ~75 MiB of live
- *   data, and V8 sizes its next limit from that, so the heap and the buffers its dead objects still
- *   held stayed at their peak through the lighter load after it (RSS 515 MiB at 50 streams where
- *   300-340 was enough without the burst before). When the heap grew by `grownHeapBytes` since the
- *   last full collection made here, one full collection in an idle interval (tens of ms, with no
- *   request waiting on it) frees it, and resets the limit to the data that is live.
+ * - the old generation: a burst of streams grows this thread's heap well beyond its live data, and
+ *   V8 sizes its next limit from that, so the heap and the buffers its dead objects still hold stay
+ *   at their peak through the lighter load after it. When the heap grew by `grownHeapBytes` since the
+ *   last full collection made here, one full collection in an idle interval (with no request waiting
+ *   on it) frees it, and resets the limit to the data that is live.
  * - the C heap (buffers, socket reads, messages to the embedded database's thread): once the process
  *   went quiet after work, and after each collection made here, the C allocator's free pages are
  *   given back (see malloc-trim.ts), a moment later, as V8 frees dead buffers' memory behind a

@@ -10,11 +10,11 @@ let trim: (() => number) | null | undefined;
  * glibc's malloc_trim(0), through koffi (a C foreign-function interface shipped prebuilt).
  *
  * Buffers, socket reads and the embedded database's messages live in the C heap, not V8's. After a
- * burst of 500 streams the request thread's C heap held 53-70 MiB of which ~40 were free chunks
- * below a chunk still in use: glibc returns free memory by itself only from the top of its heap,
- * so those pages stayed resident for good (measured by calling malloc_trim from a debugger: 53 ->
- * 13 MiB). glibc's tunables cannot reach them either, and can only be set before the process
- * starts. koffi loads (10 ms, ~5 MiB) at the first trim, i.e. after traffic, never at start-up.
+ * burst of streams the request thread's C heap holds free chunks below a chunk still in use: glibc
+ * returns free memory by itself only from the top of its heap, so those pages stay resident for
+ * good unless malloc_trim gives them back. glibc's tunables cannot reach them either, and can only
+ * be set before the process starts. koffi loads at the first trim, i.e. after traffic, never at
+ * start-up.
  * Where the C library is not glibc (musl, macOS) there is nothing to call and this does nothing.
  */
 export const trimMalloc: TrimMalloc = () => {

@@ -18,20 +18,27 @@ export const defaultConfig = {
   databaseUrl: '',
   /**
    * EMBEDDED_DB_SHARED_BUFFERS_MB: the embedded database's page cache. Postgres touches all of it at
-   * start, so each MB is a MB of idle RSS (PGlite's own 128 MB default triples it); 16 costs the chat
-   * path nothing measurable against 32 and keeps ~20 MB off every process.
+   * start, so each MB costs about a MB of RSS, idle or not (PGlite's own default is 128 MB); the
+   * default is enough for the chat path, and more keeps large knowledge bases in memory.
    */
   embeddedDbSharedBuffersMb: 16,
   /** DATABASE_POOL_SIZE: connections per process when DATABASE_URL is set. */
   databasePoolSize: 10,
-  /** REDIS_URL: Redis URL; empty means the in-process queue (jobs do not survive a restart). */
+  /**
+   * REDIS_URL: `redis://...` for durable BullMQ jobs shared by workers, and for what every node must
+   * see (stop requests, cache changes, rate-limit counters); empty means the in-process queue (jobs do
+   * not survive a restart) and one node.
+   */
   redisUrl: '',
   /** QUEUE_PREFIX: key prefix of the BullMQ queues, so several installs can share one Redis. */
   queuePrefix: 'llmops',
   /** RUN_WORKER: consume background jobs and run schedules in the API process (set false on API-only nodes). */
   runWorker: true,
 
-  /** SECRET_KEY: signs tokens and derives the encryption key; generated into STORAGE_DIR when unset. */
+  /**
+   * SECRET_KEY: signs tokens and derives the encryption key; when unset, one is generated into
+   * `STORAGE_DIR/secret-key`. Set it yourself when several nodes share a database.
+   */
   secretKey: '',
   /** ACCESS_TOKEN_TTL_SECONDS: lifetime of a console access token. */
   accessTokenTtlSeconds: 7 * 24 * 3600,
@@ -57,7 +64,10 @@ export const defaultConfig = {
   googleClientSecret: '',
   /** GOOGLE_ISSUER_URL: Google's OpenID Connect issuer (a test's fake replaces it). */
   googleIssuerUrl: 'https://accounts.google.com',
-  /** OIDC_ISSUER_URL / OIDC_CLIENT_ID / OIDC_CLIENT_SECRET: sign-in with any OpenID Connect provider (Keycloak, Authentik, Okta...); off while empty. */
+  /**
+   * OIDC_ISSUER_URL / OIDC_CLIENT_ID / OIDC_CLIENT_SECRET: sign-in with any OpenID Connect provider
+   * (Keycloak, Authentik, Okta, Entra ID...), found by discovery from its issuer URL; off while empty.
+   */
   oidcIssuerUrl: '',
   oidcClientId: '',
   oidcClientSecret: '',
@@ -71,15 +81,21 @@ export const defaultConfig = {
   cleanupIntervalSeconds: 10 * 60,
   /** FILES_ACCESS_TIMEOUT_SECONDS: how long a signed link to an image sent in a chat stays valid. */
   fileAccessTimeoutSeconds: 3600,
-  /** ANALYTICS_ROLLUP_INTERVAL_SECONDS: how often finished messages are added to the per-day analytics rollup. */
+  /**
+   * ANALYTICS_ROLLUP_INTERVAL_SECONDS: how often messages older than ANALYTICS_ROLLUP_DELAY_SECONDS are
+   * summed per app and day for `/analysis` (newer ones are read live).
+   */
   analyticsRollupIntervalSeconds: 5 * 60,
   /**
-   * ANALYTICS_ROLLUP_DELAY_SECONDS: a message is rolled up once it is this old, so that its tokens and latency are final;
-   * analytics read newer messages directly.
+   * ANALYTICS_ROLLUP_DELAY_SECONDS: messages older than this are summed per app and day for `/analysis`,
+   * once their tokens and latency are final; newer ones are read live.
    */
   analyticsRollupDelaySeconds: 3600,
 
-  /** LLM_TIMEOUT_MS: longest wait for a model's answer to start, and between two streamed chunks. */
+  /**
+   * LLM_TIMEOUT_MS: longest wait for a model's answer to start, and between two streamed chunks; a model
+   * call that takes longer ends as a `provider_timeout` error.
+   */
   llmTimeoutMs: 60_000,
   /** LLM_MAX_RETRIES: retries of a 429/5xx from the model before its first token. */
   llmMaxRetries: 2,
@@ -110,18 +126,18 @@ export const defaultConfig = {
   storageType: 'local' as 'local' | 's3',
   /** S3_ENDPOINT: empty for AWS itself; e.g. http://minio:9000 for a self-hosted store. */
   s3Endpoint: '',
-  /** S3_REGION */
+  /** S3_REGION: the region of the bucket. */
   s3Region: 'us-east-1',
   /** S3_BUCKET: must exist. */
   s3Bucket: '',
-  /** S3_ACCESS_KEY / S3_SECRET_KEY */
+  /** S3_ACCESS_KEY / S3_SECRET_KEY: the access key pair of the S3-compatible store. */
   s3AccessKey: '',
   s3SecretKey: '',
   /** S3_FORCE_PATH_STYLE: endpoint/bucket/key URLs (MinIO and most self-hosted stores). */
   s3ForcePathStyle: true,
   /** RATE_LIMIT_API_KEY_PER_MINUTE: service API and OpenAI-endpoint calls one app key may make per minute (across all nodes with Redis). */
   rateLimitApiKeyPerMinute: 600,
-  /** RATE_LIMIT_WEB_APP_VISITOR_PER_MINUTE: messages one web-app visitor may send per minute. */
+  /** RATE_LIMIT_WEB_APP_VISITOR_PER_MINUTE: messages one web-app visitor may send per minute (held in Redis across nodes when REDIS_URL is set). */
   rateLimitWebAppVisitorPerMinute: 20,
   /** UPLOAD_FILE_MAX_BYTES: largest document accepted by POST /upload-files/file. */
   uploadFileMaxBytes: 15 * 1024 * 1024,
@@ -130,8 +146,9 @@ export const defaultConfig = {
   /** BODY_LIMIT_BYTES: largest accepted JSON request body (uploads have their own limits). */
   bodyLimitBytes: 1024 * 1024,
   /**
-   * SHUTDOWN_TIMEOUT_MS: how long in-flight requests and jobs may take to finish after SIGTERM;
-   * then they are cut, and the process is gone within this + 5 s whatever hangs.
+   * SHUTDOWN_TIMEOUT_MS: how long in-flight requests and jobs may take to finish after SIGTERM; then
+   * they are cut (streams end with an `error` event, answers are stored as `interrupted`, jobs go back
+   * to the queue) and the process is gone within this + 5 s whatever hangs; a second signal ends it at once.
    */
   shutdownTimeoutMs: 10_000,
   /**
@@ -143,7 +160,8 @@ export const defaultConfig = {
 
   /**
    * SSRF_ALLOW_HOSTS: comma-separated `host` or `host:port` that server-side fetches (tools, OpenAPI
-   * imports, MCP servers) may reach although they are loopback or private; everything else must be public.
+   * imports, MCP servers) may reach although they are loopback or private; everything else must resolve
+   * to public addresses.
    */
   ssrfAllowHosts: '',
   /** OUTBOUND_TIMEOUT_MS: longest a server-side fetch may take, redirects included. */
@@ -156,9 +174,12 @@ export const defaultConfig = {
   workflowMaxSteps: 500,
   /** WORKFLOW_TIMEOUT_SECONDS: longest one workflow run may take; past it the run fails. */
   workflowTimeoutSeconds: 1200,
-  /** WORKFLOW_MAX_VARIABLE_BYTES: largest value one workflow variable may hold (Dify's 200 KB). */
+  /** WORKFLOW_MAX_VARIABLE_BYTES: largest value one workflow variable may hold (Dify's 200 KB); a node whose output is larger fails. */
   workflowMaxVariableBytes: 200 * 1024,
-  /** WORKFLOW_MAX_CALL_DEPTH: how deep workflows may run workflows as tools (Dify's 5). */
+  /**
+   * WORKFLOW_MAX_CALL_DEPTH: how deep workflows may run workflows as tools (Dify's 5); a deeper call
+   * answers the calling agent or node with an error.
+   */
   workflowMaxCallDepth: 5,
   /** CODE_TIMEOUT_MS: longest a code node or a template may run in the sandbox. */
   codeTimeoutMs: 10_000,

@@ -18,8 +18,8 @@ export function embeddedDataDir(storageDir: string): string {
 
 /**
  * The thread's JavaScript only moves query text and rows between Postgres and the request thread,
- * and V8's default young generation grew to ~32 MiB it did not need: the thread's heap held 52 MiB
- * for 15-29 live, 31 with this limit (its CPU per statement the same within the bench's noise).
+ * so V8's default young generation grows larger than it needs: a small one keeps the thread's heap
+ * near its live data, at no cost in CPU per statement.
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 /** Made by scripts/pglite-seed.mjs, at dist/pglite-seed from both the sources and dist/. */
@@ -85,8 +85,8 @@ export class PgliteThread implements PgliteClient {
     const data = { seedDir: SEED_DIR, ...options };
     mkdirSync(data.dataDir, { recursive: true });
     // Postgres compiled to WebAssembly is large and mostly cold: V8's baseline compiler alone answers
-    // as fast for these queries, and skipping the optimising tier keeps ~50 MB of machine code out of
-    // memory. Flags are the process's, so they are set before the thread compiles anything.
+    // as fast for these queries, and skipping the optimising tier keeps its machine code out of memory.
+    // Flags are the process's, so they are set before the thread compiles anything.
     setFlagsFromString('--liftoff-only');
     setFlagsFromString('--wasm-lazy-compilation');
     const worker = import.meta.url.endsWith('.ts')

@@ -46,8 +46,8 @@ class ParserTables {
 }
 
 /**
- * A new database starts as a copy of the build's seed: initdb in WebAssembly takes ~5 s, a copy a
- * fraction of that, and the seed is already migrated (the migrator then finds nothing, or only what
+ * A new database starts as a copy of the build's seed: initdb in WebAssembly is slow, a copy takes a
+ * fraction of its time, and the seed is already migrated (the migrator then finds nothing, or only what
  * is newer than the seed, to do). The copy is made beside the folder and renamed into place, so a
  * crash mid-copy never leaves a half database behind; without a seed, PGlite runs initdb.
  */

@@ -49,7 +49,7 @@ export class HotCache<V> {
     const now = Date.now();
     if (entry && entry.expiresAt > now) {
       // Read again in the background before the bound runs out, so an entry in use never expires
-      // under a request (on the embedded database, a miss costs a few ms of the request's time).
+      // under a request (a miss makes the request wait for a database read).
       if (this.refreshAhead && entry.expiresAt - now < this.ttlMs * REFRESH_AHEAD && !this.loading.has(key)) {
         this.load(key, load, tagsOf).catch(() => {
           // The entry stays until its bound; the request that misses then reads it and hears the error.

@@ -21,6 +21,10 @@ export const messageCursorQuery = z.object({
   created_at: unixSecondsQuery.optional().describe('Unix seconds (fractions allowed): only messages created before it'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
+/** The console's message cursor as the conversation service takes it: a point in time and a page size. */
+export function messageCursor(query: z.infer<typeof messageCursorQuery>): { before: Date | undefined; limit: number } {
+  return { before: query.created_at ? new Date(query.created_at * 1000) : undefined, limit: query.limit };
+}
 export const renameBody = z.object({ name: z.string().trim().min(1, 'must not be empty').max(CONVERSATION_NAME_MAX_LENGTH) });
 export const pinBody = z.object({ is_pinned: z.boolean() });
 export const summaryBody = z.object({ summary: z.string().trim().max(20_000) });

@@ -7,8 +7,8 @@ import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyR
 export class OneLineRequestLog extends LogController {
   /**
    * The root logger without redaction, for the success line: every field of it is built here (the
-   * URL already without its credentials), and the redaction pass cost more than the rest of the line
-   * (about 15 of 20 µs here), once per request.
+   * URL already without its credentials), and the redaction pass costs more than the rest of the
+   * line, once per request.
    */
   private plain: FastifyBaseLogger | undefined;
 

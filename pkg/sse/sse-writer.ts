@@ -1,10 +1,10 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 /**
- * Writes on one stream follow each other at least this far apart. A display shows a frame every
- * ~16 ms, so no reader sees the difference; a model streaming a token every 5 ms costs a third of
- * the writes (each a syscall and a chunk for every hop and the client to handle), and so does every
- * layer's work per event under load.
+ * Writes on one stream follow each other at least this far apart. A 60 Hz display shows a frame
+ * every ~16 ms, so no reader sees the difference; a model that streams tokens faster than that
+ * needs fewer writes (each a syscall and a chunk for every hop and the client to handle), and every
+ * layer does less work per event under load.
  */
 export const SSE_WRITE_INTERVAL_MS = 15;
 

@@ -8,8 +8,8 @@ export type StreamedChunk = string | ChatCompletionChunk;
  * Reads the `data` of a completion stream's events. The chunks of one answer differ, as a rule, only
  * in their text (`{"id":…,"choices":[{"index":0,"delta":{"content":"…"},…}]}`), so once a text chunk
  * has been parsed, the JSON around its text is kept, and a later chunk that starts and ends with
- * exactly that JSON is read by parsing only the string literal between: parsing each whole chunk was
- * the largest self time of the server's main thread at 500 streams. Anything else (another shape, a
+ * exactly that JSON is read by parsing only the string literal between: parsing each whole chunk
+ * would be the main thread's largest cost under many streams. Anything else (another shape, a
  * tool call, the usage, the finish) is parsed whole, and a text chunk of a new shape is learnt.
  */
 export class ChunkReader {
@@ -20,7 +20,7 @@ export class ChunkReader {
   read(data: string): StreamedChunk | undefined {
     const { prefix, suffix } = this;
     const end = data.length - suffix.length;
-    // slice and === rather than startsWith/endsWith: V8 compares those char by char, ten times slower here.
+    // slice and === rather than startsWith/endsWith: V8 compares those char by char, far slower here.
     if (prefix && end > prefix.length && data.slice(0, prefix.length) === prefix && data.slice(end) === suffix) {
       const text = stringLiteral(data.slice(prefix.length, end));
       if (text !== undefined) return text;

@@ -4,7 +4,7 @@ let countTokens: ((text: string) => number) | undefined;
 let loading: Promise<void> | undefined;
 
 /**
- * Loads the o200k table once. It costs ~140 ms and ~60 MiB, so the server starts loading it
+ * Loads the o200k table once. It costs time and memory, so the server starts loading it
  * after it listens instead of before; callers await this (a settled promise after the first time).
  */
 export function loadTokenizer(): Promise<void> {

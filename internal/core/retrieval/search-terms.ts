@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type * as JiebaModule from '@node-rs/jieba';
 import type * as JiebaDict from '@node-rs/jieba/dict.js';
 
-// The dictionary ships inside the package: nothing is downloaded. Both it (11 MB read into memory on
+// The dictionary ships inside the package: nothing is downloaded. Both it (read whole into memory on
 // import) and the native module load on the first full-text use, not at start-up: a chat never needs them.
 const require = createRequire(import.meta.url);
 let jieba: JiebaModule.Jieba | undefined;

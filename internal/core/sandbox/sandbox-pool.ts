@@ -92,7 +92,7 @@ export class SandboxPool {
 
   /**
    * A new sandbox, busy until it says it has loaded its interpreters: a job's time limit counts its
-   * own run, never a process start (which takes seconds on a loaded machine).
+   * own run, never a process start (which is slow on a loaded machine).
    */
   private start(): void {
     const slot: Slot = { worker: this.spawn(), busy: true };

@@ -25,7 +25,7 @@ function importClient() {
 }
 let clientSdk: ReturnType<typeof importClient> | undefined;
 
-/** The SDK is loaded by the first MCP call, not at start-up (tens of MiB and 150 ms that most servers never need). */
+/** The SDK is loaded by the first MCP call, not at start-up (time and memory that most servers never need). */
 function loadClient() {
   return (clientSdk ??= importClient());
 }

@@ -125,162 +125,264 @@ export async function* runGraph(
   options: EngineOptions,
   container?: InContainer,
 ): AsyncGenerator<EngineEvent> {
-  const nodes = graph.nodes.filter((n) => (n.parentId ?? '') === (container?.id ?? ''));
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const incoming = new Map<string, GraphEdge[]>();
-  const outgoing = new Map<string, GraphEdge[]>();
-  for (const edge of graph.edges) {
-    if (!byId.has(edge.source) || !byId.has(edge.target)) continue;
-    incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge]);
-    outgoing.set(edge.source, [...(outgoing.get(edge.source) ?? []), edge]);
+  const run = new GraphRun(graph, pool, options, container);
+  run.startAtEntry();
+  for (;;) {
+    while (run.hasEvents()) yield run.takeEvent();
+    if (run.isOver()) break;
+    await run.nextChange();
   }
-  const decided = new Map<GraphEdge, boolean>();
-  const events: EngineEvent[] = [];
-  let wake: (() => void) | undefined;
-  const emit = (event: EngineEvent) => {
-    events.push(event);
-    wake?.();
-  };
-  const stop = new AbortController();
-  const deadline = AbortSignal.timeout(options.timeoutMs);
-  const signal = AbortSignal.any([options.signal, deadline, stop.signal]);
-  const counter = options.counter ?? { steps: 0 };
-  const ran: string[] = [];
-  let running = 0;
-  let failure: string | undefined;
-  let exceptions = 0;
-  const outputs: Record<string, unknown> = {};
+  yield run.finished();
+}
 
-  const decide = (edges: readonly GraphEdge[], handle: string | undefined) => {
-    for (const edge of edges) decided.set(edge, handle !== undefined && (edge.sourceHandle ?? 'source') === handle);
-    for (const target of new Set(edges.map((e) => e.target))) consider(byId.get(target)!);
+/**
+ * The state of one runGraph: one scope of the graph (the top level, or one round of a container's
+ * inside), which edges are decided, the events not yet handed out, and how the run stands.
+ */
+class GraphRun {
+  private readonly graph: Graph;
+  private readonly pool: VariablePool;
+  private readonly options: EngineOptions;
+  private readonly container: InContainer | undefined;
+  private readonly nodes: GraphNode[];
+  private readonly byId: Map<string, GraphNode>;
+  private readonly incoming = new Map<string, GraphEdge[]>();
+  private readonly outgoing = new Map<string, GraphEdge[]>();
+  private readonly decided = new Map<GraphEdge, boolean>();
+  private readonly events: EngineEvent[] = [];
+  /** Set while runGraph waits for something to happen. */
+  private wake: (() => void) | undefined;
+  private readonly stop = new AbortController();
+  private readonly deadline: AbortSignal;
+  private readonly signal: AbortSignal;
+  private readonly counter: { steps: number };
+  private running = 0;
+  private failure: string | undefined;
+  private exceptions = 0;
+  private readonly outputs: Record<string, unknown> = {};
+
+  constructor(graph: Graph, pool: VariablePool, options: EngineOptions, container: InContainer | undefined) {
+    this.graph = graph;
+    this.pool = pool;
+    this.options = options;
+    this.container = container;
+    this.nodes = graph.nodes.filter((n) => (n.parentId ?? '') === (container?.id ?? ''));
+    this.byId = new Map(this.nodes.map((n) => [n.id, n]));
+    for (const edge of graph.edges) {
+      if (!this.byId.has(edge.source) || !this.byId.has(edge.target)) continue;
+      this.incoming.set(edge.target, [...(this.incoming.get(edge.target) ?? []), edge]);
+      this.outgoing.set(edge.source, [...(this.outgoing.get(edge.source) ?? []), edge]);
+    }
+    this.deadline = AbortSignal.timeout(options.timeoutMs);
+    this.signal = AbortSignal.any([options.signal, this.deadline, this.stop.signal]);
+    this.counter = options.counter ?? { steps: 0 };
+  }
+
+  /** Starts the scope's start node (`start`, or the container's own start type). */
+  startAtEntry(): void {
+    // A stop or the deadline ends the wait at once; an executor still running finishes on its own, unheard.
+    this.signal.addEventListener('abort', () => this.wake?.(), { once: true });
+    const startType = this.container ? (CONTAINER_STARTS[this.container.type] ?? '') : 'start';
+    const first = this.nodes.find((n) => n.data.type === startType);
+    if (first) this.start(first);
+    else this.failure = this.container ? `${this.container.id} has no ${startType} node` : 'the graph has no start node';
+  }
+
+  hasEvents(): boolean {
+    return this.events.length > 0;
+  }
+
+  takeEvent(): EngineEvent {
+    return this.events.shift()!;
+  }
+
+  /** Whether the run is over: no node is running, or it was stopped, timed out or failed. */
+  isOver(): boolean {
+    return this.running === 0 || this.signal.aborted;
+  }
+
+  /** Resolves at the next event, the end of a node, or an abort. */
+  nextChange(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = () => {
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  /** The run's last event: how it ended, and the end node's outputs. */
+  finished(): EngineEvent {
+    const { options, failure } = this;
+    const status: RunStatus = failure
+      ? 'failed'
+      : options.signal.aborted
+        ? 'stopped'
+        : this.deadline.aborted
+          ? 'failed'
+          : this.exceptions > 0
+            ? 'partial-succeeded'
+            : 'succeeded';
+    const error = failure ?? (status === 'failed' ? `the run took longer than ${options.timeoutMs} ms` : undefined);
+    return {
+      type: 'run_finished',
+      status,
+      outputs: this.outputs,
+      ...(error ? { error } : {}),
+      steps: Math.min(this.counter.steps, options.maxSteps),
+    };
+  }
+
+  private readonly emit = (event: EngineEvent): void => {
+    this.events.push(event);
+    this.wake?.();
   };
-  const consider = (node: GraphNode) => {
-    const edges = incoming.get(node.id) ?? [];
-    if (!edges.every((e) => decided.has(e))) return;
-    const taken = edges.find((e) => decided.get(e));
-    if (taken) start(node, taken.source);
-    else decide(outgoing.get(node.id) ?? [], undefined);
-  };
-  const start = (node: GraphNode, predecessor?: string) => {
-    if (failure || signal.aborted) return;
-    if (++counter.steps > options.maxSteps) {
-      failure = `the run reached its limit of ${options.maxSteps} steps`;
-      stop.abort();
+
+  /** Decides edges out of a node (taken where their handle is `handle`; all skipped when it is undefined), then their targets. */
+  private decide(edges: readonly GraphEdge[], handle: string | undefined): void {
+    for (const edge of edges) this.decided.set(edge, handle !== undefined && (edge.sourceHandle ?? 'source') === handle);
+    for (const target of new Set(edges.map((e) => e.target))) this.startIfReady(this.byId.get(target)!);
+  }
+
+  /** Once every edge into a node is decided: starts it if one was taken, else skips it and the edges out of it. */
+  private startIfReady(node: GraphNode): void {
+    const edges = this.incoming.get(node.id) ?? [];
+    if (!edges.every((e) => this.decided.has(e))) return;
+    const taken = edges.find((e) => this.decided.get(e));
+    if (taken) this.start(node, taken.source);
+    else this.decide(this.outgoing.get(node.id) ?? [], undefined);
+  }
+
+  /** Counts a node run against the step limit and runs it without waiting; the main loop hears when it ends. */
+  private start(node: GraphNode, predecessor?: string): void {
+    if (this.failure || this.signal.aborted) return;
+    if (++this.counter.steps > this.options.maxSteps) {
+      this.failure = `the run reached its limit of ${this.options.maxSteps} steps`;
+      this.stop.abort();
       return;
     }
-    running += 1;
-    ran.push(node.data.type);
-    void execute(node, counter.steps, predecessor).finally(() => {
-      running -= 1;
-      wake?.();
+    this.running += 1;
+    void this.execute(node, this.counter.steps, predecessor).finally(() => {
+      this.running -= 1;
+      this.wake?.();
     });
-  };
-  const execute = async (node: GraphNode, index: number, predecessor: string | undefined) => {
-    emit({ type: 'node_started', node, index, predecessor, container });
+  }
+
+  /** One node run, retried as its policy says; a run that was aborted meanwhile records nothing. */
+  private async execute(node: GraphNode, index: number, predecessor: string | undefined): Promise<void> {
+    this.emit({ type: 'node_started', node, index, predecessor, container: this.container });
     const began = performance.now();
     const policy = policyOf(node);
-    const executor = options.executors[node.data.type];
+    const executor = this.options.executors[node.data.type];
     let retries = 0;
     for (;;) {
       try {
         if (!executor) throw new Error(`the node type ${node.data.type} cannot run here`);
-        const stream = (text: string, from: readonly string[] = [node.id, 'answer']) =>
-          emit({ type: 'text_chunk', node, text, from, container });
-        const runChildren = async (childPool: VariablePool, round: number, childSignal: AbortSignal): Promise<ChildRun> => {
-          const inner = { id: node.id, type: node.data.type, round };
-          const childOptions = { ...options, signal: AbortSignal.any([signal, childSignal]), counter };
-          let last: EngineEvent | undefined;
-          const types: string[] = [];
-          for await (const event of runGraph(graph, childPool, childOptions, inner)) {
-            if (event.type === 'run_finished') last = event;
-            else {
-              if (event.type === 'node_started') types.push(event.node.data.type);
-              emit(event);
-            }
-          }
-          const end = last as Extract<EngineEvent, { type: 'run_finished' }>;
-          return { status: end.status, error: end.error, ran: types };
-        };
-        const outcome = await executor({ node, pool, signal, stream, runChildren, emit });
-        if (signal.aborted) return;
-        const oversized = options.maxVariableBytes ? oversizedVariable(outcome.outputs, options.maxVariableBytes) : undefined;
-        if (oversized) throw new Error(oversized);
-        pool.set(node.id, outcome.outputs);
-        if (node.data.type === 'end') Object.assign(outputs, outcome.outputs);
-        emit({
-          type: 'node_finished',
-          node,
-          index,
-          predecessor,
-          container,
-          status: 'succeeded',
-          inputs: outcome.inputs ?? {},
-          outputs: outcome.outputs,
-          processData: outcome.processData,
-          usage: outcome.usage,
-          elapsedMs: performance.now() - began,
-          retries,
-        });
-        decide(outgoing.get(node.id) ?? [], outcome.handle ?? 'source');
+        const outcome = await executor(this.nodeRun(node));
+        if (this.signal.aborted) return;
+        this.succeeded(node, index, predecessor, outcome, began, retries);
         return;
       } catch (err) {
-        if (signal.aborted) return;
+        if (this.signal.aborted) return;
         const error = err instanceof Error ? err.message : String(err);
         if (retries < policy.retries) {
           retries += 1;
           await new Promise((resolve) => setTimeout(resolve, policy.retryIntervalMs));
           continue;
         }
-        const finished = {
-          type: 'node_finished' as const,
-          node,
-          index,
-          predecessor,
-          inputs: {},
-          error,
-          elapsedMs: performance.now() - began,
-          retries,
-        };
-        if (!policy.strategy) {
-          emit({ ...finished, status: 'failed', outputs: {} });
-          failure = `${node.data.title ?? node.id}: ${error}`;
-          stop.abort();
-          return;
-        }
-        exceptions += 1;
-        const caught = { ...(policy.strategy === 'default-value' ? policy.defaults : {}), error_message: error, error_type: 'NodeError' };
-        pool.set(node.id, caught);
-        emit({ ...finished, status: 'exception', outputs: caught });
-        decide(outgoing.get(node.id) ?? [], policy.strategy === 'fail-branch' ? 'fail-branch' : 'source');
+        this.failed(node, index, predecessor, policy, error, began, retries);
         return;
       }
     }
-  };
-
-  // A stop or the deadline ends the wait at once; an executor still running finishes on its own, unheard.
-  signal.addEventListener('abort', () => wake?.(), { once: true });
-  const startType = container ? (CONTAINER_STARTS[container.type] ?? '') : 'start';
-  const first = nodes.find((n) => n.data.type === startType);
-  if (first) start(first);
-  else failure = container ? `${container.id} has no ${startType} node` : 'the graph has no start node';
-  for (;;) {
-    while (events.length > 0) yield events.shift()!;
-    if (running === 0 || signal.aborted) break;
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-    wake = undefined;
   }
-  const status: RunStatus = failure
-    ? 'failed'
-    : options.signal.aborted
-      ? 'stopped'
-      : deadline.aborted
-        ? 'failed'
-        : exceptions > 0
-          ? 'partial-succeeded'
-          : 'succeeded';
-  const error = failure ?? (status === 'failed' ? `the run took longer than ${options.timeoutMs} ms` : undefined);
-  yield { type: 'run_finished', status, outputs, ...(error ? { error } : {}), steps: Math.min(counter.steps, options.maxSteps) };
+
+  /** What the node's executor is given. */
+  private nodeRun(node: GraphNode): NodeRun {
+    const stream = (text: string, from: readonly string[] = [node.id, 'answer']) =>
+      this.emit({ type: 'text_chunk', node, text, from, container: this.container });
+    const runChildren = (childPool: VariablePool, round: number, childSignal: AbortSignal) =>
+      this.runChildren(node, childPool, round, childSignal);
+    return { node, pool: this.pool, signal: this.signal, stream, runChildren, emit: this.emit };
+  }
+
+  /** One round of a container's inside: its events pass into this run's stream; its own end is returned instead. */
+  private async runChildren(node: GraphNode, childPool: VariablePool, round: number, childSignal: AbortSignal): Promise<ChildRun> {
+    const inner = { id: node.id, type: node.data.type, round };
+    const childOptions = { ...this.options, signal: AbortSignal.any([this.signal, childSignal]), counter: this.counter };
+    let last: EngineEvent | undefined;
+    const types: string[] = [];
+    for await (const event of runGraph(this.graph, childPool, childOptions, inner)) {
+      if (event.type === 'run_finished') last = event;
+      else {
+        if (event.type === 'node_started') types.push(event.node.data.type);
+        this.emit(event);
+      }
+    }
+    const end = last as Extract<EngineEvent, { type: 'run_finished' }>;
+    return { status: end.status, error: end.error, ran: types };
+  }
+
+  /** Records a node's outputs (too large a value throws, to be handled as the node's error) and follows its edges. */
+  private succeeded(
+    node: GraphNode,
+    index: number,
+    predecessor: string | undefined,
+    outcome: NodeOutcome,
+    began: number,
+    retries: number,
+  ): void {
+    const { options } = this;
+    const oversized = options.maxVariableBytes ? oversizedVariable(outcome.outputs, options.maxVariableBytes) : undefined;
+    if (oversized) throw new Error(oversized);
+    this.pool.set(node.id, outcome.outputs);
+    if (node.data.type === 'end') Object.assign(this.outputs, outcome.outputs);
+    this.emit({
+      type: 'node_finished',
+      node,
+      index,
+      predecessor,
+      container: this.container,
+      status: 'succeeded',
+      inputs: outcome.inputs ?? {},
+      outputs: outcome.outputs,
+      processData: outcome.processData,
+      usage: outcome.usage,
+      elapsedMs: performance.now() - began,
+      retries,
+    });
+    this.decide(this.outgoing.get(node.id) ?? [], outcome.handle ?? 'source');
+  }
+
+  /** A node's last error: it fails the run, or (by its error strategy) becomes its outputs and picks its edges. */
+  private failed(
+    node: GraphNode,
+    index: number,
+    predecessor: string | undefined,
+    policy: ErrorPolicy,
+    error: string,
+    began: number,
+    retries: number,
+  ): void {
+    const finished = {
+      type: 'node_finished' as const,
+      node,
+      index,
+      predecessor,
+      inputs: {},
+      error,
+      elapsedMs: performance.now() - began,
+      retries,
+    };
+    if (!policy.strategy) {
+      this.emit({ ...finished, status: 'failed', outputs: {} });
+      this.failure = `${node.data.title ?? node.id}: ${error}`;
+      this.stop.abort();
+      return;
+    }
+    this.exceptions += 1;
+    const caught = { ...(policy.strategy === 'default-value' ? policy.defaults : {}), error_message: error, error_type: 'NodeError' };
+    this.pool.set(node.id, caught);
+    this.emit({ ...finished, status: 'exception', outputs: caught });
+    this.decide(this.outgoing.get(node.id) ?? [], policy.strategy === 'fail-branch' ? 'fail-branch' : 'source');
+  }
 }

@@ -86,10 +86,22 @@ export function readGraph(raw: unknown): { graph?: Graph; problems: GraphProblem
 
 /** Everything wrong with a graph that would stop it from running, in the order found. */
 export function graphProblems(graph: Graph, mode: WorkflowMode): GraphProblem[] {
-  const problems: GraphProblem[] = [];
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const label = (n: GraphNode) => (n.data.title ? `${n.data.title} (${n.id})` : n.id);
-  const scopes = new Map<string, GraphNode[]>();
+  // Each stage's checks rely on the stages before it having found nothing.
+  const placement = [...nodesOutsideContainers(graph, byId), ...edgesAcrossContainers(graph, byId)];
+  if (placement.length > 0) return placement;
+  const scopes = scopesOf(graph);
+  const { next, previous } = linksOf(graph);
+  const shape = [...[...scopes].flatMap(([scope, members]) => scopeProblems(scope, members, byId, next)), ...missingEnd(graph, mode)];
+  if (shape.length > 0) return shape;
+  return unreadableVariables(graph, mode, byId, scopes, previous);
+}
+
+const label = (n: GraphNode) => (n.data.title ? `${n.data.title} (${n.id})` : n.id);
+
+/** Nodes whose parent is not an iteration or loop. */
+function nodesOutsideContainers(graph: Graph, byId: ReadonlyMap<string, GraphNode>): GraphProblem[] {
+  const problems: GraphProblem[] = [];
   for (const node of graph.nodes) {
     if (node.parentId !== undefined && !CONTAINERS[byId.get(node.parentId)?.data.type ?? '']) {
       problems.push({
@@ -97,11 +109,14 @@ export function graphProblems(graph: Graph, mode: WorkflowMode): GraphProblem[] 
         field: 'parentId',
         message: `${label(node)} sits in ${node.parentId}, which is not an iteration or loop`,
       });
-      continue;
     }
-    const scope = node.parentId ?? '';
-    scopes.set(scope, [...(scopes.get(scope) ?? []), node]);
   }
+  return problems;
+}
+
+/** Edges that join nodes of different scopes. */
+function edgesAcrossContainers(graph: Graph, byId: ReadonlyMap<string, GraphNode>): GraphProblem[] {
+  const problems: GraphProblem[] = [];
   for (const edge of graph.edges) {
     if ((byId.get(edge.source)?.parentId ?? '') !== (byId.get(edge.target)?.parentId ?? '')) {
       problems.push({
@@ -111,86 +126,167 @@ export function graphProblems(graph: Graph, mode: WorkflowMode): GraphProblem[] 
       });
     }
   }
-  if (problems.length > 0) return problems;
+  return problems;
+}
 
+/** The nodes of each scope, by its container's id ('' for the top level), scopes in the order their first nodes come. */
+function scopesOf(graph: Graph): Map<string, GraphNode[]> {
+  const scopes = new Map<string, GraphNode[]>();
+  for (const node of graph.nodes) {
+    const scope = node.parentId ?? '';
+    scopes.set(scope, [...(scopes.get(scope) ?? []), node]);
+  }
+  return scopes;
+}
+
+/** Where each node's edges lead, and where its incoming edges come from. */
+function linksOf(graph: Graph): { next: Map<string, string[]>; previous: Map<string, string[]> } {
   const next = new Map<string, string[]>();
   const previous = new Map<string, string[]>();
   for (const e of graph.edges) {
     next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
     previous.set(e.target, [...(previous.get(e.target) ?? []), e.source]);
   }
+  return { next, previous };
+}
 
-  for (const [scope, members] of scopes) {
-    const startType = scope === '' ? 'start' : CONTAINERS[byId.get(scope)!.data.type]!;
-    const where = scope === '' ? 'the workflow' : label(byId.get(scope)!);
-    const starts = members.filter((n) => n.data.type === startType);
-    if (starts.length !== 1) {
-      problems.push({
-        node: scope || undefined,
-        field: 'nodes',
-        message: `${where} needs exactly one ${startType} node, not ${starts.length}`,
-      });
-      continue;
-    }
-    const reached = walk(starts[0]!.id, next);
-    for (const node of members) {
-      if (!reached.has(node.id))
-        problems.push({ node: node.id, field: 'edges', message: `${label(node)} cannot be reached from ${startType}` });
-    }
-    const cycle = findCycle(members, next);
-    if (cycle)
-      problems.push({
-        node: cycle[0],
-        field: 'edges',
-        message: `a cycle runs through ${cycle.join(' -> ')}; repeat with a loop or iteration node instead`,
-      });
-  }
+/** One scope's checks: its start node; then, from that start, the nodes it does not reach and a cycle. */
+function scopeProblems(
+  scope: string,
+  members: readonly GraphNode[],
+  byId: ReadonlyMap<string, GraphNode>,
+  next: ReadonlyMap<string, string[]>,
+): GraphProblem[] {
+  const startType = scope === '' ? 'start' : CONTAINERS[byId.get(scope)!.data.type]!;
+  const starts = members.filter((n) => n.data.type === startType);
+  if (starts.length !== 1) return [startCount(scope, startType, starts.length, byId)];
+  return [...unreachedNodes(members, starts[0]!, startType, next), ...cycleIn(members, next)];
+}
+
+/** A scope without exactly one start node. */
+function startCount(scope: string, startType: string, count: number, byId: ReadonlyMap<string, GraphNode>): GraphProblem {
+  const where = scope === '' ? 'the workflow' : label(byId.get(scope)!);
+  return { node: scope || undefined, field: 'nodes', message: `${where} needs exactly one ${startType} node, not ${count}` };
+}
+
+/** Nodes of a scope that cannot be reached from its start. */
+function unreachedNodes(
+  members: readonly GraphNode[],
+  start: GraphNode,
+  startType: string,
+  next: ReadonlyMap<string, string[]>,
+): GraphProblem[] {
+  const reached = walk(start.id, next);
+  return members
+    .filter((node) => !reached.has(node.id))
+    .map((node) => ({ node: node.id, field: 'edges', message: `${label(node)} cannot be reached from ${startType}` }));
+}
+
+/** A cycle among a scope's nodes: repeating is what loop and iteration nodes are for. */
+function cycleIn(members: readonly GraphNode[], next: ReadonlyMap<string, string[]>): GraphProblem[] {
+  const cycle = findCycle(members, next);
+  if (!cycle) return [];
+  return [
+    {
+      node: cycle[0],
+      field: 'edges',
+      message: `a cycle runs through ${cycle.join(' -> ')}; repeat with a loop or iteration node instead`,
+    },
+  ];
+}
+
+/** A top level without the node that gives the run's result: an end (workflow) or an answer (chatflow). */
+function missingEnd(graph: Graph, mode: WorkflowMode): GraphProblem[] {
   const ends = graph.nodes.filter((n) => !n.parentId && n.data.type === (mode === 'workflow' ? 'end' : 'answer'));
-  if (ends.length === 0)
-    problems.push({ field: 'nodes', message: mode === 'workflow' ? 'a workflow needs an end node' : 'a chatflow needs an answer node' });
-  if (problems.length > 0) return problems;
+  if (ends.length > 0) return [];
+  return [{ field: 'nodes', message: mode === 'workflow' ? 'a workflow needs an end node' : 'a chatflow needs an answer node' }];
+}
 
-  // What each node may read: the nodes upstream of it, and for a node in a container the container itself
-  // (its item and index) and what is upstream of the container.
-  const before = (id: string): Set<string> => {
-    const node = byId.get(id)!;
-    const set = walk(id, previous);
-    set.delete(id);
-    if (node.parentId) {
-      set.add(node.parentId);
-      for (const outer of before(node.parentId)) set.add(outer);
-    }
-    return set;
-  };
+/** Variables a node reads that will not be there when it runs, node by node, in the order it reads them. */
+function unreadableVariables(
+  graph: Graph,
+  mode: WorkflowMode,
+  byId: ReadonlyMap<string, GraphNode>,
+  scopes: ReadonlyMap<string, GraphNode[]>,
+  previous: ReadonlyMap<string, string[]>,
+): GraphProblem[] {
+  const problems: GraphProblem[] = [];
   for (const node of graph.nodes) {
-    const readable = before(node.id);
-    // A container collects what its children make (an iteration's output_selector), and a loop's break
-    // conditions read its own variables.
-    for (const child of scopes.get(node.id) ?? []) readable.add(child.id);
-    if (CONTAINERS[node.data.type]) readable.add(node.id);
+    const readable = readableBy(node, byId, scopes, previous);
     for (const { selector, field } of selectorsOf(node.data)) {
       const [source, name] = selector as [string, string];
-      if (source === 'sys') {
-        if (!SYSTEM_VARIABLES[mode].includes(name))
-          problems.push({
-            node: node.id,
-            field,
-            message: `${label(node)} reads sys.${name}, which a ${mode === 'workflow' ? 'workflow' : 'chatflow'} does not have`,
-          });
-      } else if (source === 'conversation') {
-        if (mode !== 'advanced-chat')
-          problems.push({
-            node: node.id,
-            field,
-            message: `${label(node)} reads conversation.${name}; only chatflows have conversation variables`,
-          });
-      } else if (source !== 'env' && !readable.has(source)) {
-        const what = byId.has(source) ? `${source}, which does not run before it` : `${source}, which is not in the graph`;
-        problems.push({ node: node.id, field, message: `${label(node)} reads ${selector.join('.')} from ${what}` });
-      }
+      const problem =
+        source === 'sys'
+          ? unknownSystemVariable(node, name, field, mode)
+          : source === 'conversation'
+            ? conversationVariableOutsideChat(node, name, field, mode)
+            : source === 'env'
+              ? undefined
+              : variableNotBefore(node, selector, field, readable, byId);
+      if (problem) problems.push(problem);
     }
   }
   return problems;
+}
+
+/** The nodes whose variables a node may read. */
+function readableBy(
+  node: GraphNode,
+  byId: ReadonlyMap<string, GraphNode>,
+  scopes: ReadonlyMap<string, GraphNode[]>,
+  previous: ReadonlyMap<string, string[]>,
+): Set<string> {
+  const readable = upstreamOf(node.id, byId, previous);
+  // A container collects what its children make (an iteration's output_selector), and a loop's break
+  // conditions read its own variables.
+  for (const child of scopes.get(node.id) ?? []) readable.add(child.id);
+  if (CONTAINERS[node.data.type]) readable.add(node.id);
+  return readable;
+}
+
+/**
+ * The nodes upstream of a node, and for a node in a container the container itself (its item and
+ * index) and what is upstream of the container.
+ */
+function upstreamOf(id: string, byId: ReadonlyMap<string, GraphNode>, previous: ReadonlyMap<string, string[]>): Set<string> {
+  const node = byId.get(id)!;
+  const set = walk(id, previous);
+  set.delete(id);
+  if (node.parentId) {
+    set.add(node.parentId);
+    for (const outer of upstreamOf(node.parentId, byId, previous)) set.add(outer);
+  }
+  return set;
+}
+
+/** A `sys.` variable the run of this mode does not have. */
+function unknownSystemVariable(node: GraphNode, name: string, field: string, mode: WorkflowMode): GraphProblem | undefined {
+  if (SYSTEM_VARIABLES[mode].includes(name)) return undefined;
+  return {
+    node: node.id,
+    field,
+    message: `${label(node)} reads sys.${name}, which a ${mode === 'workflow' ? 'workflow' : 'chatflow'} does not have`,
+  };
+}
+
+/** A `conversation.` variable read outside a chatflow. */
+function conversationVariableOutsideChat(node: GraphNode, name: string, field: string, mode: WorkflowMode): GraphProblem | undefined {
+  if (mode === 'advanced-chat') return undefined;
+  return { node: node.id, field, message: `${label(node)} reads conversation.${name}; only chatflows have conversation variables` };
+}
+
+/** A node's variable read from a node that does not run before it, or is not in the graph. */
+function variableNotBefore(
+  node: GraphNode,
+  selector: readonly string[],
+  field: string,
+  readable: ReadonlySet<string>,
+  byId: ReadonlyMap<string, GraphNode>,
+): GraphProblem | undefined {
+  const source = selector[0]!;
+  if (readable.has(source)) return undefined;
+  const what = byId.has(source) ? `${source}, which does not run before it` : `${source}, which is not in the graph`;
+  return { node: node.id, field, message: `${label(node)} reads ${selector.join('.')} from ${what}` };
 }
 
 function walk(from: string, links: ReadonlyMap<string, string[]>): Set<string> {

@@ -5,6 +5,7 @@ import type { appIdParams } from '../../schema/app-schema.js';
 import {
   messagePageView,
   type chatBody,
+  messageCursor,
   type messageCursorQuery,
   type summaryBody,
   type taskParams,
@@ -36,11 +37,7 @@ export class ChatHandler {
   };
 
   debugMessages = async (req: Validated<{ params: typeof appIdParams; query: typeof messageCursorQuery }>) => {
-    const before = req.query.created_at ? new Date(req.query.created_at * 1000) : undefined;
-    const page = await this.conversationService.listDebugMessages(currentActor(req), req.params.app_id, {
-      before,
-      limit: req.query.limit,
-    });
+    const page = await this.conversationService.listDebugMessages(currentActor(req), req.params.app_id, messageCursor(req.query));
     return success(messagePageView(page, await messageFileLinks(req, this.messageFiles, page.list)));
   };
 

@@ -5,6 +5,7 @@ import {
   messagePageView,
   type conversationMessageParams,
   type conversationParams,
+  messageCursor,
   type messageCursorQuery,
   type pinBody,
   type renameBody,
@@ -23,11 +24,7 @@ export class ConversationHandler {
   ) {}
 
   messages = async (req: Validated<{ params: typeof conversationParams; query: typeof messageCursorQuery }>) => {
-    const before = req.query.created_at ? new Date(req.query.created_at * 1000) : undefined;
-    const page = await this.conversationService.listMessages(currentWorkspaceId(req), req.params.conversation_id, {
-      before,
-      limit: req.query.limit,
-    });
+    const page = await this.conversationService.listMessages(currentWorkspaceId(req), req.params.conversation_id, messageCursor(req.query));
     return success(messagePageView(page, await messageFileLinks(req, this.messageFiles, page.list)));
   };
 

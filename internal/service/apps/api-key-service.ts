@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sha256Hex } from '../../lib/crypto.js';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { AppStatus } from '../../entity/app-entity.js';
 import type { ChangeFeed } from '../../extension/change-feed.js';
 import type { Db } from '../../extension/database.js';
@@ -9,6 +9,7 @@ import { appApiKeys, type AppApiKey } from '../../model/api-key.js';
 import { apps, type App } from '../../model/app.js';
 import type { AppService } from './app-service.js';
 import { appTag, HotCache } from '../../lib/hot-cache.js';
+import { inWorkspace } from '../../lib/workspace-scope.js';
 
 const KEY_PREFIX = 'app-';
 /** last_used_at is written at most this often per key, so traffic does not turn every call into a write. */
@@ -58,7 +59,7 @@ export class ApiKeyService {
         ...(changes.is_active !== undefined ? { isActive: changes.is_active } : {}),
         updatedAt: new Date(),
       })
-      .where(and(eq(appApiKeys.id, keyId), eq(appApiKeys.appId, appId), eq(appApiKeys.workspaceId, workspaceId)))
+      .where(inWorkspace(appApiKeys, workspaceId, keyId, eq(appApiKeys.appId, appId)))
       .returning();
     if (!key) throw new NotFoundError('api key not found');
     await this.appService.changed(appId);
@@ -68,7 +69,7 @@ export class ApiKeyService {
   async delete(workspaceId: string, appId: string, keyId: string): Promise<void> {
     const deleted = await this.db
       .delete(appApiKeys)
-      .where(and(eq(appApiKeys.id, keyId), eq(appApiKeys.appId, appId), eq(appApiKeys.workspaceId, workspaceId)))
+      .where(inWorkspace(appApiKeys, workspaceId, keyId, eq(appApiKeys.appId, appId)))
       .returning({ id: appApiKeys.id });
     if (deleted.length === 0) throw new NotFoundError('api key not found');
     await this.appService.changed(appId);

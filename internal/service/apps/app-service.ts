@@ -10,6 +10,7 @@ import { apps, type App } from '../../model/app.js';
 import { pageOffset, type PageRequest } from '../../../pkg/paginator/paginator.js';
 import { appTag, HotCache } from '../../lib/hot-cache.js';
 import { allows, Permission, type Actor } from '../identity/permissions.js';
+import { inWorkspace } from '../../lib/workspace-scope.js';
 
 export interface AppInput {
   name: string;
@@ -75,7 +76,7 @@ export class AppService {
     const [app] = await this.db
       .update(apps)
       .set({ ...definedOnly(input), updatedAt: new Date() })
-      .where(and(eq(apps.id, appId), eq(apps.workspaceId, workspaceId)))
+      .where(inWorkspace(apps, workspaceId, appId))
       .returning();
     if (!app) throw new NotFoundError('app not found');
     await this.changed(appId);
@@ -85,7 +86,7 @@ export class AppService {
   async delete(workspaceId: string, appId: string): Promise<void> {
     const deleted = await this.db
       .delete(apps)
-      .where(and(eq(apps.id, appId), eq(apps.workspaceId, workspaceId)))
+      .where(inWorkspace(apps, workspaceId, appId))
       .returning({ id: apps.id });
     if (deleted.length === 0) throw new NotFoundError('app not found');
     await this.changed(appId);

@@ -1,5 +1,4 @@
-import { thoughtsOf } from '../chat/agent-thoughts.js';
-import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { apiToolProviders } from '../../model/tool-provider.js';
 import { DEFAULT_APP_CONFIG, type AppConfig, type UserInputFormItem } from '../../entity/app-config-entity.js';
 import { isGraphMode } from '../../entity/workflow-entity.js';
@@ -13,7 +12,7 @@ import type { App } from '../../model/app.js';
 import { conversations, messages, type Conversation } from '../../model/conversation.js';
 import type { AiHelperService } from './ai-helper-service.js';
 import type { AppConfigService } from './app-config-service.js';
-import type { ConversationService, ConversationSort } from '../chat/conversation-service.js';
+import type { ConversationService, ConversationSort, MessageKey } from '../chat/conversation-service.js';
 
 /**
  * What Dify's service API offers besides sending messages, for the end users of one app: each
@@ -113,31 +112,16 @@ export class PublishedAppService {
     invokeFrom: InvokeFrom = InvokeFrom.ServiceApi,
   ) {
     await this.conversation(app, user, conversationId, invokeFrom);
-    let before: SQL | undefined;
+    let first: MessageKey | undefined;
     if (firstId) {
-      const [first] = await this.db
+      [first] = await this.db
         .select({ createdAt: messages.createdAt, id: messages.id })
         .from(messages)
         .where(and(eq(messages.id, firstId), eq(messages.conversationId, conversationId)))
         .limit(1);
       if (!first) throw new DifyApiError(404, 'not_found', 'First Message Not Exists.');
-      before = or(lt(messages.createdAt, first.createdAt), and(eq(messages.createdAt, first.createdAt), lt(messages.id, first.id)));
     }
-    const rows = await this.db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.isDeleted, false), before))
-      .orderBy(desc(messages.createdAt), desc(messages.id))
-      .limit(limit + 1);
-    const list = rows.slice(0, limit).reverse();
-    return {
-      list,
-      hasMore: rows.length > limit,
-      thoughts: await thoughtsOf(
-        this.db,
-        list.map((m) => m.id),
-      ),
-    };
+    return this.conversationService.messagesBefore(conversationId, first, limit);
   }
 
   /** The end user's conversations; `lastId` continues after that conversation in the chosen order. */

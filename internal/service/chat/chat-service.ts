@@ -36,6 +36,7 @@ import {
   type ChatRun,
   type ChatSettings,
   type DebugChatInput,
+  type EventIds,
   type RetrieverResource,
   type RunContext,
   type ServiceChatInput,
@@ -126,7 +127,6 @@ export class ChatService {
       this.llmModels.resolve(workspaceId, config.model_config.provider, config.model_config.model),
       this.conversations.debugConversationWithTurns(actor, appId, config.dialog_round),
     ]);
-    const conversationId = conversation?.id ?? randomUUID();
     const history = await this.remembered(turns, config, resolved);
     return this.start({
       workspaceId,
@@ -135,9 +135,7 @@ export class ChatService {
       config,
       resolved,
       history,
-      conversationId,
-      isNewConversation: !conversation,
-      summary: conversation?.summary ?? '',
+      ...conversationFields(conversation),
       query: input.query,
       files,
       invokeFrom: InvokeFrom.Debugger,
@@ -164,21 +162,16 @@ export class ChatService {
     if (input.conversationId && !conversation) throw new DifyApiError(404, 'not_found', 'Conversation Not Exists.');
     // As in Dify, a conversation keeps the inputs it started with.
     const inputs = conversation ? conversation.inputs : formInputs(config, input.inputs);
-    const conversationId = conversation?.id ?? randomUUID();
     const [files, history] = await Promise.all([
       this.messageFiles.resolve(app.workspaceId, config, input.files, { appId: app.id, endUser: input.user }),
       this.remembered(turns, config, resolved),
     ]);
     return this.start({
-      workspaceId: app.workspaceId,
-      fromAccountId: null,
-      appId: app.id,
+      ...publishedBy(app),
       config,
       resolved,
       history,
-      conversationId,
-      isNewConversation: !conversation,
-      summary: conversation?.summary ?? '',
+      ...conversationFields(conversation),
       query: input.query,
       files,
       invokeFrom,
@@ -198,14 +191,10 @@ export class ChatService {
     const startedAt = performance.now();
     const { config, resolved } = await this.publishedModel(app);
     return this.start({
-      workspaceId: app.workspaceId,
-      fromAccountId: null,
-      appId: app.id,
+      ...publishedBy(app),
       config: { ...config, dialog_round: Math.max(config.dialog_round, input.history.length) },
       resolved,
-      conversationId: randomUUID(),
-      isNewConversation: true,
-      summary: '',
+      ...conversationFields(undefined),
       query: input.query,
       files: this.messageFiles.fromUrls(config, input.images),
       invokeFrom: InvokeFrom.ServiceApi,
@@ -310,43 +299,68 @@ export class ChatService {
     turn: TurnStored,
   ): AsyncGenerator<ChatEvent> {
     const ids = { task_id: messageId, message_id: messageId, conversation_id: ctx.conversationId };
+    const review = ctx.config.review_config;
+    const masker = new KeywordMasker(review.enable && review.outputs_config.enable ? review.keywords : []);
+    const progress: AnswerProgress = {
+      answer: '',
+      firstTokenAt: 0,
+      usage: undefined,
+      status: MessageStatus.Normal,
+      failure: undefined,
+      steps: new Map(),
+    };
+    yield* this.relayAnswer(ctx, messageId, ids, written, prompt, parameters, masker, progress);
+    const stored = masker.mask(progress.answer);
+    const usage = await this.usageOf(ctx, progress, prompt, countedPromptTokens);
+    await this.messageStore.finish(messageId, written, {
+      answer: stored,
+      status: progress.status,
+      error: progress.failure && progress.status !== MessageStatus.Stop ? progress.failure.message : '',
+      usage,
+      resources,
+      steps: [...progress.steps.values()],
+    });
+    // Before the client hears the answer ended: its next message must find this turn remembered.
+    turn((await written) ? { id: messageId, query: ctx.query, answer: stored } : undefined, progress.status);
+    yield closingEvent(ids, messageId, progress, usage, resources);
+    if (progress.status === MessageStatus.Normal) await enqueueFollowUps(this.queue, this.logger, ctx, stored);
+  }
+
+  /**
+   * Streams the model's (or the agent's) answer to the client as it comes, masked by the output
+   * review, while `progress` gathers what the stored message needs. A stop, a shutdown or an
+   * upstream error ends the relay with the status it means; nothing is thrown.
+   */
+  private async *relayAnswer(
+    ctx: RunContext,
+    messageId: string,
+    ids: EventIds,
+    written: Promise<boolean>,
+    prompt: ChatMessage[],
+    parameters: Record<string, number>,
+    masker: KeywordMasker,
+    progress: AnswerProgress,
+  ): AsyncGenerator<ChatEvent> {
     const controller = new AbortController();
     const onClientGone = () => controller.abort();
     ctx.clientSignal?.addEventListener('abort', onClientGone, { once: true });
     this.answers.add(messageId, { workspaceId: ctx.workspaceId, appId: ctx.appId, endUser: ctx.endUser, controller });
-
-    const review = ctx.config.review_config;
-    const masker = new KeywordMasker(review.enable && review.outputs_config.enable ? review.keywords : []);
     const createdAt = Math.floor(Date.now() / 1000);
-    let answer = '';
+    const textEvent = ctx.config.tools.length > 0 ? ChatEventName.AgentMessage : ChatEventName.Message;
     let announced = false;
-    let firstTokenAt = 0;
-    let upstreamUsage: TokenUsage | undefined;
-    let status: MessageStatus = MessageStatus.Normal;
-    let failure: LlmError | undefined;
-    const steps = new Map<string, AgentStep>();
-    const agent = ctx.config.tools.length > 0;
-    const textEvent = agent ? ChatEventName.AgentMessage : ChatEventName.Message;
     try {
-      const upstream = agent
-        ? agentEvents(ctx, prompt, parameters, controller.signal, this.tools, this.settings)
-        : retryBeforeFirstEvent(
-            () => ctx.resolved.llm.chatStream({ model: ctx.resolved.spec.model, messages: prompt, parameters, signal: controller.signal }),
-            { retries: this.settings.llmMaxRetries, baseDelayMs: this.settings.llmRetryBaseMs },
-            controller.signal,
-          );
-      for await (const event of upstream) {
+      for await (const event of this.upstreamEvents(ctx, prompt, parameters, controller.signal)) {
         // An agent reports each model call's tokens; the answer's usage is their sum.
-        if (event.type === 'usage') upstreamUsage = addUsage(upstreamUsage, event.usage);
+        if (event.type === 'usage') progress.usage = addUsage(progress.usage, event.usage);
         if (event.type === 'step') {
-          steps.set(event.step.id, event.step);
+          progress.steps.set(event.step.id, event.step);
           if (!announced) announced = await written.then(() => true);
           yield { event: ChatEventName.AgentThought, ...ids, ...thoughtFields(event.step, createdAt) };
           continue;
         }
         if (event.type !== 'text') continue;
-        firstTokenAt ||= performance.now();
-        answer += event.text;
+        progress.firstTokenAt ||= performance.now();
+        progress.answer += event.text;
         const visible = masker.push(event.text);
         if (!visible) continue;
         // The first event hands out the task id; its row must exist by then so any node can check a stop against it.
@@ -359,55 +373,40 @@ export class ChatService {
         yield { event: textEvent, id: messageId, ...ids, answer: rest, created_at: createdAt };
       }
     } catch (err) {
-      failure = err instanceof LlmError ? err : new LlmError('connection', `the model call failed: ${String(err)}`);
+      progress.failure = err instanceof LlmError ? err : new LlmError('connection', `the model call failed: ${String(err)}`);
       if (controller.signal.reason === SERVER_SHUTDOWN) {
-        status = MessageStatus.Interrupted;
-        failure = new LlmError('aborted', INTERRUPTED_ERROR);
+        progress.status = MessageStatus.Interrupted;
+        progress.failure = new LlmError('aborted', INTERRUPTED_ERROR);
       } else {
-        status = failure.kind === 'aborted' ? MessageStatus.Stop : MessageStatus.Error;
+        progress.status = progress.failure.kind === 'aborted' ? MessageStatus.Stop : MessageStatus.Error;
       }
     } finally {
       this.answers.remove(messageId);
       ctx.clientSignal?.removeEventListener('abort', onClientGone);
     }
+  }
 
-    const stored = masker.mask(answer);
-    const now = performance.now();
-    // Counted here only when the upstream did not report usage.
-    if (!upstreamUsage) await loadTokenizer();
-    const usage = usageReport(
-      ctx.resolved.spec,
-      upstreamUsage?.promptTokens ?? countedPromptTokens ?? countPromptTokens(prompt),
-      upstreamUsage?.completionTokens ?? countTextTokens(answer),
-      (now - ctx.startedAt) / 1000,
-      firstTokenAt ? (firstTokenAt - ctx.startedAt) / 1000 : 0,
+  /** The agent loop for an app with tools; otherwise one model call, retried until its first event. */
+  private upstreamEvents(ctx: RunContext, prompt: ChatMessage[], parameters: Record<string, number>, signal: AbortSignal) {
+    if (ctx.config.tools.length > 0) return agentEvents(ctx, prompt, parameters, signal, this.tools, this.settings);
+    return retryBeforeFirstEvent(
+      () => ctx.resolved.llm.chatStream({ model: ctx.resolved.spec.model, messages: prompt, parameters, signal }),
+      { retries: this.settings.llmMaxRetries, baseDelayMs: this.settings.llmRetryBaseMs },
+      signal,
     );
-    await this.messageStore.finish(messageId, written, {
-      answer: stored,
-      status,
-      error: failure && status !== MessageStatus.Stop ? failure.message : '',
-      usage,
-      resources,
-      steps: [...steps.values()],
-    });
-    // Before the client hears the answer ended: its next message must find this turn remembered.
-    turn((await written) ? { id: messageId, query: ctx.query, answer: stored } : undefined, status);
+  }
 
-    if (status === MessageStatus.Error || status === MessageStatus.Interrupted) {
-      const mapped =
-        status === MessageStatus.Interrupted
-          ? { status: 503, code: 'server_shutting_down' }
-          : (ERROR_CODES[failure!.kind] ?? { status: 500, code: 'provider_error' });
-      yield { event: ChatEventName.Error, ...ids, status: mapped.status, code: mapped.code, message: failure!.message };
-      return;
-    }
-    yield {
-      event: ChatEventName.MessageEnd,
-      id: messageId,
-      ...ids,
-      metadata: { usage: withoutInternals(usage), retriever_resources: resources, status },
-    };
-    if (status === MessageStatus.Normal) await enqueueFollowUps(this.queue, this.logger, ctx, stored);
+  /** Tokens, price and latency of the answer; counted here only when the upstream did not report usage. */
+  private async usageOf(ctx: RunContext, progress: AnswerProgress, prompt: ChatMessage[], countedPromptTokens: number | undefined) {
+    const now = performance.now();
+    if (!progress.usage) await loadTokenizer();
+    return usageReport(
+      ctx.resolved.spec,
+      progress.usage?.promptTokens ?? countedPromptTokens ?? countPromptTokens(prompt),
+      progress.usage?.completionTokens ?? countTextTokens(progress.answer),
+      (now - ctx.startedAt) / 1000,
+      progress.firstTokenAt ? (progress.firstTokenAt - ctx.startedAt) / 1000 : 0,
+    );
   }
 
   /** Input review hit: the preset response is the answer and the model is never called. */
@@ -471,4 +470,51 @@ function formInputs(config: AppConfig, given: Record<string, unknown>): InputVal
     if (err instanceof InputValueError) throw new ValidationError(err.message);
     throw err;
   }
+}
+
+/** What an answer gathers while it streams, read when it ends. */
+interface AnswerProgress {
+  answer: string;
+  firstTokenAt: number;
+  /** As the upstream reported it (summed over an agent's model calls); undefined when it did not. */
+  usage: TokenUsage | undefined;
+  status: MessageStatus;
+  failure: LlmError | undefined;
+  steps: Map<string, AgentStep>;
+}
+
+/** The stream's terminal event: `error` for a failed or interrupted answer, `message_end` otherwise (a stop included). */
+function closingEvent(
+  ids: EventIds,
+  messageId: string,
+  progress: AnswerProgress,
+  usage: ReturnType<typeof usageReport>,
+  resources: RetrieverResource[],
+): ChatEvent {
+  const { status, failure } = progress;
+  if (status === MessageStatus.Error || status === MessageStatus.Interrupted) {
+    const mapped =
+      status === MessageStatus.Interrupted
+        ? { status: 503, code: 'server_shutting_down' }
+        : (ERROR_CODES[failure!.kind] ?? { status: 500, code: 'provider_error' });
+    return { event: ChatEventName.Error, ...ids, status: mapped.status, code: mapped.code, message: failure!.message };
+  }
+  return {
+    event: ChatEventName.MessageEnd,
+    id: messageId,
+    ...ids,
+    metadata: { usage: withoutInternals(usage), retriever_resources: resources, status },
+  };
+}
+
+/** The run's fields every published answer shares: the app's workspace, and no member behind it. */
+function publishedBy(app: App): Pick<RunContext, 'workspaceId' | 'fromAccountId' | 'appId'> {
+  return { workspaceId: app.workspaceId, fromAccountId: null, appId: app.id };
+}
+
+/** The run's fields that come from its conversation: a new one gets a fresh id and no summary yet. */
+function conversationFields(
+  conversation: { id: string; summary: string } | undefined,
+): Pick<RunContext, 'conversationId' | 'isNewConversation' | 'summary'> {
+  return { conversationId: conversation?.id ?? randomUUID(), isNewConversation: !conversation, summary: conversation?.summary ?? '' };
 }

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, lt, or, sql, type Placeholder, type SQL } from 
 import { InvokeFrom, MessageStatus } from '../../entity/conversation-entity.js';
 import type { Db } from '../../extension/database.js';
 import { NotFoundError } from '../../exception/app-error.js';
+import { findInWorkspace } from '../../lib/workspace-scope.js';
 import { conversations, messages, type Conversation, type Message } from '../../model/conversation.js';
 import type { AppService } from '../apps/app-service.js';
 import type { Actor } from '../identity/permissions.js';
@@ -11,6 +12,12 @@ import type { ConversationMemory, ConversationWithTurns, RememberedTurn } from '
 export type ConversationSort = 'created_at' | '-created_at' | 'updated_at' | '-updated_at';
 
 export type { ConversationWithTurns } from './conversation-memory.js';
+
+/** Where a page of messages ends: a message's time and id. */
+export interface MessageKey {
+  createdAt: Date;
+  id: string;
+}
 
 export interface MessageCursor {
   /** Only messages created before this instant (the previous page's last `created_at`). */
@@ -152,24 +159,19 @@ export class ConversationService {
     return { list: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
   }
 
-  async getOwned(workspaceId: string, conversationId: string): Promise<Conversation> {
-    const [conversation] = await this.db
-      .select()
-      .from(conversations)
-      .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, workspaceId), eq(conversations.isDeleted, false)))
-      .limit(1);
-    if (!conversation) throw new NotFoundError('conversation not found');
-    return conversation;
+  getOwned(workspaceId: string, conversationId: string): Promise<Conversation> {
+    return findInWorkspace(
+      this.db,
+      conversations,
+      workspaceId,
+      conversationId,
+      'conversation not found',
+      eq(conversations.isDeleted, false),
+    );
   }
 
-  async getOwnedMessage(workspaceId: string, messageId: string): Promise<Message> {
-    const [message] = await this.db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.id, messageId), eq(messages.workspaceId, workspaceId), eq(messages.isDeleted, false)))
-      .limit(1);
-    if (!message) throw new NotFoundError('message not found');
-    return message;
+  getOwnedMessage(workspaceId: string, messageId: string): Promise<Message> {
+    return findInWorkspace(this.db, messages, workspaceId, messageId, 'message not found', eq(messages.isDeleted, false));
   }
 
   /** Newest first; `hasMore` tells whether an older page exists. */
@@ -274,9 +276,24 @@ export class ConversationService {
     this.memory.patched(conversationId, { name });
   }
 
+  /**
+   * Dify's paging of an end user's messages: those before `first` (the previous page's first
+   * message), in the order they were said.
+   */
+  async messagesBefore(conversationId: string, first: MessageKey | undefined, limit: number): Promise<MessagePage> {
+    const older = first
+      ? or(lt(messages.createdAt, first.createdAt), and(eq(messages.createdAt, first.createdAt), lt(messages.id, first.id)))
+      : undefined;
+    const { list, next } = await this.newestFirst(conversationId, older, limit);
+    return this.withThoughts({ list: list.reverse(), hasMore: next !== undefined });
+  }
+
   /** A page of messages with their agent steps. */
   private async pageOfMessages(conversationId: string, cursor: MessageCursor): Promise<MessagePage> {
-    const page = await this.pageRows(conversationId, cursor);
+    return this.withThoughts(await this.pageRows(conversationId, cursor));
+  }
+
+  private async withThoughts(page: { list: Message[]; hasMore: boolean }): Promise<MessagePage> {
     return {
       ...page,
       thoughts: await thoughtsOf(
@@ -286,20 +303,28 @@ export class ConversationService {
     };
   }
 
-  private async pageRows(conversationId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
-    const visible = and(eq(messages.conversationId, conversationId), eq(messages.isDeleted, false));
+  /** Visible messages newest first that match `older`, with the first one past the page (if any). */
+  private async newestFirst(
+    conversationId: string,
+    older: SQL | undefined,
+    limit: number,
+  ): Promise<{ list: Message[]; next: Message | undefined }> {
     const rows = await this.db
       .select()
       .from(messages)
-      .where(and(visible, cursor.before ? lt(messages.createdAt, cursor.before) : undefined))
+      .where(and(visibleMessages(conversationId), older))
       .orderBy(desc(messages.createdAt), desc(messages.id))
-      .limit(cursor.limit + 1);
-    const list = rows.slice(0, cursor.limit);
+      .limit(limit + 1);
+    return { list: rows.slice(0, limit), next: rows[limit] };
+  }
+
+  private async pageRows(conversationId: string, cursor: MessageCursor): Promise<{ list: Message[]; hasMore: boolean }> {
+    const before = cursor.before ? lt(messages.createdAt, cursor.before) : undefined;
+    const { list, next } = await this.newestFirst(conversationId, before, cursor.limit);
     const edge = list.at(-1);
-    if (rows.length <= cursor.limit || !edge || rows[cursor.limit]!.createdAt.getTime() !== edge.createdAt.getTime()) {
-      return { list, hasMore: rows.length > cursor.limit };
-    }
+    if (!next || !edge || next.createdAt.getTime() !== edge.createdAt.getTime()) return { list, hasMore: next !== undefined };
     // The cursor is a millisecond: a page must not end inside one, or the next page (before it) would skip the rest.
+    const visible = visibleMessages(conversationId);
     const [rest, older] = await Promise.all([
       this.db
         .select()
@@ -314,6 +339,11 @@ export class ConversationService {
     ]);
     return { list: [...list, ...rest], hasMore: older.length > 0 };
   }
+}
+
+/** A conversation's messages that are not deleted. */
+function visibleMessages(conversationId: string): SQL {
+  return and(eq(messages.conversationId, conversationId), eq(messages.isDeleted, false))!;
 }
 
 /** The chat path's reads, built once. */

@@ -2,9 +2,9 @@ import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ChangeFeed } from '../../extension/change-feed.js';
 import type { Db } from '../../extension/database.js';
 import type { WorkspaceRole } from '../../entity/workspace-entity.js';
-import { ForbiddenError, FailError, RateLimitedError, UnauthorizedError } from '../../exception/app-error.js';
+import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../../exception/app-error.js';
 import { hashPassword, timingDummyHash, verifyPassword } from '../../lib/password.js';
-import { isUniqueViolation } from '../../lib/pg-error.js';
+import { unlessDuplicate } from '../../lib/pg-error.js';
 import { accounts, loginAttempts, revokedTokens, type Account } from '../../model/account.js';
 import { workspaceMembers } from '../../model/workspace.js';
 import { createPersonalWorkspace } from './workspace-membership.js';
@@ -58,8 +58,8 @@ export class AuthService {
   ): Promise<Account> {
     // An account made by OAuth sign-in has no password: no hash matches the empty string.
     const passwordHash = input.password === null ? '' : await hashPassword(input.password);
-    try {
-      return await this.db.transaction(async (tx) => {
+    return unlessDuplicate(
+      this.db.transaction(async (tx) => {
         const [account] = await tx
           .insert(accounts)
           .values({
@@ -73,11 +73,9 @@ export class AuthService {
           .returning();
         await join(tx, account!);
         return account!;
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new FailError('email is already registered');
-      throw err;
-    }
+      }),
+      'email is already registered',
+    );
   }
 
   issue(account: Account): Promise<IssuedToken> {

@@ -5,6 +5,7 @@ import type { Db } from '../../extension/database.js';
 import type { VectorStore } from '../../extension/vector-store.js';
 import { FailError, NotFoundError } from '../../exception/app-error.js';
 import { containsPattern } from '../../lib/pg-error.js';
+import { findInWorkspace, inWorkspace } from '../../lib/workspace-scope.js';
 import { datasetQueries, datasets, type Dataset } from '../../model/dataset.js';
 import type { AppService } from '../apps/app-service.js';
 import type { LlmModelService } from '../models/llm-model-service.js';
@@ -60,14 +61,8 @@ export class DatasetService {
     });
   }
 
-  async get(workspaceId: string, datasetId: string): Promise<Dataset> {
-    const [dataset] = await this.db
-      .select()
-      .from(datasets)
-      .where(and(eq(datasets.id, datasetId), eq(datasets.workspaceId, workspaceId)))
-      .limit(1);
-    if (!dataset) throw new NotFoundError('dataset not found');
-    return dataset;
+  get(workspaceId: string, datasetId: string): Promise<Dataset> {
+    return findInWorkspace(this.db, datasets, workspaceId, datasetId, 'dataset not found');
   }
 
   /** Documents, characters and hits per dataset, counted in SQL in one query. */
@@ -103,7 +98,7 @@ export class DatasetService {
     const [dataset] = await this.db
       .update(datasets)
       .set({ ...changes, updatedAt: new Date() })
-      .where(and(eq(datasets.id, datasetId), eq(datasets.workspaceId, workspaceId)))
+      .where(inWorkspace(datasets, workspaceId, datasetId))
       .returning();
     if (!dataset) throw new NotFoundError('dataset not found');
     return dataset;
@@ -117,7 +112,7 @@ export class DatasetService {
     const changedApps = await this.db.transaction(async (tx) => {
       const deleted = await tx
         .delete(datasets)
-        .where(and(eq(datasets.id, datasetId), eq(datasets.workspaceId, workspaceId)))
+        .where(inWorkspace(datasets, workspaceId, datasetId))
         .returning({ id: datasets.id });
       if (deleted.length === 0) throw new NotFoundError('dataset not found');
       const updated = await tx.execute(sql`UPDATE apps SET draft_config = jsonb_set(draft_config, '{datasets}',

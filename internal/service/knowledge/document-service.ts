@@ -11,6 +11,7 @@ import { containsPattern } from '../../lib/pg-error.js';
 import { documents, type DocumentRow } from '../../model/dataset.js';
 import type { DatasetService } from './dataset-service.js';
 import type { UploadFileService } from '../files/upload-file-service.js';
+import { findInWorkspace, inWorkspace } from '../../lib/workspace-scope.js';
 
 export interface CreateDocumentsInput {
   upload_file_ids: string[];
@@ -73,14 +74,8 @@ export class DocumentService {
     }
   }
 
-  async get(workspaceId: string, datasetId: string, documentId: string): Promise<DocumentRow> {
-    const [doc] = await this.db
-      .select()
-      .from(documents)
-      .where(and(eq(documents.id, documentId), eq(documents.datasetId, datasetId), eq(documents.workspaceId, workspaceId)))
-      .limit(1);
-    if (!doc) throw new NotFoundError('document not found');
-    return doc;
+  get(workspaceId: string, datasetId: string, documentId: string): Promise<DocumentRow> {
+    return findInWorkspace(this.db, documents, workspaceId, documentId, 'document not found', eq(documents.datasetId, datasetId));
   }
 
   async batch(workspaceId: string, datasetId: string, batch: string): Promise<DocumentRow[]> {
@@ -121,7 +116,7 @@ export class DocumentService {
   async delete(workspaceId: string, datasetId: string, documentId: string): Promise<void> {
     const deleted = await this.db
       .delete(documents)
-      .where(and(eq(documents.id, documentId), eq(documents.datasetId, datasetId), eq(documents.workspaceId, workspaceId)))
+      .where(inWorkspace(documents, workspaceId, documentId, eq(documents.datasetId, datasetId)))
       .returning({ id: documents.id });
     if (deleted.length === 0) throw new NotFoundError('document not found');
   }
@@ -135,7 +130,7 @@ export class DocumentService {
     const [doc] = await this.db
       .update(documents)
       .set({ ...changes, updatedAt: new Date() })
-      .where(and(eq(documents.id, documentId), eq(documents.datasetId, datasetId), eq(documents.workspaceId, workspaceId)))
+      .where(inWorkspace(documents, workspaceId, documentId, eq(documents.datasetId, datasetId)))
       .returning();
     if (!doc) throw new NotFoundError('document not found');
     return doc;

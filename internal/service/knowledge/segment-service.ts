@@ -5,13 +5,13 @@ import { loadTokenizer } from '../../core/llm/token-counter.js';
 import { IndexingTechnique } from '../../entity/dataset-entity.js';
 import type { Db } from '../../extension/database.js';
 import type { VectorStore } from '../../extension/vector-store.js';
-import { NotFoundError } from '../../exception/app-error.js';
 import { containsPattern } from '../../lib/pg-error.js';
 import { documents, segments, type Dataset, type Segment } from '../../model/dataset.js';
 import type { DatasetService } from './dataset-service.js';
 import type { DocumentService } from './document-service.js';
 import type { EmbeddingService } from './embedding-service.js';
 import { segmentValues } from './segment-values.js';
+import { findInWorkspace } from '../../lib/workspace-scope.js';
 
 export interface SegmentInput {
   content: string;
@@ -42,21 +42,9 @@ export class SegmentService {
     return { list, total: total?.value ?? 0 };
   }
 
-  async get(workspaceId: string, datasetId: string, documentId: string, segmentId: string): Promise<Segment> {
-    const [segment] = await this.db
-      .select()
-      .from(segments)
-      .where(
-        and(
-          eq(segments.id, segmentId),
-          eq(segments.documentId, documentId),
-          eq(segments.datasetId, datasetId),
-          eq(segments.workspaceId, workspaceId),
-        ),
-      )
-      .limit(1);
-    if (!segment) throw new NotFoundError('segment not found');
-    return segment;
+  get(workspaceId: string, datasetId: string, documentId: string, segmentId: string): Promise<Segment> {
+    const inDocument = and(eq(segments.documentId, documentId), eq(segments.datasetId, datasetId));
+    return findInWorkspace(this.db, segments, workspaceId, segmentId, 'segment not found', inDocument);
   }
 
   async add(workspaceId: string, datasetId: string, documentId: string, input: SegmentInput): Promise<Segment> {

@@ -4,8 +4,9 @@ import type { AgentTool } from '../../core/agent/agent-types.js';
 import { apiToolSchema, invokeApiTool, OpenApiError, parseOpenApi, type ApiToolSpec } from '../../core/tools/openapi-tools.js';
 import type { AppToolConfig } from '../../entity/app-config-entity.js';
 import type { Db } from '../../extension/database.js';
-import { FailError, NotFoundError, ValidationError } from '../../exception/app-error.js';
-import { containsPattern, isUniqueViolation } from '../../lib/pg-error.js';
+import { FailError, ValidationError } from '../../exception/app-error.js';
+import { containsPattern, unlessDuplicate } from '../../lib/pg-error.js';
+import { findInWorkspace, inWorkspace } from '../../lib/workspace-scope.js';
 import { fetchDocument, type SafeFetch } from '../../lib/ssrf-fetch.js';
 import { apiToolProviders, type ApiToolProvider } from '../../model/tool-provider.js';
 import { resolveConfigured, unresolvedNames } from './configured-tools.js';
@@ -66,47 +67,37 @@ export class ApiToolService {
 
   async create(actor: Actor, input: ApiToolInput): Promise<ApiToolProvider> {
     const tools = await this.validateSchema(input.openapi_schema);
-    try {
-      const [row] = await this.db
+    const [row] = await unlessDuplicate(
+      this.db
         .insert(apiToolProviders)
         .values({ workspaceId: actor.workspaceId, createdBy: actor.accountId, ...this.columns(input, tools, '') })
-        .returning();
-      return row!;
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new FailError(`an API tool named ${input.name} already exists`);
-      throw err;
-    }
+        .returning(),
+      `an API tool named ${input.name} already exists`,
+    );
+    return row!;
   }
 
   async update(workspaceId: string, id: string, input: ApiToolInput): Promise<ApiToolProvider> {
     const existing = await this.get(workspaceId, id);
     const tools = await this.validateSchema(input.openapi_schema);
-    try {
-      const [row] = await this.db
+    const [row] = await unlessDuplicate(
+      this.db
         .update(apiToolProviders)
         .set({ ...this.columns(input, tools, existing.headersEncrypted), updatedAt: new Date() })
-        .where(and(eq(apiToolProviders.id, id), eq(apiToolProviders.workspaceId, workspaceId)))
-        .returning();
-      return row!;
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new FailError(`an API tool named ${input.name} already exists`);
-      throw err;
-    }
+        .where(inWorkspace(apiToolProviders, workspaceId, id))
+        .returning(),
+      `an API tool named ${input.name} already exists`,
+    );
+    return row!;
   }
 
   async delete(workspaceId: string, id: string): Promise<void> {
     await this.get(workspaceId, id);
-    await this.db.delete(apiToolProviders).where(and(eq(apiToolProviders.id, id), eq(apiToolProviders.workspaceId, workspaceId)));
+    await this.db.delete(apiToolProviders).where(inWorkspace(apiToolProviders, workspaceId, id));
   }
 
-  async get(workspaceId: string, id: string): Promise<ApiToolProvider> {
-    const [row] = await this.db
-      .select()
-      .from(apiToolProviders)
-      .where(and(eq(apiToolProviders.id, id), eq(apiToolProviders.workspaceId, workspaceId)))
-      .limit(1);
-    if (!row) throw new NotFoundError('API tool not found');
-    return row;
+  get(workspaceId: string, id: string): Promise<ApiToolProvider> {
+    return findInWorkspace(this.db, apiToolProviders, workspaceId, id, 'API tool not found');
   }
 
   async list(workspaceId: string, request: PageRequest & { searchWord?: string | undefined }) {

@@ -3,8 +3,9 @@ import type { AgentTool } from '../../core/agent/agent-types.js';
 import { callMcpTool, listMcpTools, type McpEndpoint, type McpToolSpec } from '../../core/tools/mcp-tools.js';
 import type { AppToolConfig } from '../../entity/app-config-entity.js';
 import type { Db } from '../../extension/database.js';
-import { FailError, NotFoundError } from '../../exception/app-error.js';
-import { isUniqueViolation } from '../../lib/pg-error.js';
+import { FailError } from '../../exception/app-error.js';
+import { unlessDuplicate } from '../../lib/pg-error.js';
+import { findInWorkspace, inWorkspace } from '../../lib/workspace-scope.js';
 import type { GuardedFetch } from '../../lib/ssrf-stream-fetch.js';
 import { mcpServers, type McpServer } from '../../model/tool-provider.js';
 import { resolveConfigured, unresolvedNames } from './configured-tools.js';
@@ -36,8 +37,8 @@ export class McpServerService {
   async create(actor: Actor, input: McpServerInput): Promise<McpServer> {
     const headersEncrypted = this.headers.seal(input.headers);
     const tools = await this.listTools(input.server_url, headersEncrypted);
-    try {
-      const [row] = await this.db
+    const [row] = await unlessDuplicate(
+      this.db
         .insert(mcpServers)
         .values({
           workspaceId: actor.workspaceId,
@@ -47,24 +48,20 @@ export class McpServerService {
           headersEncrypted,
           tools,
         })
-        .returning();
-      return row!;
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new FailError(`an MCP server named ${input.name} already exists`);
-      throw err;
-    }
+        .returning(),
+      `an MCP server named ${input.name} already exists`,
+    );
+    return row!;
   }
 
   async update(workspaceId: string, id: string, input: McpServerInput): Promise<McpServer> {
     const existing = await this.get(workspaceId, id);
     const headersEncrypted = this.headers.seal(input.headers, existing.headersEncrypted);
     const tools = await this.listTools(input.server_url, headersEncrypted);
-    try {
-      return await this.save(workspaceId, id, { name: input.name, serverUrl: input.server_url, headersEncrypted, tools });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new FailError(`an MCP server named ${input.name} already exists`);
-      throw err;
-    }
+    return unlessDuplicate(
+      this.save(workspaceId, id, { name: input.name, serverUrl: input.server_url, headersEncrypted, tools }),
+      `an MCP server named ${input.name} already exists`,
+    );
   }
 
   async refresh(workspaceId: string, id: string): Promise<McpServer> {
@@ -74,17 +71,11 @@ export class McpServerService {
 
   async delete(workspaceId: string, id: string): Promise<void> {
     await this.get(workspaceId, id);
-    await this.db.delete(mcpServers).where(and(eq(mcpServers.id, id), eq(mcpServers.workspaceId, workspaceId)));
+    await this.db.delete(mcpServers).where(inWorkspace(mcpServers, workspaceId, id));
   }
 
-  async get(workspaceId: string, id: string): Promise<McpServer> {
-    const [row] = await this.db
-      .select()
-      .from(mcpServers)
-      .where(and(eq(mcpServers.id, id), eq(mcpServers.workspaceId, workspaceId)))
-      .limit(1);
-    if (!row) throw new NotFoundError('MCP server not found');
-    return row;
+  get(workspaceId: string, id: string): Promise<McpServer> {
+    return findInWorkspace(this.db, mcpServers, workspaceId, id, 'MCP server not found');
   }
 
   list(workspaceId: string): Promise<McpServer[]> {
@@ -132,7 +123,7 @@ export class McpServerService {
     const [row] = await this.db
       .update(mcpServers)
       .set({ ...values, updatedAt: new Date() })
-      .where(and(eq(mcpServers.id, id), eq(mcpServers.workspaceId, workspaceId)))
+      .where(inWorkspace(mcpServers, workspaceId, id))
       .returning();
     return row!;
   }

@@ -13,7 +13,8 @@ import type { AppToolConfig } from '../../entity/app-config-entity.js';
 import type { InvokeFrom } from '../../entity/conversation-entity.js';
 import { FailError, NotFoundError, ValidationError } from '../../exception/app-error.js';
 import type { Db } from '../../extension/database.js';
-import { isUniqueViolation } from '../../lib/pg-error.js';
+import { unlessDuplicate } from '../../lib/pg-error.js';
+import { findInWorkspace } from '../../lib/workspace-scope.js';
 import { isUuid } from '../../lib/uuid.js';
 import { workflowToolProviders, type App, type WorkflowToolProvider } from '../../model/index.js';
 import type { AppService } from '../apps/app-service.js';
@@ -85,16 +86,14 @@ export class WorkflowToolService {
       .where(eq(workflowToolProviders.appId, appId))
       .limit(1);
     if (existing) throw new FailError(`this app is already a tool (${existing.id}): change that one`);
-    try {
-      const [row] = await this.db
+    const [row] = await unlessDuplicate(
+      this.db
         .insert(workflowToolProviders)
         .values({ workspaceId: actor.workspaceId, appId, createdBy: actor.accountId, ...columns(input), version: workflow.version })
-        .returning();
-      return row!;
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new FailError(`a workflow tool named ${input.name} already exists`);
-      throw err;
-    }
+        .returning(),
+      `a workflow tool named ${input.name} already exists`,
+    );
+    return row!;
   }
 
   /** Saves the tool against the app's version published now (so it is synced again). */
@@ -102,15 +101,13 @@ export class WorkflowToolService {
     const provider = await this.row(workspaceId, id);
     const { workflow } = await this.publishedApp(workspaceId, provider.appId);
     checkParameters(workflow, input.parameters);
-    try {
-      await this.db
+    await unlessDuplicate(
+      this.db
         .update(workflowToolProviders)
         .set({ ...columns(input), version: workflow.version, updatedAt: new Date() })
-        .where(eq(workflowToolProviders.id, id));
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new FailError(`a workflow tool named ${input.name} already exists`);
-      throw err;
-    }
+        .where(eq(workflowToolProviders.id, id)),
+      `a workflow tool named ${input.name} already exists`,
+    );
   }
 
   async delete(workspaceId: string, id: string): Promise<void> {
@@ -202,14 +199,8 @@ export class WorkflowToolService {
     return { app, workflow };
   }
 
-  private async row(workspaceId: string, id: string): Promise<WorkflowToolProvider> {
-    const [row] = await this.db
-      .select()
-      .from(workflowToolProviders)
-      .where(and(eq(workflowToolProviders.id, id), eq(workflowToolProviders.workspaceId, workspaceId)))
-      .limit(1);
-    if (!row) throw new NotFoundError('workflow tool not found');
-    return row;
+  private row(workspaceId: string, id: string): Promise<WorkflowToolProvider> {
+    return findInWorkspace(this.db, workflowToolProviders, workspaceId, id, 'workflow tool not found');
   }
 
   /** Configured entries name the tool by its id (`provider_id`) and its name (`tool_id`), as Dify's do. */

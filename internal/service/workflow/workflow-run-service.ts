@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { InputValueError, resolveInputs } from '../../core/prompts/input-variables.js';
-import { runGraph, type RunStatus } from '../../core/workflow/engine.js';
+import { runGraph, type EngineEvent, type RunStatus } from '../../core/workflow/engine.js';
 import type { Graph } from '../../core/workflow/graph.js';
 import { nodeExecutors } from '../../core/workflow/node-executors.js';
 import { startForm } from '../../core/workflow/start-form.js';
@@ -157,6 +157,7 @@ export class WorkflowRunService {
     return { taskId: runId, runId, events, totals: translator };
   }
 
+  /** The run's events: started, each node's as the engine reports them, then its outcome, stored before it is told. */
   private async *events(
     input: StartRun,
     sysFiles: WorkflowFile[],
@@ -165,31 +166,11 @@ export class WorkflowRunService {
     controller: AbortController,
     translator: RunEventTranslator,
   ): AsyncGenerator<WorkflowStreamEvent> {
-    const { app, workflow } = input;
+    const { workflow } = input;
     const ids = { task_id: runId, workflow_run_id: runId };
-    const chat = input.chat;
-    const pool = new VariablePool({
-      sys: {
-        files: sysFiles,
-        user_id: input.endUser || input.accountId,
-        app_id: app.id,
-        workflow_id: workflow.id,
-        workflow_run_id: runId,
-        ...(chat ? { query: chat.query, conversation_id: chat.conversationId, dialogue_count: chat.dialogueCount } : {}),
-      },
-      env: workflow.environment,
-      ...(chat ? { conversation: chat.variables } : {}),
-    });
+    const pool = variablePool(input, sysFiles, runId);
     translator.readFrom(pool);
-    const caller = { depth: input.callDepth ?? 0, endUser: input.endUser, accountId: input.accountId, invokeFrom: input.invokeFrom };
-    // Nodes read only the uploads this run was given (its inputs, sys.files, the conversation's variables) or its tools made.
-    const issued = new Set(
-      [...Object.values(input.inputs), sysFiles, ...Object.values(chat?.variables ?? {})].flatMap((v) =>
-        filesIn(v).flatMap((f) => (f.related_id ? [f.related_id] : [])),
-      ),
-    );
-    const services = nodeServicesFor(this.reach, this.settings, app.workspaceId, { caller, history: chat?.history, issued });
-    const executors = nodeExecutors(input.inputs, services);
+    const executors = nodeExecutors(input.inputs, this.nodeServices(input, sysFiles));
     const writes: Array<Promise<unknown>> = [];
     yield {
       event: 'workflow_started',
@@ -210,40 +191,7 @@ export class WorkflowRunService {
           if (finished) writes.push(this.nodeRows.save(runId, finished));
           yield* out;
         } else {
-          const interrupted = controller.signal.aborted && controller.signal.reason === SERVER_SHUTDOWN;
-          const status: WorkflowRunStatus = interrupted ? 'failed' : (event.status satisfies RunStatus);
-          const error = interrupted ? WORKFLOW_INTERRUPTED_ERROR : (event.error ?? (status === 'stopped' ? 'stopped by the user' : null));
-          const finishedAt = Date.now();
-          await Promise.allSettled(writes);
-          await this.db
-            .update(workflowRuns)
-            .set({
-              status,
-              outputs: event.outputs,
-              error: error ?? '',
-              elapsedTime: (finishedAt - createdAt) / 1000,
-              totalTokens: translator.totalTokens,
-              totalPrice: translator.totalPrice,
-              totalSteps: event.steps,
-              exceptionsCount: translator.exceptions,
-              finishedAt: new Date(finishedAt),
-            })
-            .where(eq(workflowRuns.id, runId));
-          const summary: RunSummary = {
-            id: runId,
-            workflow_id: workflow.id,
-            status,
-            outputs: event.outputs,
-            error,
-            elapsed_time: (finishedAt - createdAt) / 1000,
-            total_tokens: translator.totalTokens,
-            total_steps: event.steps,
-            exceptions_count: translator.exceptions,
-            created_by: input.accountId ? { id: input.accountId } : { id: input.endUser, user: input.endUser },
-            created_at: unix(createdAt),
-            finished_at: unix(finishedAt),
-            files: filesOfOutputs(event.outputs),
-          };
+          const summary = await this.storeOutcome(input, runId, createdAt, controller.signal, translator, event, writes);
           yield { event: 'workflow_finished', ...ids, data: summary };
         }
       }
@@ -256,6 +204,68 @@ export class WorkflowRunService {
     } finally {
       this.running.remove(runId);
     }
+  }
+
+  /** What the nodes may reach for this run: its caller's tools, the chat's history, and only the uploads it was given. */
+  private nodeServices(input: StartRun, sysFiles: WorkflowFile[]) {
+    const chat = input.chat;
+    const caller = { depth: input.callDepth ?? 0, endUser: input.endUser, accountId: input.accountId, invokeFrom: input.invokeFrom };
+    // Nodes read only the uploads this run was given (its inputs, sys.files, the conversation's variables) or its tools made.
+    const issued = new Set(
+      [...Object.values(input.inputs), sysFiles, ...Object.values(chat?.variables ?? {})].flatMap((v) =>
+        filesIn(v).flatMap((f) => (f.related_id ? [f.related_id] : [])),
+      ),
+    );
+    return nodeServicesFor(this.reach, this.settings, input.app.workspaceId, { caller, history: chat?.history, issued });
+  }
+
+  /**
+   * Writes the run's outcome to its row, after every node's row, and gives it as `workflow_finished`
+   * tells it; a shutdown's cut is a failure.
+   */
+  private async storeOutcome(
+    input: StartRun,
+    runId: string,
+    createdAt: number,
+    signal: AbortSignal,
+    translator: RunEventTranslator,
+    event: Extract<EngineEvent, { type: 'run_finished' }>,
+    nodeWrites: Array<Promise<unknown>>,
+  ): Promise<RunSummary> {
+    const interrupted = signal.aborted && signal.reason === SERVER_SHUTDOWN;
+    const status: WorkflowRunStatus = interrupted ? 'failed' : (event.status satisfies RunStatus);
+    const error = interrupted ? WORKFLOW_INTERRUPTED_ERROR : (event.error ?? (status === 'stopped' ? 'stopped by the user' : null));
+    const finishedAt = Date.now();
+    await Promise.allSettled(nodeWrites);
+    await this.db
+      .update(workflowRuns)
+      .set({
+        status,
+        outputs: event.outputs,
+        error: error ?? '',
+        elapsedTime: (finishedAt - createdAt) / 1000,
+        totalTokens: translator.totalTokens,
+        totalPrice: translator.totalPrice,
+        totalSteps: event.steps,
+        exceptionsCount: translator.exceptions,
+        finishedAt: new Date(finishedAt),
+      })
+      .where(eq(workflowRuns.id, runId));
+    return {
+      id: runId,
+      workflow_id: input.workflow.id,
+      status,
+      outputs: event.outputs,
+      error,
+      elapsed_time: (finishedAt - createdAt) / 1000,
+      total_tokens: translator.totalTokens,
+      total_steps: event.steps,
+      exceptions_count: translator.exceptions,
+      created_by: input.accountId ? { id: input.accountId } : { id: input.endUser, user: input.endUser },
+      created_at: unix(createdAt),
+      finished_at: unix(finishedAt),
+      files: filesOfOutputs(event.outputs),
+    };
   }
 
   /** A published workflow run to its end for a workflow tool's call; kept in the app's history like any run. */
@@ -423,4 +433,21 @@ function passThrough(graph: Graph, given: Record<string, unknown>): Record<strin
   const start = graph.nodes.find((n) => n.data.type === 'start' && !n.parentId);
   const names = ((start?.data['variables'] ?? []) as Array<{ variable?: string }>).map((v) => v.variable ?? '');
   return Object.fromEntries(names.filter((name) => name in given).map((name) => [name, given[name]]));
+}
+
+/** The run's variables: `sys.*` (a chatflow's turn included), the environment, and a chatflow's conversation variables. */
+function variablePool(input: StartRun, sysFiles: WorkflowFile[], runId: string): VariablePool {
+  const { app, workflow, chat } = input;
+  return new VariablePool({
+    sys: {
+      files: sysFiles,
+      user_id: input.endUser || input.accountId,
+      app_id: app.id,
+      workflow_id: workflow.id,
+      workflow_run_id: runId,
+      ...(chat ? { query: chat.query, conversation_id: chat.conversationId, dialogue_count: chat.dialogueCount } : {}),
+    },
+    env: workflow.environment,
+    ...(chat ? { conversation: chat.variables } : {}),
+  });
 }

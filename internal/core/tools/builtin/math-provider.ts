@@ -41,7 +41,7 @@ const MAX_LENGTH = 1000;
 
 let math: Promise<MathJsInstance> | undefined;
 /**
- * mathjs (its numbers-only build) takes about half a second to load: it loads when an agent with the
+ * mathjs (its numbers-only build) is slow to load: it loads when an agent with the
  * calculator starts (beside its first model call, see `prepare`), not at start-up.
  */
 function loadMath(): Promise<MathJsInstance> {
