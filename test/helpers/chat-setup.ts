@@ -9,25 +9,25 @@ export interface ChatModelOptions {
   features?: Array<'tool_call' | 'vision' | 'stream'>;
 }
 
-/** Points an account's openai_compatible provider at the fake upstream with one model, fake-chat. */
-export async function connectFakeModel(client: HttpClient, token: string, upstream: FakeOpenAiServer, options: ChatModelOptions = {}) {
+/** Points an account's openai_compatible provider at the fake upstream, with these models (`{ model, ... }` each). */
+export async function connectFakeUpstream(client: HttpClient, token: string, upstream: FakeOpenAiServer, models: object[]) {
   const res = await client.post('/llm-models/openai_compatible/credentials', {
     token,
-    body: {
-      api_key: FAKE_API_KEY,
-      base_url: upstream.baseUrl,
-      models: [
-        {
-          model: 'fake-chat',
-          context_window: options.contextWindow ?? 8192,
-          max_output: options.maxOutput ?? 1024,
-          ...(options.features ? { features: options.features } : {}),
-        },
-      ],
-      validate: false,
-    },
+    body: { api_key: FAKE_API_KEY, base_url: upstream.baseUrl, models, validate: false },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
+}
+
+/** Points an account's openai_compatible provider at the fake upstream with one model, fake-chat. */
+export async function connectFakeModel(client: HttpClient, token: string, upstream: FakeOpenAiServer, options: ChatModelOptions = {}) {
+  await connectFakeUpstream(client, token, upstream, [
+    {
+      model: 'fake-chat',
+      context_window: options.contextWindow ?? 8192,
+      max_output: options.maxOutput ?? 1024,
+      ...(options.features ? { features: options.features } : {}),
+    },
+  ]);
 }
 
 /** A new app whose draft talks to the fake model, with extra draft settings applied. */

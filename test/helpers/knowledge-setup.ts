@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { FAKE_API_KEY, type FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
+import type { FakeOpenAiServer } from '../fixtures/fake-openai-server.js';
+import { connectFakeUpstream } from './chat-setup.js';
 import type { HttpClient } from './http-client.js';
+import { waitFor } from './wait-for.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/files/', import.meta.url));
 export const fixtureFile = (name: string) => readFile(path.join(FIXTURES, name));
@@ -12,19 +14,10 @@ export const EMBEDDING_MODEL = { provider: 'openai_compatible', model: 'fake-emb
 
 /** The fake upstream as the account's openai_compatible provider, with a chat and an embedding model. */
 export async function connectFakeModels(client: HttpClient, token: string, upstream: FakeOpenAiServer): Promise<void> {
-  const res = await client.post('/llm-models/openai_compatible/credentials', {
-    token,
-    body: {
-      api_key: FAKE_API_KEY,
-      base_url: upstream.baseUrl,
-      models: [
-        { model: 'fake-chat', context_window: 8192, max_output: 1024 },
-        { model: 'fake-embed', model_type: 'embedding', context_window: 8192 },
-      ],
-      validate: false,
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  await connectFakeUpstream(client, token, upstream, [
+    { model: 'fake-chat', context_window: 8192, max_output: 1024 },
+    { model: 'fake-embed', model_type: 'embedding', context_window: 8192 },
+  ]);
 }
 
 export async function uploadDocument(client: HttpClient, token: string, name: string, data?: Uint8Array): Promise<string> {
@@ -42,15 +35,17 @@ export async function uploadDocument(client: HttpClient, token: string, name: st
 
 /** Polls the batch until no document is still in progress; returns its documents. */
 export async function waitForBatch(client: HttpClient, token: string, datasetId: string, batch: string, ms = 20_000): Promise<any[]> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const res = await client.get(`/datasets/${datasetId}/documents/batch/${batch}`, { token });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const docs = res.body.data.documents as Array<{ status: string }>;
-    if (docs.every((d) => d.status === 'completed' || d.status === 'error')) return docs;
-    if (Date.now() > deadline) throw new Error(`batch not finished: ${JSON.stringify(docs.map((d) => d.status))}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  let statuses: string[] = [];
+  return waitFor(
+    async () => {
+      const res = await client.get(`/datasets/${datasetId}/documents/batch/${batch}`, { token });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const docs = res.body.data.documents as Array<{ status: string }>;
+      statuses = docs.map((d) => d.status);
+      return docs.every((d) => d.status === 'completed' || d.status === 'error') && docs;
+    },
+    { message: () => `the batch to finish (its documents: ${JSON.stringify(statuses)})`, timeoutMs: ms },
+  );
 }
 
 /** An end user's upload through the service API (`/v1/files/upload`): a fixture file, or these bytes under that name. */

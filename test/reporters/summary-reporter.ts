@@ -1,9 +1,8 @@
 import type { Reporter, TestModule } from 'vitest/node';
 import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { processesOfRun, TEST_RUN_ENV } from '../helpers/leftover-processes.js';
 import { runLogDir, secretsInLogs } from '../helpers/log-capture.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Prints one plain closing line, `N passed, N failed, N skipped`, which CI reads. A test file

@@ -1,9 +1,9 @@
 import { ChatClient } from 'dify-client';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_API_KEY, FakeOpenAiServer } from '../../fixtures/fake-openai-server.js';
+import { FakeOpenAiServer } from '../../fixtures/fake-openai-server.js';
 import { registerAccount } from '../../helpers/accounts.js';
-import { createChatApp } from '../../helpers/chat-setup.js';
+import { connectFakeUpstream, createChatApp } from '../../helpers/chat-setup.js';
 import { backends, backendTitle } from '../../helpers/environment.js';
 import { fixtureFile, uploadAsEndUser } from '../../helpers/knowledge-setup.js';
 import { parseSse, postStream } from '../../helpers/sse-client.js';
@@ -48,16 +48,10 @@ for (const backend of backends) {
       upstream = await new FakeOpenAiServer().start();
       server = await startTestServer(backend);
       token = (await registerAccount(server)).token;
-      const creds = await server.post('/llm-models/openai_compatible/credentials', {
-        token,
-        body: {
-          api_key: FAKE_API_KEY,
-          base_url: upstream.baseUrl,
-          models: [{ model: 'fake-chat' }, { model: 'fake-vision', features: ['vision', 'stream'] }],
-          validate: false,
-        },
-      });
-      expect(creds.status, JSON.stringify(creds.body)).toBe(200);
+      await connectFakeUpstream(server, token, upstream, [
+        { model: 'fake-chat' },
+        { model: 'fake-vision', features: ['vision', 'stream'] },
+      ]);
       appId = await createChatApp(server, token);
     });
     afterAll(async () => {

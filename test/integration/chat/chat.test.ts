@@ -5,18 +5,7 @@ import { connectFakeModel, createChatApp, debugChat } from '../../helpers/chat-s
 import { backends, backendTitle } from '../../helpers/environment.js';
 import { postStream } from '../../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in time; last value: ${JSON.stringify(value)}`);
-    await sleep(25);
-  }
-}
+import { waitFor } from '../../helpers/wait-for.js';
 
 for (const backend of backends) {
   describe.skipIf(backend.skipReason)(`debug chat on ${backendTitle(backend)}`, () => {
@@ -167,7 +156,7 @@ for (const backend of backends) {
       expect(stored.status).toBe('stop');
       expect(stored.answer).toBe(streamed);
       expect(stored.answer.length).toBeLessThan(`Echo: stop-me ${'word '.repeat(40)}`.length);
-      await eventually(async () => upstream.findChat('stop-me')!.aborted, Boolean);
+      await waitFor(() => upstream.findChat('stop-me')!.aborted, { message: 'the upstream request to be aborted' });
     });
 
     it("refuses to stop another account's task", async () => {
@@ -186,10 +175,13 @@ for (const backend of backends) {
       let first = await stream.next();
       while (first?.event === 'ping') first = await stream.next();
       stream.abort();
-      await eventually(async () => upstream.findChat('leave-me')!.aborted, Boolean);
-      const stored = await eventually(
-        () => messagesOf(appId),
-        (page) => page.list[0]?.status === 'stop',
+      await waitFor(() => upstream.findChat('leave-me')!.aborted, { message: 'the upstream request to be aborted' });
+      const stored = await waitFor(
+        async () => {
+          const page = await messagesOf(appId);
+          return page.list[0]?.status === 'stop' && page;
+        },
+        { message: 'the answer to be stored as stopped' },
       );
       expect(stored.list[0].answer.startsWith('Echo:')).toBe(true);
     });
@@ -305,9 +297,12 @@ for (const backend of backends) {
       const appId = await createChatApp(server, token);
       const events = await debugChat(server, token, appId, 'plan a trip to Kyoto');
       const conversationId = events.find((e) => e.event === 'message')!.data.conversation_id;
-      const named = await eventually(
-        async () => (await server.get(`/conversations/${conversationId}/name`, { token })).body.data.name as string,
-        (name) => name !== 'New conversation',
+      const named = await waitFor(
+        async () => {
+          const name = (await server.get(`/conversations/${conversationId}/name`, { token })).body.data.name as string;
+          return name !== 'New conversation' && name;
+        },
+        { message: 'the conversation to be named' },
       );
       expect(named).toMatch(/^Echo: User: plan a trip to Kyoto/);
       expect(named.length).toBeLessThanOrEqual(100);
@@ -316,10 +311,9 @@ for (const backend of backends) {
     it('keeps a long-term summary in the background and puts it into the next prompt', async () => {
       const appId = await createChatApp(server, token, { long_term_memory: { enable: true }, dialog_round: 0 });
       await debugChat(server, token, appId, 'my name is Ada');
-      const summary = await eventually(
-        async () => (await server.get(`/apps/${appId}/summary`, { token })).body.data.summary as string,
-        (s) => s.length > 0,
-      );
+      const summary = await waitFor(async () => (await server.get(`/apps/${appId}/summary`, { token })).body.data.summary as string, {
+        message: 'a summary',
+      });
       expect(summary).toContain('my name is Ada');
       await debugChat(server, token, appId, 'what is my name');
       const system = upstream.findChat('what is my name')!.body.messages[0];
@@ -327,9 +321,9 @@ for (const backend of backends) {
       expect(system.content).toContain('Summary of the earlier conversation:');
       expect(system.content).toContain('my name is Ada');
       // The second answer updates the summary too; correct it only after that, or the job would overwrite the correction.
-      await eventually(
-        async () => (await server.get(`/apps/${appId}/summary`, { token })).body.data.summary as string,
-        (s) => s.includes('what is my name'),
+      await waitFor(
+        async () => ((await server.get(`/apps/${appId}/summary`, { token })).body.data.summary as string).includes('what is my name'),
+        { message: 'the summary to take in the second answer' },
       );
 
       const corrected = await server.post(`/apps/${appId}/summary`, { token, body: { summary: 'The user is Grace.' } });

@@ -6,14 +6,10 @@ import { connectFakeModel } from '../../helpers/chat-setup.js';
 import { backends, backendTitle } from '../../helpers/environment.js';
 import { parseSse, postStream, type SseEvent } from '../../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { canvasGraph } from '../../helpers/workflow-graph.js';
 
-const node = (id: string, data: Record<string, unknown>) => ({ id, type: 'custom', position: { x: 0, y: 0 }, data });
-const edge = (source: string, target: string, sourceHandle = 'source') => ({
-  id: `${source}-${sourceHandle}-${target}`,
-  source,
-  target,
-  sourceHandle,
-});
+const { node, edge } = canvasGraph();
 const llm = (id: string, extra: Record<string, unknown> = {}) =>
   node(id, {
     type: 'llm',
@@ -149,13 +145,13 @@ for (const backend of backends) {
       const conversations = await dify.getConversations('user-9', null, 20);
       expect(conversations.data.data[0].id).toBe(conversationId);
       // Named in the background by the graph's model, from the first exchange.
-      const deadline = Date.now() + 15_000;
-      let name = '';
-      while (Date.now() < deadline) {
-        name = (await dify.getConversations('user-9', null, 20)).data.data[0].name;
-        if (name !== 'New conversation') break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const name = await waitFor(
+        async () => {
+          const latest: string = (await dify.getConversations('user-9', null, 20)).data.data[0].name;
+          return latest !== 'New conversation' && latest;
+        },
+        { message: 'the conversation to be named', timeoutMs: 15_000 },
+      );
       expect(name).toBe('Echo: User: hi');
       const unnamed = await fetch(`${server.baseUrl}/v1/chat-messages`, {
         method: 'POST',

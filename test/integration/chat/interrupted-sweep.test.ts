@@ -5,8 +5,8 @@ import { FakeOpenAiServer } from '../../fixtures/fake-openai-server.js';
 import { registerAccount } from '../../helpers/accounts.js';
 import { connectFakeModel, createChatApp, debugChat } from '../../helpers/chat-setup.js';
 import { backends, backendTitle } from '../../helpers/environment.js';
-import { waitFor } from '../../helpers/process-timing.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const scaleOut = backends.find((b) => b.db === 'postgres')!;
 
@@ -35,11 +35,14 @@ describe.skipIf(scaleOut.skipReason)(`answers a crashed node left running, on ${
     await db.execute(sql`UPDATE messages SET status = 'running', answer = '' WHERE query = 'still streaming elsewhere'`);
 
     await server.module.queue.enqueue(JobName.ChatInterruptedSweep, {});
-    const list = await waitFor('the sweep', async () => {
-      const page = await server.get(`/apps/${appId}/conversations/messages`, { token });
-      const rows = page.body.data.list as Array<{ query: string; status: string; error: string }>;
-      return rows.some((m) => m.status === 'interrupted') ? rows : undefined;
-    });
+    const list = await waitFor(
+      async () => {
+        const page = await server.get(`/apps/${appId}/conversations/messages`, { token });
+        const rows = page.body.data.list as Array<{ query: string; status: string; error: string }>;
+        return rows.some((m) => m.status === 'interrupted') && rows;
+      },
+      { message: 'the sweep', timeoutMs: 30_000 },
+    );
     const byQuery = Object.fromEntries(list.map((m) => [m.query, m]));
     expect(byQuery['left by a crashed node']).toMatchObject({ status: 'interrupted', error: expect.stringMatching(/interrupted/) });
     expect(byQuery['still streaming elsewhere']!.status).toBe('running');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAiServer, isTitleRequest } from '../../fixtures/fake-openai-server.js';
 import { registerAccount } from '../../helpers/accounts.js';
@@ -12,9 +13,9 @@ import { connectFakeModels, EMBEDDING_MODEL, uploadDocument, waitForBatch } from
 import { purgeRedisPrefix } from '../../helpers/redis-cleanup.js';
 import { spawnServer, spawnWorker } from '../../helpers/server-process.js';
 import { createTestDatabase } from '../../helpers/test-database.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const SECRET_KEY = 'recovery-test-secret-key-0123456789abcdef';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const longText = Array.from({ length: 60 }, (_, i) => `Paragraph ${i} explains shipping rule number ${i} in detail.`).join('\n\n');
 
 async function segmentsOf(client: HttpClient, token: string, datasetId: string, documentId: string) {
@@ -54,12 +55,14 @@ describe('indexing survives a killed process (embedded database, in-process queu
       body: { upload_file_ids: [fileId], process_type: 'custom', rule },
     });
     const documentId = queued.body.data.documents[0].id;
-    for (let i = 0; ; i++) {
-      const doc = await client.get(`/datasets/${datasetId}/documents/${documentId}`, { token });
-      if (doc.body.data.status === 'indexing') break;
-      if (i > 400) throw new Error(`never reached indexing: ${JSON.stringify(doc.body.data)}`);
-      await sleep(25);
-    }
+    let doc: { status?: string } = {};
+    await waitFor(
+      async () => {
+        doc = (await client.get(`/datasets/${datasetId}/documents/${documentId}`, { token })).body.data;
+        return doc.status === 'indexing';
+      },
+      { message: () => `the document to reach indexing: ${JSON.stringify(doc)}`, timeoutMs: 30_000 },
+    );
     // Segments are written but the document is not complete: nothing is retrievable yet.
     expect(
       (await client.post(`/datasets/${datasetId}/hit`, { token, body: { query: 'shipping rule', retrieval_strategy: 'full_text' } })).body
@@ -163,10 +166,10 @@ describe.skipIf(scaleOut.skipReason)(`indexing by a separate worker process on $
       upstream.chatDelayFor = (body) => (isTitleRequest(body) ? 60_000 : 0);
       const titleRequests = () => upstream.titleRequests();
       await debugChat(client, token, appId, 'plan a trip to Lisbon');
-      for (let i = 0; titleRequests().length === 0; i++) {
-        if (i > 600) throw new Error(`the worker never asked for a title:\n${first.output()}`);
-        await sleep(50);
-      }
+      await waitFor(() => titleRequests().length > 0, {
+        message: () => `the worker to ask for a title:\n${first.output()}`,
+        timeoutMs: 40_000,
+      });
 
       const started = Date.now();
       first.child.kill('SIGTERM');
@@ -178,10 +181,10 @@ describe.skipIf(scaleOut.skipReason)(`indexing by a separate worker process on $
       upstream.chatDelayFor = () => 0;
       const second = await spawnWorker(env);
       try {
-        for (let i = 0; titleRequests().length < 2; i++) {
-          if (i > 600) throw new Error(`the released job never ran again:\n${second.output()}`);
-          await sleep(50);
-        }
+        await waitFor(() => titleRequests().length >= 2, {
+          message: () => `the released job to run again:\n${second.output()}`,
+          timeoutMs: 40_000,
+        });
         await sleep(1_000);
         // Once more, by the second worker, and not again: two title requests in all.
         expect(titleRequests()).toHaveLength(2);

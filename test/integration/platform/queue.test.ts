@@ -9,17 +9,9 @@ import { registerAccount } from '../../helpers/accounts.js';
 import { backends, backendTitle, TEST_REDIS_URL } from '../../helpers/environment.js';
 import { purgeRedisPrefix } from '../../helpers/redis-cleanup.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const logger = createLogger('silent');
-
-/** Resolves when `predicate` holds, polling; fails the test after `ms`. */
-async function eventually(predicate: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const queueKinds = [
   { name: 'in-process queue', redisUrl: '', skipReason: '' },
@@ -54,7 +46,7 @@ for (const kind of queueKinds) {
       await queue.start();
       await queue.enqueue('test.echo', { n: 1 });
       await queue.enqueue('test.echo', { n: 2 });
-      await eventually(() => seen.length === 2);
+      await waitFor(() => seen.length === 2, { message: 'both jobs to run' });
       expect(seen).toEqual(expect.arrayContaining([{ n: 1 }, { n: 2 }]));
     });
 
@@ -68,7 +60,7 @@ for (const kind of queueKinds) {
       await new Promise((r) => setTimeout(r, 100));
       expect(ran).toBe(0);
       await queue.start();
-      await eventually(() => ran === 1);
+      await waitFor(() => ran === 1, { message: 'the held job to run' });
     });
 
     it('retries a failing job with backoff, up to its attempts', async () => {
@@ -80,7 +72,7 @@ for (const kind of queueKinds) {
       });
       await queue.start();
       await queue.enqueue('test.flaky', {}, { attempts: 3 });
-      await eventually(() => calls === 2);
+      await waitFor(() => calls === 2, { message: 'the second attempt' });
       await new Promise((r) => setTimeout(r, 300));
       expect(calls).toBe(2);
     });
@@ -94,7 +86,7 @@ for (const kind of queueKinds) {
       });
       await queue.start();
       await queue.enqueue('test.broken', {}, { attempts: 2 });
-      await eventually(() => calls === 2);
+      await waitFor(() => calls === 2, { message: 'both attempts' });
       await new Promise((r) => setTimeout(r, 1200));
       expect(calls).toBe(2);
     });
@@ -107,7 +99,7 @@ for (const kind of queueKinds) {
       });
       await queue.start();
       await queue.every('test.tick', 100);
-      await eventually(() => ticks >= 3);
+      await waitFor(() => ticks >= 3, { message: 'three ticks' });
     });
 
     it('a job enqueued by one process runs on another (producer and worker)', async () => {
@@ -123,7 +115,7 @@ for (const kind of queueKinds) {
       });
       await worker.start();
       await producer.enqueue('test.cross', { from: 'producer' });
-      await eventually(() => got !== undefined);
+      await waitFor(() => got !== undefined, { message: 'the worker to get the job' });
       expect(got).toEqual({ from: 'producer' });
     });
   });
@@ -155,7 +147,7 @@ for (const backend of backends) {
         (await db.execute(sql`SELECT email FROM login_attempts ORDER BY email`)).rows.map((r) => (r as { email: string }).email);
       const jtis = async () => (await db.execute(sql`SELECT jti FROM revoked_tokens`)).rows;
       // The job deletes the two tables in two statements: wait for both, not for the first only.
-      await eventually(async () => (await emails()).length === 2 && (await jtis()).length === 1);
+      await waitFor(async () => (await emails()).length === 2 && (await jtis()).length === 1, { message: 'both tables to be purged' });
       expect(await emails()).toEqual(['locked@example.com', 'recent@example.com']);
       expect(await jtis()).toEqual([{ jti: '11111111-1111-4111-8111-111111111111' }]);
     });

@@ -7,9 +7,10 @@ import { registerAccount } from '../../helpers/accounts.js';
 import { connectFakeModel, createChatApp, debugChat } from '../../helpers/chat-setup.js';
 import { HttpClient } from '../../helpers/http-client.js';
 import { connectFakeModels, EMBEDDING_MODEL, uploadDocument, waitForBatch } from '../../helpers/knowledge-setup.js';
-import { signalAndTime, waitFor } from '../../helpers/process-timing.js';
+import { signalAndTime } from '../../helpers/process-timing.js';
 import { spawnServer } from '../../helpers/server-process.js';
 import { postStream } from '../../helpers/sse-client.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const SECRET_KEY = 'shutdown-load-secret-key-0123456789abcdef';
 const SHUTDOWN_TIMEOUT_MS = 1_500;
@@ -77,7 +78,7 @@ describe('SIGTERM under load, on the real server process', () => {
       .slice(before)
       .filter((c) => JSON.stringify(c.body.messages.at(-1)).includes('[[chunk_delay:600000]] question'));
     expect(calls).toHaveLength(50);
-    await waitFor('upstream calls to be aborted', async () => (calls.every((c) => c.aborted) ? true : undefined), 5_000);
+    await waitFor(() => calls.every((c) => c.aborted), { message: 'upstream calls to be aborted', timeoutMs: 5_000 });
 
     const again = await spawnServer(env);
     try {
@@ -119,7 +120,7 @@ describe('SIGTERM under load, on the real server process', () => {
     const queued = await client.post(`/datasets/${datasetId}/documents`, { token, body: { upload_file_ids: [fileId] } });
     const documentId = queued.body.data.documents[0].id;
     // Retries are under way: the upstream has refused at least three calls.
-    await waitFor('embedding retries', async () => (embeddingCalls() - callsBefore >= 3 ? true : undefined));
+    await waitFor(() => embeddingCalls() - callsBefore >= 3, { message: 'embedding retries', timeoutMs: 30_000 });
 
     const { code, ms } = await signalAndTime(server);
     expect(code, server.output()).toBe(0);

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, registerAccount } from '../../helpers/accounts.js';
@@ -38,7 +39,6 @@ function halfSentRequest(port: number, token: string, body: string) {
 }
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('graceful shutdown of the real server process', () => {
   let storageDir: string;

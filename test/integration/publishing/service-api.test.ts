@@ -3,12 +3,12 @@ import { ChatClient } from 'dify-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAiServer } from '../../fixtures/fake-openai-server.js';
 import { registerAccount } from '../../helpers/accounts.js';
-import { connectFakeModel, createChatApp } from '../../helpers/chat-setup.js';
+import { connectFakeModel, connectFakeUpstream, createChatApp } from '../../helpers/chat-setup.js';
 import { backends, backendTitle } from '../../helpers/environment.js';
 import { fixtureFile } from '../../helpers/knowledge-setup.js';
-import { waitFor } from '../../helpers/process-timing.js';
 import { parseSse } from '../../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 async function readStream(stream: Readable): Promise<string> {
   let text = '';
@@ -61,10 +61,13 @@ for (const backend of backends) {
       expect(apiKey).toMatch(/^app-[A-Za-z0-9_-]{32}$/);
       await dify.getApplicationParameters('someone');
       // The last use is stamped off the request's path, so it shows up shortly after the call, not with it.
-      const list = await waitFor('the key to show its last use', async () => {
-        const res = await server.get(`/apps/${appId}/api-keys`, { token });
-        return res.body.data?.[0]?.last_used_at === null ? undefined : res;
-      });
+      const list = await waitFor(
+        async () => {
+          const res = await server.get(`/apps/${appId}/api-keys`, { token });
+          return res.body.data?.[0]?.last_used_at !== null && res;
+        },
+        { message: 'the key to show its last use', timeoutMs: 30_000 },
+      );
       expect(list.body.data).toHaveLength(1);
       expect(list.body.data[0]).toMatchObject({ remark: 'backend', is_active: true, key: `${apiKey.slice(0, 7)}...${apiKey.slice(-4)}` });
       expect(list.body.data[0].last_used_at).toBeTypeOf('number');
@@ -248,16 +251,7 @@ for (const backend of backends) {
       });
       // The author moves the draft to another model: end users' helpers keep using the published one.
       const draftModel = { provider: 'openai_compatible', model: 'draft-only-model', parameters: {} };
-      const creds = await server.post('/llm-models/openai_compatible/credentials', {
-        token,
-        body: {
-          api_key: 'sk-fake-test-key',
-          base_url: upstream.baseUrl,
-          models: [{ model: 'fake-chat' }, { model: 'draft-only-model' }],
-          validate: false,
-        },
-      });
-      expect(creds.status, JSON.stringify(creds.body)).toBe(200);
+      await connectFakeUpstream(server, token, upstream, [{ model: 'fake-chat' }, { model: 'draft-only-model' }]);
       expect((await server.post(`/apps/${appId}/draft-app-config`, { token, body: { model_config: draftModel } })).status).toBe(200);
       const before = upstream.chatRequests().length;
       const suggested = await v1('GET', `/messages/${asked.body.message_id}/suggested?user=frank`, apiKey);

@@ -6,6 +6,7 @@ import { connectFakeModel, createChatApp } from '../../helpers/chat-setup.js';
 import { backends, backendTitle } from '../../helpers/environment.js';
 import { postStream } from '../../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { canvasGraph } from '../../helpers/workflow-graph.js';
 
 const DALLE = [{ type: 'builtin_tool', provider_id: 'dalle', tool_id: 'dalle_image', params: { size: '256x256', model: 'dall-e-2' } }];
 /** The fake upstream takes only its own key, so the tool's saved key is that one. */
@@ -140,8 +141,7 @@ for (const backend of backends) {
     });
 
     it("in a workflow, the tool node's and the agent node's files are the images DALL·E made, as Dify's file objects", async () => {
-      const node = (id: string, data: Record<string, unknown>) => ({ id, type: 'custom', position: { x: 0, y: 0 }, data });
-      const edge = (source: string, target: string) => ({ id: `${source}-${target}`, source, target, sourceHandle: 'source' });
+      const { node, edge } = canvasGraph({ edgeIds: 'source-target' });
       const settings = { size: '256x256', model: 'dall-e-2' };
       const graph = {
         nodes: [

@@ -5,9 +5,9 @@ import { connectFakeModel, createChatApp, debugChat } from '../../helpers/chat-s
 import { backends, backendTitle } from '../../helpers/environment.js';
 import { postStream, type SseEvent } from '../../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { canvasGraph } from '../../helpers/workflow-graph.js';
 
-const node = (id: string, data: Record<string, unknown>) => ({ id, type: 'custom', position: { x: 0, y: 0 }, data });
-const edge = (source: string, target: string) => ({ id: `${source}-${target}`, source, target, sourceHandle: 'source' });
+const { node, edge } = canvasGraph({ edgeIds: 'source-target' });
 const start = node('start', {
   type: 'start',
   title: 'Start',

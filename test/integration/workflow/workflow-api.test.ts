@@ -6,9 +6,9 @@ import { connectFakeModel } from '../../helpers/chat-setup.js';
 import { backends, backendTitle } from '../../helpers/environment.js';
 import { parseSse, postStream } from '../../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { canvasGraph } from '../../helpers/workflow-graph.js';
 
-const node = (id: string, data: Record<string, unknown>) => ({ id, type: 'custom', position: { x: 0, y: 0 }, data });
-const edge = (source: string, target: string, sourceHandle = 'source') => ({ id: `${source}-${target}`, source, target, sourceHandle });
+const { node, edge } = canvasGraph({ edgeIds: 'source-target' });
 
 /** start(topic) -> llm -> code (length) -> if-else (long?) -> template -> end, else -> end_short; in Dify's canvas shape. */
 const storyGraph = {

@@ -5,21 +5,9 @@ import { connectFakeModel } from '../../helpers/chat-setup.js';
 import { backends, backendTitle } from '../../helpers/environment.js';
 import { postStream, type SseEvent } from '../../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { canvasGraph, selectors, type CanvasEdge, type CanvasNode } from '../../helpers/workflow-graph.js';
 
-type Node = { id: string; type: string; parentId?: string; position: { x: number; y: number }; data: Record<string, unknown> };
-const node = (id: string, data: Record<string, unknown>, parentId?: string): Node => ({
-  id,
-  type: 'custom',
-  ...(parentId ? { parentId } : {}),
-  position: { x: 0, y: 0 },
-  data,
-});
-const edge = (source: string, target: string, sourceHandle = 'source') => ({
-  id: `${source}-${sourceHandle}-${target}`,
-  source,
-  target,
-  sourceHandle,
-});
+const { node, edge } = canvasGraph();
 const template = (id: string, text: string, variables: Array<[string, string[]]>, parentId?: string) =>
   node(
     id,
@@ -27,7 +15,7 @@ const template = (id: string, text: string, variables: Array<[string, string[]]>
       type: 'template-transform',
       title: id,
       template: text,
-      variables: variables.map(([variable, value_selector]) => ({ variable, value_selector })),
+      variables: selectors(variables),
     },
     parentId,
   );
@@ -39,7 +27,7 @@ const code = (id: string, source: string, outputs: Record<string, string>, varia
       title: id,
       code_language: 'javascript',
       code: source,
-      variables: variables.map(([variable, value_selector]) => ({ variable, value_selector })),
+      variables: selectors(variables),
       outputs: Object.fromEntries(Object.entries(outputs).map(([k, type]) => [k, { type }])),
     },
     parentId,
@@ -75,12 +63,7 @@ for (const backend of backends) {
     });
 
     /** start -> list -> iteration { iteration-start -> inner... } -> end(output). */
-    const iterationGraph = (
-      inner: Node[],
-      innerEdges: ReturnType<typeof edge>[],
-      output: string[],
-      settings: Record<string, unknown> = {},
-    ) => ({
+    const iterationGraph = (inner: CanvasNode[], innerEdges: CanvasEdge[], output: string[], settings: Record<string, unknown> = {}) => ({
       nodes: [
         start,
         code('list', 'function main() { return { words: ["ant", "bee", "cat"] } }', { words: 'array[string]' }),
@@ -207,7 +190,7 @@ for (const backend of backends) {
     });
 
     it('loop: a loop-end reached on a branch ends the loop; a failing round fails it', async () => {
-      const loop = (inner: Node[], innerEdges: ReturnType<typeof edge>[]) => ({
+      const loop = (inner: CanvasNode[], innerEdges: CanvasEdge[]) => ({
         nodes: [
           start,
           node('lp', { type: 'loop', title: 'Until', loop_count: 50, start_node_id: 'lp-start', break_conditions: [], loop_variables: [] }),

@@ -7,12 +7,9 @@ import { fixtureFile, uploadAsEndUser } from '../../helpers/knowledge-setup.js';
 import { startLocalSite, type LocalSite } from '../../helpers/local-site.js';
 import { postStream } from '../../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { canvasEnd, canvasGraph } from '../../helpers/workflow-graph.js';
 
-const node = (id: string, data: Record<string, unknown>) => ({ id, type: 'custom', position: { x: 0, y: 0 }, data });
-const edge = (source: string, target: string) => ({ id: `${source}-${target}`, source, target, sourceHandle: 'source' });
-const line = (nodes: Array<ReturnType<typeof node>>) => ({ nodes, edges: nodes.slice(1).map((n, i) => edge(nodes[i]!.id, n.id)) });
-const end = (outputs: Array<[string, string[]]>) =>
-  node('end', { type: 'end', title: 'End', outputs: outputs.map(([variable, value_selector]) => ({ variable, value_selector })) });
+const { node, chain } = canvasGraph({ edgeIds: 'source-target' });
 const fileStart = (...variables: Array<Record<string, unknown>>) =>
   node('start', {
     type: 'start',
@@ -72,14 +69,14 @@ for (const backend of backends) {
     });
 
     it('start file and file-list inputs reach the document extractor; the run lists the files it gives back', async () => {
-      const graph = line([
+      const graph = chain([
         fileStart(
           { variable: 'doc', allowed_file_types: ['document'], allowed_file_upload_methods: ['local_file', 'remote_url'] },
           { variable: 'docs', type: 'file-list', required: false, max_length: 2, allowed_file_types: ['document'] },
         ),
         extractor('one', ['start', 'doc']),
         extractor('many', ['start', 'docs'], true),
-        end([
+        canvasEnd([
           ['text', ['one', 'text']],
           ['texts', ['many', 'text']],
           ['file', ['start', 'doc']],
@@ -149,7 +146,7 @@ for (const backend of backends) {
     });
 
     it('the form shows file variables (/v1/parameters, the web app); a visitor uploads a document there and runs the workflow with it', async () => {
-      const graph = line([
+      const graph = chain([
         node('start', {
           type: 'start',
           title: 'Start',
@@ -167,7 +164,7 @@ for (const backend of backends) {
           ],
         }),
         extractor('one', ['start', 'doc']),
-        end([['text', ['one', 'text']]]),
+        canvasEnd([['text', ['one', 'text']]]),
       ]);
       const appId = await appWith(graph);
       const key = await publishedKey(appId);
@@ -233,10 +230,10 @@ for (const backend of backends) {
     });
 
     it('a file the extractor cannot read fails the node with a clear message', async () => {
-      const graph = line([
+      const graph = chain([
         fileStart({ variable: 'doc', allowed_file_types: ['custom'], allowed_file_extensions: ['.png'] }),
         extractor('read', ['start', 'doc']),
-        end([['text', ['read', 'text']]]),
+        canvasEnd([['text', ['read', 'text']]]),
       ]);
       const key = await publishedKey(await appWith(graph));
       const png = await upload(key, 'ann', 'tiny.png');
@@ -245,7 +242,7 @@ for (const backend of backends) {
     });
 
     it("a file object a node makes up does not open another end user's upload", async () => {
-      const graph = line([
+      const graph = chain([
         node('start', {
           type: 'start',
           title: 'Start',
@@ -263,7 +260,7 @@ for (const backend of backends) {
           outputs: { f: { type: 'object' } },
         }),
         extractor('read', ['code', 'f']),
-        end([['text', ['read', 'text']]]),
+        canvasEnd([['text', ['read', 'text']]]),
       ]);
       const key = await publishedKey(await appWith(graph));
       const bobs = await upload(key, 'bob', 'faq.md');
@@ -272,7 +269,7 @@ for (const backend of backends) {
     });
 
     it('sys.files: images given with the run go to a vision LLM node with the user message, as data: URLs', async () => {
-      const graph = line([
+      const graph = chain([
         node('start', { type: 'start', title: 'Start', variables: [] }),
         node('llm', {
           type: 'llm',
@@ -281,7 +278,7 @@ for (const backend of backends) {
           prompt_template: [{ role: 'user', text: 'what is in the picture? vision-marker' }],
           vision: { enabled: true, configs: { variable_selector: ['sys', 'files'], detail: 'low' } },
         }),
-        end([['answer', ['llm', 'text']]]),
+        canvasEnd([['answer', ['llm', 'text']]]),
       ]);
       const features = {
         file_upload: { enabled: true, allowed_file_types: ['image'], allowed_file_upload_methods: ['local_file'], number_limits: 2 },
@@ -316,7 +313,7 @@ for (const backend of backends) {
       // An image variable named in a message's text is shown instead of written out, once: with that message, or
       // (models take images from the user only) with the last user message.
       const inline = await appWith(
-        line([
+        chain([
           fileStart({ variable: 'photo', allowed_file_types: ['image'] }),
           node('llm', {
             type: 'llm',
@@ -328,7 +325,7 @@ for (const backend of backends) {
             ],
             vision: { enabled: true, configs: { variable_selector: ['start', 'photo'], detail: 'high' } },
           }),
-          end([['answer', ['llm', 'text']]]),
+          canvasEnd([['answer', ['llm', 'text']]]),
         ]),
       );
       const ran = await postStream(`${server.baseUrl}/apps/${inline}/workflows/draft/run`, token, {

@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAiServer } from '../../fixtures/fake-openai-server.js';
 import { registerAccount } from '../../helpers/accounts.js';
+import { connectFakeUpstream } from '../../helpers/chat-setup.js';
 import { backends, backendTitle } from '../../helpers/environment.js';
-import { FAKE_API_KEY } from '../../fixtures/fake-openai-server.js';
 import { uploadDocument, waitForBatch } from '../../helpers/knowledge-setup.js';
 import { postStream, type SseEvent } from '../../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { canvasGraph } from '../../helpers/workflow-graph.js';
 
-const node = (id: string, data: Record<string, unknown>) => ({ id, type: 'custom', position: { x: 0, y: 0 }, data });
-const edge = (source: string, target: string, sourceHandle = 'source') => ({
-  id: `${source}-${sourceHandle}-${target}`,
-  source,
-  target,
-  sourceHandle,
-});
+const { node, edge } = canvasGraph();
 const model = (name = 'fake-chat') => ({ provider: 'openai_compatible', name, mode: 'chat', completion_params: {} });
 const start = node('start', {
   type: 'start',
@@ -45,19 +40,10 @@ for (const backend of backends) {
       upstream = await new FakeOpenAiServer().start();
       server = await startTestServer(backend);
       token = (await registerAccount(server)).token;
-      const res = await server.post('/llm-models/openai_compatible/credentials', {
-        token,
-        body: {
-          api_key: FAKE_API_KEY,
-          base_url: upstream.baseUrl,
-          models: [
-            { model: 'fake-chat', context_window: 8192, max_output: 1024 },
-            { model: 'fake-tools', context_window: 8192, max_output: 1024, features: ['tool_call', 'stream'] },
-          ],
-          validate: false,
-        },
-      });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      await connectFakeUpstream(server, token, upstream, [
+        { model: 'fake-chat', context_window: 8192, max_output: 1024 },
+        { model: 'fake-tools', context_window: 8192, max_output: 1024, features: ['tool_call', 'stream'] },
+      ]);
     });
     afterAll(async () => {
       await server?.close();

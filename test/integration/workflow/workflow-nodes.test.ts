@@ -6,17 +6,13 @@ import { backends, backendTitle } from '../../helpers/environment.js';
 import { startLocalSite, type LocalSite } from '../../helpers/local-site.js';
 import { postStream, type SseEvent } from '../../helpers/sse-client.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { canvasEnd, canvasGraph, type CanvasNode } from '../../helpers/workflow-graph.js';
 
-const node = (id: string, data: Record<string, unknown>) => ({ id, type: 'custom', position: { x: 0, y: 0 }, data });
-const edge = (source: string, target: string, sourceHandle = 'source') => ({ id: `${source}-${target}`, source, target, sourceHandle });
+const { node, edge, chain } = canvasGraph({ edgeIds: 'source-target' });
 const start = (variables: unknown[] = []) => node('start', { type: 'start', title: 'Start', variables });
-const end = (outputs: Array<[string, string[]]>) =>
-  node('end', { type: 'end', title: 'End', outputs: outputs.map(([variable, value_selector]) => ({ variable, value_selector })) });
 /** start -> the given nodes in a line -> end. */
-const line = (nodes: Array<ReturnType<typeof node>>, outputs: Array<[string, string[]]>, variables: unknown[] = []) => {
-  const all = [start(variables), ...nodes, end(outputs)];
-  return { nodes: all, edges: all.slice(1).map((n, i) => edge(all[i]!.id, n.id)) };
-};
+const line = (nodes: CanvasNode[], outputs: Array<[string, string[]]>, variables: unknown[] = []) =>
+  chain([start(variables), ...nodes, canvasEnd(outputs)]);
 const code = (id: string, source: string, outputs: Record<string, string>, extra: Record<string, unknown> = {}) =>
   node(id, {
     type: 'code',

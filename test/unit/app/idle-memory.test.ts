@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { releaseMemoryWhenIdle } from '../../../app/idle-memory.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const run = promisify(execFile);
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function busyFor(ms: number): void {
   const until = performance.now() + ms;
@@ -49,11 +49,6 @@ function heapAfterBurst(burst: string, waitMs: number): Promise<{ grown: number;
       process.stdout.write(JSON.stringify({ grown, idle: total() }));
     }, 250);
   `);
-}
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await sleep(20);
 }
 
 describe('releaseMemoryWhenIdle', () => {
@@ -103,7 +98,7 @@ describe('releaseMemoryWhenIdle', () => {
       await sleep(350);
       expect(collections).toEqual([]);
       heap = 220 << 20;
-      await until(() => collections.length > 0);
+      await waitFor(() => collections.length > 0, { message: 'a collection', intervalMs: 20 });
       await sleep(350);
       expect(collections).toEqual(['full']);
       // Growth counts from where the last full collection left it: 20 MiB more is not enough, 40 is.
@@ -111,7 +106,7 @@ describe('releaseMemoryWhenIdle', () => {
       await sleep(350);
       expect(collections).toEqual(['full']);
       heap = 160 << 20;
-      await until(() => collections.length > 1);
+      await waitFor(() => collections.length > 1, { message: 'a second collection', intervalMs: 20 });
       expect(collections).toEqual(['full', 'full']);
     } finally {
       stop();
@@ -139,14 +134,14 @@ describe('releaseMemoryWhenIdle', () => {
       heapBytes: () => 64 << 20,
     });
     try {
-      await until(() => events.includes('trim'));
+      await waitFor(() => events.includes('trim'), { message: 'a trim', intervalMs: 20 });
       await sleep(450);
       // One collection, its trim after it; quiet since: nothing more.
       expect(events).toEqual(['minor', 'trim']);
       // Work with nothing for V8 to collect after it: the trim alone, once.
       await stayBusy(300);
       expect(events).toEqual(['minor', 'trim']);
-      await until(() => events.length > 2);
+      await waitFor(() => events.length > 2, { message: 'a second trim', intervalMs: 20 });
       await sleep(450);
       expect(events).toEqual(['minor', 'trim', 'trim']);
     } finally {

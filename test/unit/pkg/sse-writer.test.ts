@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { SseWriter } from '../../../pkg/sse/sse-writer.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 /** Records what reaches the socket: each write() is one chunk on the wire. */
 function recordingResponse() {
@@ -51,7 +52,7 @@ describe('SseWriter', () => {
     sse.send({ n: 3 });
     await new Promise((r) => setTimeout(r, 10));
     expect(writes).toHaveLength(1);
-    while (writes.length < 2) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => writes.length >= 2, { message: 'the second write', intervalMs: 5 });
     expect(performance.now() - started).toBeGreaterThanOrEqual(38);
     expect(writes[1]).toBe('data: {"n":2}\n\ndata: {"n":3}\n\n');
     // After a quiet while the next event leaves in the same turn again.

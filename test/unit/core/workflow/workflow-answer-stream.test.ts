@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AnswerStream } from '../../../../internal/core/workflow/answer-stream.js';
 import type { GraphNode } from '../../../../internal/core/workflow/graph.js';
+import { graphEdge as edge, graphNode as node } from '../../../helpers/workflow-graph.js';
 
-const node = (id: string, type: string, data: Record<string, unknown> = {}): GraphNode => ({ id, data: { type, title: id, ...data } });
-const edge = (source: string, target: string, sourceHandle = 'source') => ({ source, target, sourceHandle });
 const values: Record<string, string> = { 's.name': 'Ann', 'sys.query': 'hi', 'later.x': 'X' };
 
 function stream(nodes: GraphNode[], edges: ReturnType<typeof edge>[]) {

@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { basicExecutors } from '../../../../internal/core/workflow/basic-nodes.js';
 import { compare, ifElseNode, variableAggregatorNode } from '../../../../internal/core/workflow/branch-nodes.js';
 import { runGraph, type EngineEvent } from '../../../../internal/core/workflow/engine.js';
-import type { Graph, GraphNode } from '../../../../internal/core/workflow/graph.js';
+import type { Graph } from '../../../../internal/core/workflow/graph.js';
 import { VariablePool } from '../../../../internal/core/workflow/variable-pool.js';
-
-const node = (id: string, type: string, data: Record<string, unknown> = {}): GraphNode => ({ id, data: { type, title: id, ...data } });
-const edge = (source: string, target: string, sourceHandle = 'source') => ({ source, target, sourceHandle });
+import { graphEdge as edge, graphNode as node } from '../../../helpers/workflow-graph.js';
 
 describe("Dify's comparison operators", () => {
   it.each([

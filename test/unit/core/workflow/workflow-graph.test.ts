@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { graphProblems, readGraph, selectorsOf, type Graph, type GraphNode } from '../../../../internal/core/workflow/graph.js';
+import { graphProblems, readGraph, selectorsOf, type Graph } from '../../../../internal/core/workflow/graph.js';
+import { graphEdge as edge, graphNode } from '../../../helpers/workflow-graph.js';
 
-const node = (id: string, type: string, data: Record<string, unknown> = {}, parentId?: string): GraphNode => ({
-  id,
-  ...(parentId ? { parentId } : {}),
-  data: { type, title: id.toUpperCase(), ...data },
-});
-const edge = (source: string, target: string, sourceHandle = 'source') => ({ source, target, sourceHandle });
+/** Titled in capitals, so that a message shows whether it names a node by its title or its id. */
+const node = (id: string, type: string, data: Record<string, unknown> = {}, parentId?: string) =>
+  graphNode(id, type, { title: id.toUpperCase(), ...data }, parentId);
 
 /** start -> template -> if-else -(true)-> end, -(false)-> end2; the end nodes read the template's output. */
 function workflow(): Graph {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { GraphNode } from '../../../../internal/core/workflow/graph.js';
 import { listOperatorNode } from '../../../../internal/core/workflow/list-operator-node.js';
 import { VariablePool } from '../../../../internal/core/workflow/variable-pool.js';
+import { graphNode } from '../../../helpers/workflow-graph.js';
 
 const files = [
   { name: 'b.pdf', extension: 'pdf', size: 300 },
@@ -12,7 +12,7 @@ const files = [
 async function operate(data: Record<string, unknown>, values: Record<string, unknown> = {}) {
   const pool = new VariablePool();
   pool.set('s', { files, words: ['pear', 'apple', 'fig', 'banana'], n: '2', nothing: null, text: 'x', ...values });
-  const node: GraphNode = { id: 'l', data: { type: 'list-operator', title: 'List', ...data } };
+  const node = graphNode('l', 'list-operator', { title: 'List', ...data });
   const run = {
     node,
     pool,
