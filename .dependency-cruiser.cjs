@@ -4,6 +4,7 @@
  * never see Fastify; core never sees HTTP; pkg stands alone; no cycles.
  */
 const layer = (name) => `^internal/${name}/`;
+const domain = (name) => `^internal/service/${name}/`;
 
 module.exports = {
   forbidden: [
@@ -45,6 +46,42 @@ module.exports = {
           layer('schedule'),
         ],
       },
+    },
+    // Domains inside the service layer: the directions that are clear. Apps compose the others;
+    // chat and workflow use knowledge and tools; identity, models and files serve everyone.
+    {
+      name: 'identity-models-files-stand-alone',
+      comment: 'Accounts, model providers and uploads are read by every domain and import none of them.',
+      severity: 'error',
+      from: { path: '^internal/service/(identity|models|files|system)/' },
+      to: { path: '^internal/service/', pathNot: '^internal/service/$1/' },
+    },
+    {
+      name: 'knowledge-below-chat-and-apps',
+      comment: 'Knowledge bases know nothing of the chats, workflows, apps and tools that retrieve from them.',
+      severity: 'error',
+      from: { path: domain('knowledge') },
+      to: { path: [domain('chat'), domain('workflow'), domain('apps'), domain('tools'), domain('analytics')] },
+    },
+    {
+      name: 'analytics-reads-apps-only',
+      comment: "Analytics reads the messages' tables and apps; it never drives chats, runs, knowledge or tools.",
+      severity: 'error',
+      from: { path: domain('analytics') },
+      to: { path: [domain('chat'), domain('workflow'), domain('knowledge'), domain('tools')] },
+    },
+    {
+      name: 'nothing-imports-analytics',
+      comment: 'Analytics sits on top: handlers and jobs call it, other domains do not.',
+      severity: 'error',
+      from: { path: '^internal/service/', pathNot: domain('analytics') },
+      to: { path: domain('analytics') },
+    },
+    {
+      name: 'tools-not-into-knowledge',
+      severity: 'error',
+      from: { path: domain('tools') },
+      to: { path: [domain('knowledge'), domain('analytics')] },
     },
     {
       name: 'pkg-stands-alone',

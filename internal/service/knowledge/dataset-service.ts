@@ -7,7 +7,6 @@ import { FailError, NotFoundError } from '../../exception/app-error.js';
 import { containsPattern } from '../../lib/pg-error.js';
 import { findInWorkspace, inWorkspace } from '../../lib/workspace-scope.js';
 import { datasetQueries, datasets, type Dataset } from '../../model/dataset.js';
-import type { AppService } from '../apps/app-service.js';
 import type { LlmModelService } from '../models/llm-model-service.js';
 import type { Actor } from '../identity/permissions.js';
 import { DatasetAccess } from './dataset-access.js';
@@ -23,6 +22,11 @@ export interface DatasetInput {
   partial_member_list?: string[] | undefined;
 }
 
+/** Tells the apps whose drafts a change touched to drop what they cached (the apps' service, seen from below). */
+export interface AppChanges {
+  changed(appId: string): Promise<void>;
+}
+
 /** Knowledge bases of a workspace; `access` says which members see which. */
 export class DatasetService {
   readonly access: DatasetAccess;
@@ -31,7 +35,7 @@ export class DatasetService {
     private readonly db: Db,
     private readonly vectors: VectorStore,
     private readonly llmModels: LlmModelService,
-    private readonly apps: AppService,
+    private readonly apps: AppChanges,
   ) {
     this.access = new DatasetAccess(db);
   }
