@@ -30,8 +30,8 @@ type Written = boolean | { error: unknown };
  * The rows of a chat message: written while the model starts, completed when the answer ends.
  * Concurrent answers share statements: what they write during one turn of the event loop, new rows
  * and outcomes alike, goes to the database as one statement, which is atomic on its own. On the
- * embedded database each statement has a fixed cost well above a row's, so under load this halves
- * its work per answer.
+ * embedded database each statement has a fixed cost well above a row's, so under load sharing them
+ * is most of its work per answer saved.
  */
 export class ChatMessageStore {
   private readonly writes = new TickBatcher<Write, Written>((items) => this.writeMany(items));
@@ -46,7 +46,7 @@ export class ChatMessageStore {
     // Added one turn of the event loop later than asked, so the model's request, which the HTTP client
     // writes in the coming check phase, leaves before the row goes to the database: the row is needed
     // only by the first event, and sent first, the database's work competed with the model server for
-    // the CPU and held up its answer (a local model, the bench's simulator).
+    // the CPU and held up its answer (a model served on the same machine).
     return new Promise((resolve) => setImmediate(resolve)).then(() => this.writes.add({ insert: { ctx, messageId } }) as Promise<boolean>);
   }
 

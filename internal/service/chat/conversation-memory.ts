@@ -26,8 +26,8 @@ interface Entry {
 const MAX_CONVERSATIONS = 2_000;
 /**
  * How long a conversation nobody writes in stays remembered. This memory exists only where the
- * process sees every change, so the hot caches' 30 s bound on staleness has nothing to bound here;
- * with it, a person who reads an answer for more than 30 s before asking again missed every time.
+ * process sees every change, so the hot caches' bound on staleness has nothing to bound here; with
+ * it, a person who reads an answer for longer than that bound before asking again would miss every time.
  */
 const IDLE_CONVERSATION_MS = 15 * 60_000;
 

@@ -33,8 +33,8 @@ const COLUMNS = [
 /**
  * The rows of nodes that finished in the same tick (of every run on this process) go in one
  * statement whose text never changes: the rows travel as one JSON parameter that Postgres unpacks.
- * Built as a multi-row VALUES insert, a 50-node run spent more time having its ~1,000 parameters
- * assembled, sent and planned than the database spent writing them.
+ * A multi-row VALUES insert would carry a parameter per column and row, and assembling, sending and
+ * planning those costs more than the database's writing of them.
  */
 export class NodeRows {
   readonly #statement: string;
