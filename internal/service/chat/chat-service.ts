@@ -288,6 +288,12 @@ export class ChatService {
     }));
   }
 
+  /**
+   * Streams the model's (or the agent's) answer to the client as it comes, masked by the output
+   * review, while `progress` gathers what the stored message needs; then stores the answer and ends
+   * the stream. A stop, a shutdown or an upstream error ends the relay with the status it means.
+   * One generator on purpose: each layer of delegation costs every token a few more promise turns.
+   */
   private async *stream(
     ctx: RunContext,
     messageId: string,
@@ -309,38 +315,6 @@ export class ChatService {
       failure: undefined,
       steps: new Map(),
     };
-    yield* this.relayAnswer(ctx, messageId, ids, written, prompt, parameters, masker, progress);
-    const stored = masker.mask(progress.answer);
-    const usage = await this.usageOf(ctx, progress, prompt, countedPromptTokens);
-    await this.messageStore.finish(messageId, written, {
-      answer: stored,
-      status: progress.status,
-      error: progress.failure && progress.status !== MessageStatus.Stop ? progress.failure.message : '',
-      usage,
-      resources,
-      steps: [...progress.steps.values()],
-    });
-    // Before the client hears the answer ended: its next message must find this turn remembered.
-    turn((await written) ? { id: messageId, query: ctx.query, answer: stored } : undefined, progress.status);
-    yield closingEvent(ids, messageId, progress, usage, resources);
-    if (progress.status === MessageStatus.Normal) await enqueueFollowUps(this.queue, this.logger, ctx, stored);
-  }
-
-  /**
-   * Streams the model's (or the agent's) answer to the client as it comes, masked by the output
-   * review, while `progress` gathers what the stored message needs. A stop, a shutdown or an
-   * upstream error ends the relay with the status it means; nothing is thrown.
-   */
-  private async *relayAnswer(
-    ctx: RunContext,
-    messageId: string,
-    ids: EventIds,
-    written: Promise<boolean>,
-    prompt: ChatMessage[],
-    parameters: Record<string, number>,
-    masker: KeywordMasker,
-    progress: AnswerProgress,
-  ): AsyncGenerator<ChatEvent> {
     const controller = new AbortController();
     const onClientGone = () => controller.abort();
     ctx.clientSignal?.addEventListener('abort', onClientGone, { once: true });
@@ -373,17 +347,17 @@ export class ChatService {
         yield { event: textEvent, id: messageId, ...ids, answer: rest, created_at: createdAt };
       }
     } catch (err) {
-      progress.failure = err instanceof LlmError ? err : new LlmError('connection', `the model call failed: ${String(err)}`);
-      if (controller.signal.reason === SERVER_SHUTDOWN) {
-        progress.status = MessageStatus.Interrupted;
-        progress.failure = new LlmError('aborted', INTERRUPTED_ERROR);
-      } else {
-        progress.status = progress.failure.kind === 'aborted' ? MessageStatus.Stop : MessageStatus.Error;
-      }
+      Object.assign(progress, failureOf(err, controller.signal));
     } finally {
       this.answers.remove(messageId);
       ctx.clientSignal?.removeEventListener('abort', onClientGone);
     }
+    const stored = masker.mask(progress.answer);
+    const usage = await this.storeAnswer(ctx, messageId, written, progress, stored, prompt, countedPromptTokens, resources);
+    // Before the client hears the answer ended: its next message must find this turn remembered.
+    turn((await written) ? { id: messageId, query: ctx.query, answer: stored } : undefined, progress.status);
+    yield closingEvent(ids, messageId, progress, usage, resources);
+    if (progress.status === MessageStatus.Normal) await enqueueFollowUps(this.queue, this.logger, ctx, stored);
   }
 
   /** The agent loop for an app with tools; otherwise one model call, retried until its first event. */
@@ -394,6 +368,29 @@ export class ChatService {
       { retries: this.settings.llmMaxRetries, baseDelayMs: this.settings.llmRetryBaseMs },
       signal,
     );
+  }
+
+  /** Completes the message's row: the (masked) answer, its status, usage, citations and agent steps. */
+  private async storeAnswer(
+    ctx: RunContext,
+    messageId: string,
+    written: Promise<boolean>,
+    progress: AnswerProgress,
+    stored: string,
+    prompt: ChatMessage[],
+    countedPromptTokens: number | undefined,
+    resources: RetrieverResource[],
+  ) {
+    const usage = await this.usageOf(ctx, progress, prompt, countedPromptTokens);
+    await this.messageStore.finish(messageId, written, {
+      answer: stored,
+      status: progress.status,
+      error: progress.failure && progress.status !== MessageStatus.Stop ? progress.failure.message : '',
+      usage,
+      resources,
+      steps: [...progress.steps.values()],
+    });
+    return usage;
   }
 
   /** Tokens, price and latency of the answer; counted here only when the upstream did not report usage. */
@@ -517,4 +514,11 @@ function conversationFields(
   conversation: { id: string; summary: string } | undefined,
 ): Pick<RunContext, 'conversationId' | 'isNewConversation' | 'summary'> {
   return { conversationId: conversation?.id ?? randomUUID(), isNewConversation: !conversation, summary: conversation?.summary ?? '' };
+}
+
+/** How an answer whose relay threw ends: interrupted by a shutdown, stopped by its user, or failed upstream. */
+function failureOf(err: unknown, signal: AbortSignal): Pick<AnswerProgress, 'status' | 'failure'> {
+  if (signal.reason === SERVER_SHUTDOWN) return { status: MessageStatus.Interrupted, failure: new LlmError('aborted', INTERRUPTED_ERROR) };
+  const failure = err instanceof LlmError ? err : new LlmError('connection', `the model call failed: ${String(err)}`);
+  return { status: failure.kind === 'aborted' ? MessageStatus.Stop : MessageStatus.Error, failure };
 }
