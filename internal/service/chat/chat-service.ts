@@ -1,24 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { effectiveParameters } from '../../core/llm/model-catalog.js';
-import type { AgentStep } from '../../core/agent/agent-types.js';
-import { LlmError, type ChatMessage, type TokenUsage } from '../../core/llm/llm-types.js';
+import { LlmError, type ChatMessage } from '../../core/llm/llm-types.js';
 import { retryBeforeFirstEvent } from '../../core/llm/retry.js';
 import { countPromptTokens, countTextTokens, loadTokenizer } from '../../core/llm/token-counter.js';
-import { usageReport, type UsageReport } from '../../core/llm/usage.js';
+import { usageReport } from '../../core/llm/usage.js';
 import { buildPrompt, promptWithinBound, PromptTooLongError, type DialogTurn } from '../../core/memory/prompt-builder.js';
-import { fillVariables, InputValueError, resolveInputs, type InputValues } from '../../core/prompts/input-variables.js';
+import { fillVariables } from '../../core/prompts/input-variables.js';
 import { containsKeyword, KeywordMasker } from '../../core/review/keyword-masker.js';
 import { completeConfig, type AppConfig } from '../../entity/app-config-entity.js';
-import { ChatEventName, INTERRUPTED_ERROR, InvokeFrom, MessageStatus } from '../../entity/conversation-entity.js';
+import { ChatEventName, InvokeFrom, MessageStatus } from '../../entity/conversation-entity.js';
 import type { Db } from '../../extension/database.js';
 import type { Logger } from '../../extension/logger.js';
 import type { Queue } from '../../extension/queue/queue.js';
 import type { StopSignal } from '../../extension/stop-signal.js';
-import { AppError, appUnavailable, FailError, DifyApiError, ValidationError } from '../../exception/app-error.js';
+import { AppError, appUnavailable, FailError, DifyApiError } from '../../exception/app-error.js';
 import type { App } from '../../model/app.js';
 import type { AppConfigService } from '../apps/app-config-service.js';
 import { ChatMessageStore } from './chat-message-store.js';
-import { RunningAnswers, SERVER_SHUTDOWN } from './running-answers.js';
+import { RunningAnswers } from './running-answers.js';
 import type { AppService } from '../apps/app-service.js';
 import type { RememberedTurn, TurnStored } from './conversation-memory.js';
 import type { ConversationService } from './conversation-service.js';
@@ -29,14 +28,14 @@ import type { Actor } from '../identity/permissions.js';
 import { stepMessages, thoughtFields } from './agent-thoughts.js';
 import { addUsage, agentEvents, agentStrategy, type ToolSources } from '../tools/agent-loop.js';
 import { enqueueFollowUps } from './chat-follow-ups.js';
+import { closingEvent, failureOf, withoutInternals, type AnswerProgress } from './answer-outcome.js';
+import { conversationFields, formInputs, publishedBy } from './run-context.js';
 import {
-  ERROR_CODES,
   knowledgeContext,
   type ChatEvent,
   type ChatRun,
   type ChatSettings,
   type DebugChatInput,
-  type EventIds,
   type RetrieverResource,
   type RunContext,
   type ServiceChatInput,
@@ -452,73 +451,4 @@ export class ChatService {
       throw err;
     }
   }
-}
-
-function withoutInternals(usage: ReturnType<typeof usageReport>): UsageReport {
-  const { totalPriceNumber: _omit, ...report } = usage;
-  return report;
-}
-
-/** The request's inputs checked against the app's form; a misfit is the caller's error, in Dify's words. */
-function formInputs(config: AppConfig, given: Record<string, unknown>): InputValues {
-  try {
-    return resolveInputs(config.user_input_form, given);
-  } catch (err) {
-    if (err instanceof InputValueError) throw new ValidationError(err.message);
-    throw err;
-  }
-}
-
-/** What an answer gathers while it streams, read when it ends. */
-interface AnswerProgress {
-  answer: string;
-  firstTokenAt: number;
-  /** As the upstream reported it (summed over an agent's model calls); undefined when it did not. */
-  usage: TokenUsage | undefined;
-  status: MessageStatus;
-  failure: LlmError | undefined;
-  steps: Map<string, AgentStep>;
-}
-
-/** The stream's terminal event: `error` for a failed or interrupted answer, `message_end` otherwise (a stop included). */
-function closingEvent(
-  ids: EventIds,
-  messageId: string,
-  progress: AnswerProgress,
-  usage: ReturnType<typeof usageReport>,
-  resources: RetrieverResource[],
-): ChatEvent {
-  const { status, failure } = progress;
-  if (status === MessageStatus.Error || status === MessageStatus.Interrupted) {
-    const mapped =
-      status === MessageStatus.Interrupted
-        ? { status: 503, code: 'server_shutting_down' }
-        : (ERROR_CODES[failure!.kind] ?? { status: 500, code: 'provider_error' });
-    return { event: ChatEventName.Error, ...ids, status: mapped.status, code: mapped.code, message: failure!.message };
-  }
-  return {
-    event: ChatEventName.MessageEnd,
-    id: messageId,
-    ...ids,
-    metadata: { usage: withoutInternals(usage), retriever_resources: resources, status },
-  };
-}
-
-/** The run's fields every published answer shares: the app's workspace, and no member behind it. */
-function publishedBy(app: App): Pick<RunContext, 'workspaceId' | 'fromAccountId' | 'appId'> {
-  return { workspaceId: app.workspaceId, fromAccountId: null, appId: app.id };
-}
-
-/** The run's fields that come from its conversation: a new one gets a fresh id and no summary yet. */
-function conversationFields(
-  conversation: { id: string; summary: string } | undefined,
-): Pick<RunContext, 'conversationId' | 'isNewConversation' | 'summary'> {
-  return { conversationId: conversation?.id ?? randomUUID(), isNewConversation: !conversation, summary: conversation?.summary ?? '' };
-}
-
-/** How an answer whose relay threw ends: interrupted by a shutdown, stopped by its user, or failed upstream. */
-function failureOf(err: unknown, signal: AbortSignal): Pick<AnswerProgress, 'status' | 'failure'> {
-  if (signal.reason === SERVER_SHUTDOWN) return { status: MessageStatus.Interrupted, failure: new LlmError('aborted', INTERRUPTED_ERROR) };
-  const failure = err instanceof LlmError ? err : new LlmError('connection', `the model call failed: ${String(err)}`);
-  return { status: failure.kind === 'aborted' ? MessageStatus.Stop : MessageStatus.Error, failure };
 }

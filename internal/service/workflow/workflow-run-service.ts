@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { InputValueError, resolveInputs } from '../../core/prompts/input-variables.js';
 import { runGraph, type EngineEvent, type RunStatus } from '../../core/workflow/engine.js';
-import type { Graph } from '../../core/workflow/graph.js';
 import { nodeExecutors } from '../../core/workflow/node-executors.js';
 import { startForm } from '../../core/workflow/start-form.js';
 import { AnswerStream } from '../../core/workflow/answer-stream.js';
-import type { ChatTurn } from '../../core/workflow/llm-node.js';
 import { oversizedVariable, VariablePool } from '../../core/workflow/variable-pool.js';
 import { InvokeFrom } from '../../entity/conversation-entity.js';
 import { WORKFLOW_INTERRUPTED_ERROR, WorkflowRunStatus, WorkflowTrigger } from '../../entity/workflow-entity.js';
@@ -24,10 +22,10 @@ import type { RunnableWorkflow } from './workflow-service.js';
 import { nodeServicesFor, type WorkflowReach } from './workflow-node-services.js';
 import type { ToolCaller } from '../tools/workflow-tool-service.js';
 import { filesIn, filesOfOutputs, type WorkflowFile } from '../../core/workflow/workflow-file.js';
-import type { FileInput } from '../files/message-file-service.js';
-import type { Uploader } from '../files/upload-file-service.js';
 import { isUuid } from '../../lib/uuid.js';
 export type { WorkflowReach } from './workflow-node-services.js';
+export type { ChatTurnInput, StartRun } from './run-start.js';
+import { passThrough, streamedSelectors, variablePool, type StartRun } from './run-start.js';
 
 export interface WorkflowSettings {
   workflowMaxSteps: number;
@@ -35,37 +33,6 @@ export interface WorkflowSettings {
   workflowMaxVariableBytes: number;
   outboundTimeoutMs: number;
   toolTimeoutMs: number;
-}
-
-export interface StartRun {
-  app: App;
-  workflow: RunnableWorkflow;
-  inputs: Record<string, unknown>;
-  /** The service API's `user`; empty for a member's debug run. */
-  endUser: string;
-  accountId: string | null;
-  invokeFrom: InvokeFrom;
-  trigger: WorkflowTrigger;
-  /** A chatflow turn: its query and conversation; the run's id is the message's. */
-  chat?: ChatTurnInput | undefined;
-  /** The request's `files` (`sys.files`, where the app's file_upload takes them). */
-  files?: FileInput[] | undefined;
-  /** Whose uploads the files may be: an end user's through this app; absent for a member's debug run. */
-  uploader?: Uploader | undefined;
-  /** How deep in workflows run as tools this run is: 0 unless a workflow tool started it. */
-  callDepth?: number | undefined;
-  /** The calling tool's cancellation (its run stopped, its deadline passed): stops this run too. */
-  signal?: AbortSignal | undefined;
-}
-
-export interface ChatTurnInput {
-  query: string;
-  messageId: string;
-  conversationId: string;
-  dialogueCount: number;
-  /** The conversation variables; assigners change this object, and the turn stores it. */
-  variables: Record<string, unknown>;
-  history: ChatTurn[];
 }
 
 export interface WorkflowRunHandle {
@@ -414,40 +381,4 @@ export class WorkflowRunService {
     const [run] = await this.db.select().from(workflowRuns).where(eq(workflowRuns.id, runId)).limit(1);
     return run;
   }
-}
-
-/** Variables an end node outputs straight from an LLM's text: their tokens stream as `text_chunk` (as Dify streams them). */
-function streamedSelectors(graph: Graph): Set<string> {
-  const selectors = new Set<string>();
-  for (const node of graph.nodes) {
-    if (node.data.type !== 'end' || node.parentId) continue;
-    for (const output of (node.data['outputs'] ?? []) as Array<{ value_selector?: string[] }>) {
-      if (output.value_selector?.length === 2) selectors.add(output.value_selector.join('.'));
-    }
-  }
-  return selectors;
-}
-
-/** Start variables of kinds the form check does not know (files, JSON): passed on as given. */
-function passThrough(graph: Graph, given: Record<string, unknown>): Record<string, unknown> {
-  const start = graph.nodes.find((n) => n.data.type === 'start' && !n.parentId);
-  const names = ((start?.data['variables'] ?? []) as Array<{ variable?: string }>).map((v) => v.variable ?? '');
-  return Object.fromEntries(names.filter((name) => name in given).map((name) => [name, given[name]]));
-}
-
-/** The run's variables: `sys.*` (a chatflow's turn included), the environment, and a chatflow's conversation variables. */
-function variablePool(input: StartRun, sysFiles: WorkflowFile[], runId: string): VariablePool {
-  const { app, workflow, chat } = input;
-  return new VariablePool({
-    sys: {
-      files: sysFiles,
-      user_id: input.endUser || input.accountId,
-      app_id: app.id,
-      workflow_id: workflow.id,
-      workflow_run_id: runId,
-      ...(chat ? { query: chat.query, conversation_id: chat.conversationId, dialogue_count: chat.dialogueCount } : {}),
-    },
-    env: workflow.environment,
-    ...(chat ? { conversation: chat.variables } : {}),
-  });
 }
