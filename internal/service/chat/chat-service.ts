@@ -4,7 +4,7 @@ import { LlmError, type ChatMessage } from '../../core/llm/llm-types.js';
 import { retryBeforeFirstEvent } from '../../core/llm/retry.js';
 import { countPromptTokens, countTextTokens, loadTokenizer } from '../../core/llm/token-counter.js';
 import { usageReport } from '../../core/llm/usage.js';
-import { buildPrompt, promptWithinBound, PromptTooLongError, type DialogTurn } from '../../core/memory/prompt-builder.js';
+import { buildPrompt, promptWithinBound, PromptTooLongError } from '../../core/memory/prompt-builder.js';
 import { fillVariables } from '../../core/prompts/input-variables.js';
 import { containsKeyword, KeywordMasker } from '../../core/review/keyword-masker.js';
 import { completeConfig, type AppConfig } from '../../entity/app-config-entity.js';
@@ -19,17 +19,17 @@ import type { AppConfigService } from '../apps/app-config-service.js';
 import { ChatMessageStore } from './chat-message-store.js';
 import { RunningAnswers } from './running-answers.js';
 import type { AppService } from '../apps/app-service.js';
-import type { RememberedTurn, TurnStored } from './conversation-memory.js';
+import type { TurnStored } from './conversation-memory.js';
 import type { ConversationService } from './conversation-service.js';
 import type { LlmModelService, ResolvedModel } from '../models/llm-model-service.js';
 import type { MessageFileService } from '../files/message-file-service.js';
 import type { RetrievalService } from '../knowledge/retrieval-service.js';
 import type { Actor } from '../identity/permissions.js';
-import { stepMessages, thoughtFields } from './agent-thoughts.js';
-import { addUsage, agentEvents, agentStrategy, type ToolSources } from '../tools/agent-loop.js';
+import { thoughtFields } from './agent-thoughts.js';
+import { addUsage, agentEvents, type ToolSources } from '../tools/agent-loop.js';
 import { enqueueFollowUps } from './chat-follow-ups.js';
 import { closingEvent, failureOf, withoutInternals, type AnswerProgress } from './answer-outcome.js';
-import { conversationFields, formInputs, publishedBy } from './run-context.js';
+import { conversationFields, formInputs, publishedBy, rememberedTurns } from './run-context.js';
 import {
   knowledgeContext,
   type ChatEvent,
@@ -126,7 +126,7 @@ export class ChatService {
       this.llmModels.resolve(workspaceId, config.model_config.provider, config.model_config.model),
       this.conversations.debugConversationWithTurns(actor, appId, config.dialog_round),
     ]);
-    const history = await this.remembered(turns, config, resolved);
+    const history = await rememberedTurns(this.db, this.messageFiles, turns, config, resolved);
     return this.start({
       workspaceId,
       fromAccountId: actor.accountId,
@@ -163,7 +163,7 @@ export class ChatService {
     const inputs = conversation ? conversation.inputs : formInputs(config, input.inputs);
     const [files, history] = await Promise.all([
       this.messageFiles.resolve(app.workspaceId, config, input.files, { appId: app.id, endUser: input.user }),
-      this.remembered(turns, config, resolved),
+      rememberedTurns(this.db, this.messageFiles, turns, config, resolved),
     ]);
     return this.start({
       ...publishedBy(app),
@@ -265,26 +265,6 @@ export class ChatService {
         : this.stream(ctx, messageId, written, prompt.messages, prompt.promptTokens, parameters, knowledge.map(citationOf), turn),
     );
     return { taskId: messageId, conversationId: ctx.conversationId, messageId, events };
-  }
-
-  /**
-   * Remembered turns as the model saw them: with image upload on, the images each question carried
-   * (as Dify's memory does); for an agent, the tool calls and results between question and answer.
-   */
-  private async remembered(turns: readonly RememberedTurn[], config: AppConfig, resolved: ResolvedModel): Promise<readonly DialogTurn[]> {
-    const image = config.file_upload.image;
-    const agent = config.tools.length > 0;
-    if ((!image.enabled && !agent) || turns.length === 0) return turns;
-    const ids = turns.map((t) => t.id);
-    const [images, steps] = await Promise.all([
-      image.enabled ? this.messageFiles.imagesOf(ids, image.detail) : new Map<string, never>(),
-      agent ? stepMessages(this.db, ids, agentStrategy(config, resolved.spec)) : new Map<string, never>(),
-    ]);
-    return turns.map((t) => ({
-      ...t,
-      ...(images.has(t.id) ? { images: images.get(t.id)! } : {}),
-      ...(steps.has(t.id) ? { steps: steps.get(t.id)! } : {}),
-    }));
   }
 
   /**
